@@ -1,0 +1,294 @@
+import type { JsonLogic } from '../documents.js';
+import { valueSpec, type FilterOperator } from '../field-types.js';
+import type { FieldRef, FieldResolver } from '../module-fields.js';
+import { dateRange, isDatePeriod } from './date-range.js';
+import type { FilterNode, FilterValue } from './filter-ast.js';
+
+/** A filter that cannot be compiled to SQL: the API answers 400 with `path` and the message. */
+export class FilterError extends Error {
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'FilterError';
+  }
+}
+
+export interface CompileOptions {
+  /** The instant relative dates are measured from (defaults to now). */
+  now?: Date;
+  /** Prefix of error paths, e.g. "filter". */
+  path?: string;
+}
+
+const COMPARISONS: Record<string, { cmp: '=' | '<>' | '<' | '<=' | '>' | '>='; op: FilterOperator }> = {
+  '==': { cmp: '=', op: 'eq' },
+  '===': { cmp: '=', op: 'eq' },
+  '!=': { cmp: '<>', op: 'ne' },
+  '!==': { cmp: '<>', op: 'ne' },
+  '<': { cmp: '<', op: 'lt' },
+  '<=': { cmp: '<=', op: 'le' },
+  '>': { cmp: '>', op: 'gt' },
+  '>=': { cmp: '>=', op: 'ge' },
+};
+const FLIPPED = { '=': '=', '<>': '<>', '<': '>', '<=': '>=', '>': '<', '>=': '<=' } as const;
+
+/**
+ * Compiles the filter subset of JSON Logic to a FilterNode tree, checking every field and
+ * value against metadata. Anything outside the subset throws FilterError naming the operator:
+ * a filter is never silently evaluated differently in SQL than in memory.
+ *
+ * @example
+ * compileFilter({ and: [{ '>': [{ var: 'amount' }, 1000] }, { date_in: [{ var: 'close_date' }, 'this_month'] }] }, resolve)
+ */
+export function compileFilter(
+  expression: JsonLogic,
+  resolve: FieldResolver,
+  options: CompileOptions = {},
+): FilterNode {
+  const now = options.now ?? new Date();
+  return new Compiler(resolve, now).node(expression, options.path ?? 'filter');
+}
+
+class Compiler {
+  constructor(
+    private readonly resolve: FieldResolver,
+    private readonly now: Date,
+  ) {}
+
+  node(expr: JsonLogic, path: string): FilterNode {
+    if (typeof expr === 'boolean') return { op: 'const', value: expr };
+    if (expr === null || typeof expr !== 'object' || Array.isArray(expr)) {
+      throw new FilterError(path, 'a filter must be a JSON Logic object such as {"==": [{"var": "stage"}, "won"]}');
+    }
+    const ops = Object.keys(expr);
+    if (ops.length !== 1) throw new FilterError(path, 'a JSON Logic object has exactly one operator');
+    const op = ops[0] as string;
+    const args = argList(expr[op] as JsonLogic);
+    const at = `${path}.${op}`;
+    switch (op) {
+      case 'and':
+      case 'or':
+        if (args.length === 0) throw new FilterError(at, `"${op}" needs at least one condition`);
+        return { op, args: args.map((a, i) => this.node(a, `${at}[${i}]`)) };
+      case '!':
+        return this.negate(args, at);
+      case '!!':
+        if (args.length !== 1 || !isVar(args[0])) throw new FilterError(at, '"!!" takes one field');
+        return { op: 'not', arg: this.falsy(args[0], at) };
+      case 'is_empty':
+        return this.empty(args, at);
+      case 'in':
+        return this.in(args, at);
+      case 'between':
+        return this.between(args[0], args[1], args[2], at, args.length);
+      case 'contains':
+      case 'starts_with':
+        return this.match(op, args, at);
+      case 'has':
+        return this.has(args, at);
+      case 'date_in':
+        return this.dateIn(args, at);
+      default:
+        if (op in COMPARISONS) return this.compare(op, args, at);
+        throw new FilterError(at, `operator "${op}" cannot be used in a filter`);
+    }
+  }
+
+  private negate(args: JsonLogic[], at: string): FilterNode {
+    const [arg] = args;
+    if (args.length !== 1 || arg === undefined) throw new FilterError(at, '"!" takes one argument');
+    // {"!": {"var": "x"}} is the JSON Logic idiom for "x is empty".
+    if (isVar(arg)) return this.falsy(arg, at);
+    return { op: 'not', arg: this.node(arg, `${at}[0]`) };
+  }
+
+  /** JSON Logic falsiness of a field: empty, and also 0 for numbers and false for booleans. */
+  private falsy(ref: { var: JsonLogic }, at: string): FilterNode {
+    const field = this.field(ref, `${at}[0]`, 'is_empty');
+    const kind = valueSpec(field.field).valueKind;
+    const empty: FilterNode = { op: 'empty', field };
+    if (kind === 'number' || kind === 'integer') {
+      return { op: 'or', args: [empty, { op: 'cmp', cmp: '=', field, value: 0 }] };
+    }
+    if (kind === 'boolean') return { op: 'or', args: [empty, { op: 'cmp', cmp: '=', field, value: false }] };
+    return empty;
+  }
+
+  private compare(op: string, args: JsonLogic[], at: string): FilterNode {
+    const { cmp, op: operator } = COMPARISONS[op] as (typeof COMPARISONS)[string];
+    // {"<": [a, x, b]} is JSON Logic's between (exclusive).
+    if (args.length === 3 && (op === '<' || op === '<=')) {
+      return this.between(args[1], args[0], args[2], at, 3, op === '<');
+    }
+    if (args.length !== 2) throw new FilterError(at, `"${op}" takes two arguments`);
+    const [a, b] = args as [JsonLogic, JsonLogic];
+    const [ref, literal, flipped] = isVar(a) ? [a, b, false] : isVar(b) ? [b, a, true] : [];
+    if (!ref) throw new FilterError(at, `"${op}" must compare a field ({"var": ...}) with a value`);
+    if (isVar(literal as JsonLogic)) throw new FilterError(at, 'comparing two fields is not supported in a filter');
+    const field = this.field(ref, `${at}[${flipped ? 1 : 0}]`, operator);
+    const value = this.value(field, literal as JsonLogic, `${at}[${flipped ? 0 : 1}]`);
+    if (value === null) {
+      if (cmp === '=' || cmp === '<>') return { op: 'cmp', cmp, field, value: null };
+      throw new FilterError(at, `"${op}" cannot compare with null; use "==" or "is_empty"`);
+    }
+    return { op: 'cmp', cmp: flipped ? FLIPPED[cmp] : cmp, field, value };
+  }
+
+  private between(
+    x: JsonLogic | undefined,
+    low: JsonLogic | undefined,
+    high: JsonLogic | undefined,
+    at: string,
+    count: number,
+    exclusive = false,
+  ): FilterNode {
+    if (count !== 3 || x === undefined || !isVar(x)) {
+      throw new FilterError(at, 'between takes a field, a low and a high value');
+    }
+    const field = this.field(x, at, 'between');
+    const from = this.value(field, low as JsonLogic, `${at}.low`);
+    const to = this.value(field, high as JsonLogic, `${at}.high`);
+    if (from === null || to === null) throw new FilterError(at, 'between needs two non-null bounds');
+    const inclusive: FilterNode = { op: 'range', field, from, to, toExclusive: false };
+    if (!exclusive) return inclusive;
+    return {
+      op: 'and',
+      args: [
+        { op: 'cmp', cmp: '>', field, value: from },
+        { op: 'cmp', cmp: '<', field, value: to },
+      ],
+    };
+  }
+
+  private in(args: JsonLogic[], at: string): FilterNode {
+    const [needle, hay] = args;
+    if (args.length !== 2) throw new FilterError(at, '"in" takes two arguments');
+    if (isVar(needle) && Array.isArray(hay)) {
+      const field = this.field(needle, `${at}[0]`, 'in');
+      const values = hay.map((v, i) => this.value(field, v, `${at}[1][${i}]`));
+      if (values.length === 0) return { op: 'const', value: false };
+      return { op: 'in', field, values };
+    }
+    if (isVar(hay) && !isVar(needle)) {
+      const field = this.resolveVar(hay, `${at}[1]`);
+      if (valueSpec(field.field).valueKind === 'array') return this.has([hay, needle as JsonLogic], at);
+      return this.match('contains', [hay, needle as JsonLogic], at);
+    }
+    throw new FilterError(at, '"in" must be {"in": [{"var": f}, [values]]} or {"in": [value, {"var": f}]}');
+  }
+
+  private match(op: 'contains' | 'starts_with', args: JsonLogic[], at: string): FilterNode {
+    const [ref, text] = args;
+    if (args.length !== 2 || !isVar(ref)) throw new FilterError(at, `"${op}" takes a field and a text`);
+    const field = this.field(ref, `${at}[0]`, op);
+    if (typeof text !== 'string' && typeof text !== 'number') {
+      throw new FilterError(`${at}[1]`, `"${op}" needs a text to look for`);
+    }
+    return { op: 'match', field, text: String(text), mode: op };
+  }
+
+  private has(args: JsonLogic[], at: string): FilterNode {
+    const [ref, wanted] = args;
+    if (args.length !== 2 || !isVar(ref)) throw new FilterError(at, '"has" takes a list field and a value or list');
+    const field = this.field(ref, `${at}[0]`, 'has');
+    const spec = valueSpec(field.field);
+    const itemField = { ...field, field: { ...field.field, type: 'text' as const } };
+    const values = [wanted ?? null].flat().map((v, i) => this.value(itemField, v, `${at}[1][${i}]`));
+    if (spec.valueKind === 'array' && field.field.options) {
+      const allowed = new Set(field.field.options.map((o) => o.value));
+      values.forEach((v, i) => {
+        if (!allowed.has(String(v))) throw new FilterError(`${at}[1][${i}]`, `"${v}" is not an option of ${field.path.join('.')}`);
+      });
+    }
+    return { op: 'has', field, values };
+  }
+
+  private dateIn(args: JsonLogic[], at: string): FilterNode {
+    const [ref, period, n] = args;
+    if (!isVar(ref)) throw new FilterError(at, '"date_in" takes a date field and a period');
+    const field = this.field(ref, `${at}[0]`, 'date_in');
+    if (!isDatePeriod(period)) throw new FilterError(`${at}[1]`, `unknown period ${JSON.stringify(period)}`);
+    const count = n === undefined ? 1 : Number(n);
+    if (!Number.isInteger(count) || count < 1 || count > 36500) {
+      throw new FilterError(`${at}[2]`, 'the number of days must be a whole number from 1 to 36500');
+    }
+    const { from, to } = dateRange(period, this.now, count);
+    const asDate = valueSpec(field.field).valueKind === 'date';
+    const fmt = (d: Date) => (asDate ? d.toISOString().slice(0, 10) : d.toISOString());
+    return { op: 'range', field, from: fmt(from), to: fmt(to), toExclusive: true };
+  }
+
+  private empty(args: JsonLogic[], at: string): FilterNode {
+    const [ref] = args;
+    if (args.length !== 1 || !isVar(ref)) throw new FilterError(at, 'is_empty takes one field');
+    return { op: 'empty', field: this.field(ref, `${at}[0]`, 'is_empty') };
+  }
+
+  private resolveVar(ref: { var: JsonLogic }, at: string): FieldRef {
+    const name = Array.isArray(ref.var) ? ref.var[0] : ref.var;
+    const field = typeof name === 'string' ? this.resolve(name) : undefined;
+    if (!field) throw new FilterError(at, `unknown field ${JSON.stringify(name)}`);
+    return field;
+  }
+
+  private field(ref: { var: JsonLogic }, at: string, operator: FilterOperator): FieldRef {
+    const field = this.resolveVar(ref, at);
+    const spec = valueSpec(field.field);
+    if (!spec.operators.includes(operator)) {
+      throw new FilterError(at, `operator ${operator} does not apply to ${field.field.type} field ${field.path.join('.')}`);
+    }
+    return field;
+  }
+
+  /** Checks and coerces a literal to the field's kind, so SQL and memory see the same value. */
+  private value(ref: FieldRef, literal: JsonLogic, at: string): FilterValue {
+    if (literal === null || literal === undefined) return null;
+    if (typeof literal === 'object') throw new FilterError(at, 'expected a plain value');
+    const kind = valueSpec(ref.field).valueKind;
+    const bad = (what: string) => new FilterError(at, `${JSON.stringify(literal)} is not ${what} (field ${ref.path.join('.')})`);
+    switch (kind) {
+      case 'integer': {
+        const n = Number(literal);
+        if (literal === '' || !Number.isSafeInteger(n)) throw bad('a whole number');
+        return n;
+      }
+      case 'number': {
+        const n = Number(literal);
+        if (literal === '' || !Number.isFinite(n)) throw bad('a number');
+        return n;
+      }
+      case 'boolean':
+        if (typeof literal !== 'boolean') throw bad('true or false');
+        return literal;
+      case 'date':
+        if (typeof literal !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(literal) || Number.isNaN(Date.parse(literal))) {
+          throw bad('a date (YYYY-MM-DD)');
+        }
+        return literal;
+      case 'datetime':
+        if (typeof literal !== 'string' || Number.isNaN(Date.parse(literal))) throw bad('a date-time');
+        return new Date(literal).toISOString();
+      default: {
+        const text = String(literal);
+        const type = ref.field.type;
+        if ((type === 'lookup' || type === 'user') && !UUID.test(text)) throw bad('an id (uuid)');
+        if (type === 'picklist' && ref.field.options && !ref.field.options.some((o) => o.value === text)) {
+          throw bad(`an option of ${ref.path.join('.')}`);
+        }
+        return text;
+      }
+    }
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function isVar(node: JsonLogic | undefined): node is { var: JsonLogic } {
+  return typeof node === 'object' && node !== null && !Array.isArray(node) && 'var' in node && Object.keys(node).length === 1;
+}
+
+function argList(args: JsonLogic): JsonLogic[] {
+  return Array.isArray(args) ? args : [args];
+}

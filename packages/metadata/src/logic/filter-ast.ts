@@ -1,0 +1,22 @@
+import type { FieldRef } from '../module-fields.js';
+
+/**
+ * A filter compiled from JSON Logic, ready for a SQL back end. Values are already checked and
+ * coerced to the field's kind; relative dates are already turned into ranges.
+ */
+export type FilterNode =
+  | { op: 'and' | 'or'; args: FilterNode[] }
+  | { op: 'not'; arg: FilterNode }
+  | { op: 'const'; value: boolean }
+  /** `=` and `<>` are null-safe (IS [NOT] DISTINCT FROM), as in memory. */
+  | { op: 'cmp'; cmp: '=' | '<>' | '<' | '<=' | '>' | '>='; field: FieldRef; value: FilterValue }
+  | { op: 'in'; field: FieldRef; values: FilterValue[] }
+  /** from ≤ field < to when toExclusive, else from ≤ field ≤ to. */
+  | { op: 'range'; field: FieldRef; from: FilterValue; to: FilterValue; toExclusive: boolean }
+  /** Case-insensitive text match; `mode` says where the (literal) text must stand. */
+  | { op: 'match'; field: FieldRef; text: string; mode: 'contains' | 'starts_with' }
+  | { op: 'empty'; field: FieldRef }
+  /** A list column holds every one of `values`. */
+  | { op: 'has'; field: FieldRef; values: FilterValue[] };
+
+export type FilterValue = string | number | boolean | null;

@@ -1,0 +1,62 @@
+import jsonLogic from 'json-logic-js';
+import { type DatePeriod, dateRange, isDatePeriod } from './date-range.js';
+
+/**
+ * Atrium's own JSON Logic operations, registered once for every evaluation (server and browser).
+ * Each has a SQL twin in compile-filter.ts; the two must agree on every value, nulls included.
+ */
+export const CUSTOM_OPERATIONS = {
+  /** Text contains a substring, case-insensitive. */
+  contains: (value: unknown, part: unknown) =>
+    typeof value === 'string' && value.toLowerCase().includes(String(part ?? '').toLowerCase()),
+  /** Text starts with a prefix, case-insensitive. */
+  starts_with: (value: unknown, prefix: unknown) =>
+    typeof value === 'string' && value.toLowerCase().startsWith(String(prefix ?? '').toLowerCase()),
+  /** Null, empty text or an empty list. */
+  is_empty: (value: unknown) =>
+    value === null ||
+    value === undefined ||
+    value === '' ||
+    (Array.isArray(value) && value.length === 0),
+  /** A list (multi-select, tags) holds the value, or every value of a list. */
+  has: (list: unknown, wanted: unknown) =>
+    Array.isArray(list) && [wanted].flat().every((w) => list.includes(w)),
+  /** low ≤ value ≤ high; false when any is null. */
+  between: (value: unknown, low: unknown, high: unknown) =>
+    value !== null &&
+    value !== undefined &&
+    low !== null &&
+    high !== null &&
+    (low as number) <= (value as number) &&
+    (value as number) <= (high as number),
+  /** A date or datetime lies in a relative period: `{"date_in": [{"var": "close_date"}, "this_month"]}`. */
+  date_in: (value: unknown, period: unknown, n?: unknown) => {
+    if (value === null || value === undefined || value === '' || !isDatePeriod(period)) return false;
+    const at = Date.parse(String(value));
+    if (Number.isNaN(at)) return false;
+    const { from, to } = dateRange(period as DatePeriod, new Date(), Number(n ?? 1));
+    return at >= from.getTime() && at < to.getTime();
+  },
+} as const;
+
+/** Every operation name a JSON Logic expression may use. */
+export const LOGIC_OPERATIONS = new Set<string>([
+  ...Object.keys(CUSTOM_OPERATIONS),
+  // json-logic-js built-ins we accept in memory
+  'var', 'missing', 'missing_some', 'if', '?:', '==', '===', '!=', '!==', '!', '!!', 'or', 'and',
+  '>', '>=', '<', '<=', 'max', 'min', '+', '-', '*', '/', '%', 'map', 'reduce', 'filter', 'all',
+  'none', 'some', 'merge', 'in', 'cat', 'substr', 'log',
+]);
+
+let registered = false;
+
+/** Registers the custom operations with json-logic-js; safe to call many times. */
+export function registerOperations(): typeof jsonLogic {
+  if (!registered) {
+    for (const [name, fn] of Object.entries(CUSTOM_OPERATIONS)) {
+      jsonLogic.add_operation(name, fn as (...args: unknown[]) => unknown);
+    }
+    registered = true;
+  }
+  return jsonLogic;
+}

@@ -1,0 +1,65 @@
+import type { FieldDef, ModuleDoc } from './documents.js';
+import { type IndexKind, valueSpec, FIELD_TYPES } from './field-types.js';
+import { hasCurrency } from './module-fields.js';
+
+/**
+ * What a module needs in Postgres, derived from its document alone. plan() diffs two of these,
+ * so every storage rule (column type, index, foreign key) is decided here, once.
+ */
+export interface ColumnSpec {
+  name: string;
+  type: string;
+  /** Set for field columns; system columns have none. */
+  field?: FieldDef;
+  index?: IndexKind | 'trgm';
+  references?: { module: string; onDelete: 'set_null' | 'restrict' | 'cascade' } | { users: true };
+  /** autonumber: filled from a sequence. */
+  autonumber?: { prefix: string; digits: number };
+}
+
+/** Columns every record table has, in order. */
+export const SYSTEM_COLUMN_SPECS: readonly ColumnSpec[] = [
+  { name: 'id', type: 'uuid' },
+  { name: 'created_at', type: 'timestamptz' },
+  { name: 'updated_at', type: 'timestamptz' },
+  { name: 'created_by', type: 'uuid' },
+  { name: 'updated_by', type: 'uuid' },
+  { name: 'owner_id', type: 'uuid', index: 'btree' },
+  { name: 'version', type: 'integer' },
+  { name: 'deleted_at', type: 'timestamptz' },
+];
+
+/** The field columns of a module (plus `currency_code` when it stores money). */
+export function fieldColumns(module: ModuleDoc): ColumnSpec[] {
+  const columns: ColumnSpec[] = module.fields.map((f) => fieldColumn(f, module));
+  if (hasCurrency(module)) columns.push({ name: 'currency_code', type: 'text' });
+  return columns;
+}
+
+function fieldColumn(f: FieldDef, module: ModuleDoc): ColumnSpec {
+  const spec = valueSpec(f);
+  const column: ColumnSpec = { name: f.name, type: spec.columnType(f), field: f };
+  const index: ColumnSpec['index'] = f.unique
+    ? 'unique'
+    : f.type === 'formula'
+      ? f.indexed ? 'btree' : undefined
+      : (FIELD_TYPES[f.type].defaultIndex ?? (f.indexed ? 'btree' : undefined));
+  const searchable = isSearchField(f, module);
+  if (index) column.index = index;
+  else if (searchable) column.index = 'trgm';
+  if (f.type === 'lookup' && f.target) column.references = { module: f.target, onDelete: f.onDelete ?? 'set_null' };
+  if (f.type === 'user') column.references = { users: true };
+  if (f.type === 'autonumber') column.autonumber = { prefix: f.prefix ?? '', digits: f.digits ?? 5 };
+  return column;
+}
+
+/** Fields included in the `q` search of a module. */
+export function searchFields(module: ModuleDoc): FieldDef[] {
+  return module.fields.filter((f) => isSearchField(f, module));
+}
+
+/** Searched by `q` (and trigram-indexed): the record name, e-mails and phones, or as the field says. */
+function isSearchField(f: FieldDef, module: ModuleDoc): boolean {
+  if (f.type === 'formula' || !valueSpec(f).searchable) return false;
+  return f.searchable ?? (f.name === module.recordName || f.type === 'email' || f.type === 'phone');
+}

@@ -1,0 +1,66 @@
+import type { FieldDef, ModuleDoc } from './documents.js';
+
+/** True when the module stores money and so carries a record currency (`currency_code`). */
+export function hasCurrency(module: ModuleDoc): boolean {
+  return module.fields.some(
+    (f) => f.type === 'currency' || (f.type === 'formula' && f.returns === 'currency'),
+  );
+}
+
+/**
+ * The system columns of a module, described as fields so filters, sorts and the OpenAPI
+ * document treat them like any other (they are read-only to clients).
+ */
+export function systemFields(module: ModuleDoc): FieldDef[] {
+  const fields: FieldDef[] = [
+    { name: 'id', type: 'lookup', target: module.name, label: { en: 'ID', 'zh-CN': 'ID' } },
+    { name: 'created_at', type: 'datetime', label: { en: 'Created at', 'zh-CN': '创建时间' } },
+    { name: 'updated_at', type: 'datetime', label: { en: 'Updated at', 'zh-CN': '修改时间' } },
+    { name: 'created_by', type: 'user', label: { en: 'Created by', 'zh-CN': '创建人' } },
+    { name: 'updated_by', type: 'user', label: { en: 'Updated by', 'zh-CN': '修改人' } },
+    { name: 'owner_id', type: 'user', label: { en: 'Owner', 'zh-CN': '负责人' } },
+    { name: 'version', type: 'integer', label: { en: 'Version', 'zh-CN': '版本' } },
+    { name: 'deleted_at', type: 'datetime', label: { en: 'Deleted at', 'zh-CN': '删除时间' } },
+  ];
+  if (hasCurrency(module)) {
+    fields.push({
+      name: 'currency_code',
+      type: 'text',
+      maxLength: 3,
+      pattern: '^[A-Z]{3}$',
+      label: { en: 'Currency', 'zh-CN': '币种' },
+    });
+  }
+  return fields;
+}
+
+/** A field a filter, sort or expression refers to: `amount`, or `account.industry` one lookup deep. */
+export interface FieldRef {
+  /** [column] or [lookup column, column of the target]. */
+  path: [string] | [string, string];
+  field: FieldDef;
+  /** The target module when the path goes through a lookup. */
+  via?: { lookup: FieldDef; target: ModuleDoc };
+}
+
+export type FieldResolver = (path: string) => FieldRef | undefined;
+
+/** Resolves `var` paths of `module` against its fields, system columns and lookup targets. */
+export function fieldResolver(
+  module: ModuleDoc,
+  modules: ReadonlyMap<string, ModuleDoc>,
+): FieldResolver {
+  const own = new Map([...systemFields(module), ...module.fields].map((f) => [f.name, f]));
+  return (path) => {
+    const [head, tail, ...rest] = path.split('.');
+    const field = own.get(head ?? '');
+    if (!field || rest.length > 0) return undefined;
+    if (tail === undefined) return { path: [field.name], field };
+    if (field.type !== 'lookup' || !field.target || field.name === 'id') return undefined;
+    const target = modules.get(field.target);
+    if (!target) return undefined;
+    const targetField = [...systemFields(target), ...target.fields].find((f) => f.name === tail);
+    if (!targetField) return undefined;
+    return { path: [field.name, targetField.name], field: targetField, via: { lookup: field, target } };
+  };
+}
