@@ -1,0 +1,38 @@
+import { type Engine, errorHandler, metaRoutes, openApiDocument, recordsRoutes } from '@atrium/engine';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { auth } from './auth.js';
+
+export interface AppOptions {
+  engine: Engine;
+  jwtSecret: string;
+  logger?: FastifyServerOptions['logger'];
+  /** Extra routes mounted after the engine (the benchmark's hand-written baseline). */
+  extend?: (app: FastifyInstance) => Promise<void> | void;
+}
+
+/**
+ * Builds the HTTP app without listening, so tests drive it with inject() or a real port.
+ * @example const app = await buildApp({ engine, jwtSecret }); await app.listen({ port: 3000 });
+ */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { engine } = options;
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 1_048_576 });
+  await app.register(errorHandler);
+  await app.register(auth, { db: engine.db, secret: options.jwtSecret });
+
+  app.get('/api/health', async () => ({ status: 'ok' }));
+
+  let openapi: { revision: number; doc: Record<string, unknown> } | undefined;
+  app.get('/api/openapi.json', async () => {
+    const snapshot = engine.metadata.current;
+    if (openapi?.revision !== snapshot.revision) {
+      openapi = { revision: snapshot.revision, doc: openApiDocument(snapshot, { title: 'Atrium', version: `rev-${snapshot.revision}` }) };
+    }
+    return openapi.doc;
+  });
+
+  await app.register(metaRoutes, { prefix: '/api', engine });
+  await app.register(recordsRoutes, { prefix: '/api', engine });
+  await options.extend?.(app);
+  return app;
+}

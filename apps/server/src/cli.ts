@@ -1,0 +1,101 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { AtriumError, applyChange, createUser, type PlannedStep, planChange } from '@atrium/engine';
+import { boot } from './boot.js';
+import { loadConfig } from './config.js';
+
+const USAGE = `usage:
+  atrium plan <file|dir>             show what applying the documents would change
+  atrium apply <file|dir> [--yes]    apply them (destructive steps need --yes)
+  atrium user create --email E --password P [--name N] [--admin]`;
+
+/** The `atrium` command: metadata plan/apply from files, and user administration. */
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === 'plan' || command === 'apply') return planOrApply(command, rest);
+  if (command === 'user' && rest[0] === 'create') return userCreate(rest.slice(1));
+  console.error(USAGE);
+  return 2;
+}
+
+async function planOrApply(command: 'plan' | 'apply', args: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { yes: { type: 'boolean' } } });
+  const target = positionals[0];
+  if (!target) {
+    console.error(USAGE);
+    return 2;
+  }
+  const documents = await readDocuments(target);
+  const booted = await boot(loadConfig(), () => {});
+  try {
+    const { engine } = booted;
+    const planned = await planChange(engine.db, engine.workspace, { documents });
+    printSteps(planned.steps);
+    if (command === 'plan') return 0;
+    if (planned.steps.length === 0) return 0;
+    if (planned.destructive && !values.yes) {
+      console.error('\nThe plan drops or narrows data (marked !). Run again with --yes to apply it.');
+      return 1;
+    }
+    const applied = await applyChange(engine.db, engine.workspace, { documents, allowDestructive: values.yes ?? false }, null);
+    console.log(`\napplied: revision ${applied.revision}`);
+    return 0;
+  } finally {
+    await booted.close();
+  }
+}
+
+async function userCreate(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { email: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' }, admin: { type: 'boolean' } },
+  });
+  if (!values.email || !values.password) {
+    console.error(USAGE);
+    return 2;
+  }
+  const booted = await boot(loadConfig(), () => {});
+  try {
+    const user = await createUser(booted.handle.db, {
+      email: values.email,
+      password: values.password,
+      name: values.name ?? '',
+      isAdmin: values.admin ?? false,
+    });
+    console.log(`created user ${user.email} (${user.id})${user.isAdmin ? ' as administrator' : ''}`);
+    return 0;
+  } finally {
+    await booted.close();
+  }
+}
+
+function printSteps(steps: PlannedStep[]): void {
+  if (steps.length === 0) console.log('nothing to change');
+  for (const s of steps) console.log(`${s.destructive ? '!' : ' '} ${s.summary}`);
+}
+
+/** A file holding a document or a list of them, or a folder of such .json files (recursively). */
+async function readDocuments(target: string): Promise<unknown[]> {
+  const info = await stat(target);
+  if (info.isFile()) return [JSON.parse(await readFile(target, 'utf8'))].flat();
+  const entries = (await readdir(target, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
+  const docs: unknown[] = [];
+  for (const e of entries) {
+    const full = path.join(target, e.name);
+    if (e.isDirectory()) docs.push(...(await readDocuments(full)));
+    else if (e.name.endsWith('.json') && e.name !== 'manifest.json' && e.name !== 'sample.json') docs.push(...(await readDocuments(full)));
+  }
+  return docs;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    if (e instanceof AtriumError) {
+      console.error(`${e.code}: ${e.message}`);
+      for (const d of e.details) console.error(`  ${d.path}: ${d.message}`);
+    } else console.error(e instanceof Error ? e.message : String(e));
+    process.exit(1);
+  },
+);

@@ -1,0 +1,93 @@
+import path from 'node:path';
+
+/** Runtime settings of the Atrium server, read once at start-up from the environment. */
+export interface Config {
+  /** TCP port the HTTP server listens on (`PORT`, default 3000; 0 picks a free port). */
+  port: number;
+  /** Interface the HTTP server binds to (`HOST`, default `127.0.0.1`). */
+  host: string;
+  /** External Postgres connection string (`DATABASE_URL`); when unset an embedded Postgres is used. */
+  databaseUrl: string | undefined;
+  /** Absolute directory for local state such as the embedded Postgres cluster (`ATRIUM_DATA_DIR`, default `.data`). */
+  dataDir: string;
+  /** E-mail of the administrator to create on first start (`ATRIUM_ADMIN_EMAIL`). */
+  adminEmail: string | undefined;
+  /** Password of that administrator (`ATRIUM_ADMIN_PASSWORD`). */
+  adminPassword: string | undefined;
+  /** Secret used to sign session tokens (`ATRIUM_JWT_SECRET`). */
+  jwtSecret: string | undefined;
+  /** Workspace name, also usable as a schema name (`ATRIUM_WORKSPACE`, default `main`). */
+  workspace: string;
+  /** Port of the embedded Postgres when `DATABASE_URL` is unset (`ATRIUM_PG_PORT`, 1..65535, default 54329). */
+  embeddedPgPort: number;
+  /** Log level passed to the logger (`LOG_LEVEL`, default `info`). */
+  logLevel: string;
+  /** Template installed into an empty workspace at start (`ATRIUM_TEMPLATE`, default `b2b-sales`; `none` for none). */
+  template: string | undefined;
+}
+
+/** Allowed workspace names: a lower-case letter, then up to 30 lower-case letters, digits or `_`. */
+const WORKSPACE_PATTERN = /^[a-z][a-z0-9_]{0,30}$/;
+
+/** Returns the variable's value, treating an unset or blank value as absent. */
+function read(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const value = env[name];
+  if (value === undefined) return undefined;
+  const trimmed = value.trim();
+  return trimmed === '' ? undefined : trimmed;
+}
+
+/** Parses a TCP port (an integer min..65535), throwing an error that names the variable. */
+function readPort(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  const port = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(port) || port < min || port > 65535) {
+    throw new Error(
+      `${name} must be an integer between ${min} and 65535, got ${JSON.stringify(raw)}`,
+    );
+  }
+  return port;
+}
+
+/**
+ * Reads the server configuration from environment variables.
+ *
+ * Variables: `PORT` (default 3000), `HOST` (default `127.0.0.1`), `DATABASE_URL`,
+ * `ATRIUM_DATA_DIR` (default `.data`, resolved against the current directory),
+ * `ATRIUM_ADMIN_EMAIL`, `ATRIUM_ADMIN_PASSWORD`, `ATRIUM_JWT_SECRET`,
+ * `ATRIUM_WORKSPACE` (default `main`, must match `^[a-z][a-z0-9_]{0,30}$`),
+ * `ATRIUM_PG_PORT` (default 54329) and `LOG_LEVEL` (default `info`).
+ * Empty values count as unset.
+ *
+ * @throws Error naming the variable when a value is invalid.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const workspace = read(env, 'ATRIUM_WORKSPACE') ?? 'main';
+  if (!WORKSPACE_PATTERN.test(workspace)) {
+    throw new Error(
+      `ATRIUM_WORKSPACE must match ${WORKSPACE_PATTERN.source}, got ${JSON.stringify(workspace)}`,
+    );
+  }
+  return {
+    port: readPort(env, 'PORT', 3000),
+    host: read(env, 'HOST') ?? '127.0.0.1',
+    databaseUrl: read(env, 'DATABASE_URL'),
+    dataDir: path.resolve(process.cwd(), read(env, 'ATRIUM_DATA_DIR') ?? '.data'),
+    adminEmail: read(env, 'ATRIUM_ADMIN_EMAIL'),
+    adminPassword: env.ATRIUM_ADMIN_PASSWORD === '' ? undefined : env.ATRIUM_ADMIN_PASSWORD,
+    jwtSecret: env.ATRIUM_JWT_SECRET === '' ? undefined : env.ATRIUM_JWT_SECRET,
+    workspace,
+    embeddedPgPort: readPort(env, 'ATRIUM_PG_PORT', 54329, 1),
+    logLevel: read(env, 'LOG_LEVEL') ?? 'info',
+    template: templateName(read(env, 'ATRIUM_TEMPLATE') ?? 'b2b-sales'),
+  };
+}
+
+function templateName(raw: string): string | undefined {
+  if (raw === 'none') return undefined;
+  if (!/^[a-z][a-z0-9-]{0,62}$/.test(raw)) {
+    throw new Error(`ATRIUM_TEMPLATE must be a template folder name or none, got ${JSON.stringify(raw)}`);
+  }
+  return raw;
+}

@@ -1,0 +1,76 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Actor, applyChange, createRecord, type Row } from '@atrium/engine';
+import type { MetadataDoc } from '@atrium/metadata';
+import { sql } from 'kysely';
+import type { Booted } from './boot.js';
+
+/** The repository's templates/ folder. */
+export const TEMPLATES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../templates');
+
+interface Manifest {
+  name: string;
+  documents: string[];
+  /** Sample records per module, in creation order. `{"$key": k}` refers to an earlier record. */
+  sample?: string;
+}
+
+/**
+ * Installs a template (metadata documents + sample records) into the workspace: the documents
+ * through the same plan/apply as any change, the records through the same write path.
+ */
+export async function installTemplate(
+  booted: Booted,
+  name: string,
+  log: (line: string) => void,
+): Promise<{ documents: number; records: number }> {
+  const dir = path.join(TEMPLATES_DIR, name);
+  const manifest = await readJson<Manifest>(path.join(dir, 'manifest.json'));
+  const documents = (await Promise.all(manifest.documents.map((f) => readJson<MetadataDoc | MetadataDoc[]>(path.join(dir, f))))).flat();
+  const { engine } = booted;
+  const actor = await firstAdmin(booted);
+  const applied = await applyChange(engine.db, engine.workspace, { documents }, actor.id);
+  await engine.metadata.refresh(applied.revision);
+  log(`template ${name}: metadata revision ${applied.revision}`);
+  if (!manifest.sample) return { documents: documents.length, records: 0 };
+  const sample = await readJson<Record<string, Record<string, unknown>[]>>(path.join(dir, manifest.sample));
+  const ids = new Map<string, string>();
+  let records = 0;
+  for (const [module, rows] of Object.entries(sample)) {
+    for (const { $key, ...values } of rows) {
+      const row: Row = await createRecord(engine, { actor, locale: 'en' }, module, resolveKeys(values, ids));
+      if (typeof $key === 'string') ids.set($key, row.id as string);
+      records++;
+    }
+  }
+  return { documents: documents.length, records };
+}
+
+function resolveKeys(values: Record<string, unknown>, ids: Map<string, string>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(values).map(([k, v]) => {
+      const key = (v as { $key?: unknown } | null)?.$key;
+      if (typeof key !== 'string') return [k, v];
+      const id = ids.get(key);
+      if (!id) throw new Error(`sample refers to unknown $key "${key}"`);
+      return [k, id];
+    }),
+  );
+}
+
+async function firstAdmin(booted: Booted): Promise<Actor> {
+  const r = await sql<Actor>`select id, email, is_admin as "isAdmin" from atrium.users
+    where is_admin order by created_at limit 1`.execute(booted.handle.db);
+  const actor = r.rows[0];
+  if (!actor) throw new Error('create an administrator before installing a template');
+  return actor;
+}
+
+async function readJson<T>(file: string): Promise<T> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as T;
+  } catch (e) {
+    throw new Error(`cannot read ${file}: ${(e as Error).message}`);
+  }
+}

@@ -1,0 +1,122 @@
+import { type ColumnSpec, SYSTEM_COLUMN_SPECS } from '@atrium/metadata';
+import { derivedName, q, qt } from '../sql-names.js';
+import type { Step } from './plan.js';
+
+/** Where dropped tables and columns are kept until purged. */
+export function trashSchema(schema: string): string {
+  return `${schema}_trash`;
+}
+
+/** The name a dropped column or table is kept under: `r<revision>__<name>`, within 63 bytes. */
+export function trashName(revision: number, name: string): string {
+  return `r${revision}__${name}`.slice(0, 63);
+}
+
+const SYSTEM_DDL: Record<string, string> = {
+  id: 'uuid primary key',
+  // Millisecond precision: a JS Date holds the value exactly, so keyset cursors are exact.
+  created_at: 'timestamptz(3) not null default now()',
+  updated_at: 'timestamptz(3) not null default now()',
+  created_by: 'uuid',
+  updated_by: 'uuid',
+  owner_id: 'uuid',
+  version: 'integer not null default 1',
+  deleted_at: 'timestamptz(3)',
+};
+
+/**
+ * The SQL of one DDL step. Column types come from the field-type registry and names from
+ * validated metadata; q() refuses anything else.
+ */
+export function stepSql(schema: string, step: Step, revision: number): string[] {
+  const table = (m: string) => qt(schema, m);
+  switch (step.kind) {
+    case 'create_table': {
+      const cols = [
+        ...SYSTEM_COLUMN_SPECS.map((c) => `${q(c.name)} ${SYSTEM_DDL[c.name]}`),
+        ...step.columns.map((c) => `${q(c.name)} ${c.type}`),
+      ];
+      return [
+        `create table ${table(step.module)} (\n  ${cols.join(',\n  ')}\n)`,
+        ...SYSTEM_COLUMN_SPECS.filter((c) => c.index).map((c) => indexSql(schema, step.module, c)),
+      ];
+    }
+    case 'add_column':
+      // No default and nullable: Postgres only touches the catalog, whatever the table's size.
+      return [`alter table ${table(step.module)} add column ${q(step.column.name)} ${step.column.type}`];
+    case 'alter_column_type': {
+      const c = q(step.column);
+      return [`alter table ${table(step.module)} alter column ${c} type ${step.to} using ${c}::${step.to}`];
+    }
+    case 'set_autonumber': {
+      const { prefix, digits } = step.column.autonumber as { prefix: string; digits: number };
+      const seq = qt(schema, derivedName(step.module, step.column.name, 'seq'));
+      const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
+      return [
+        `create sequence if not exists ${seq}`,
+        `alter table ${table(step.module)} alter column ${q(step.column.name)} set default ` +
+          `(${literal(prefix)} || lpad(nextval(${literal(seq)})::text, ${Number(digits)}, '0'))`,
+      ];
+    }
+    case 'create_index':
+      return [indexSql(schema, step.module, step.column)];
+    case 'drop_index':
+      return [`drop index if exists ${qt(schema, indexName(step.module, step.column))}`];
+    case 'add_foreign_key': {
+      const ref = step.column.references;
+      if (!ref) return [];
+      const target = 'module' in ref ? table(ref.module) : 'atrium.users';
+      const onDelete = 'module' in ref ? ref.onDelete.replace('_', ' ') : 'set null';
+      return [
+        `alter table ${table(step.module)} add constraint ${q(derivedName(step.module, step.column.name, 'fk'))} ` +
+          `foreign key (${q(step.column.name)}) references ${target} (id) on delete ${onDelete}`,
+      ];
+    }
+    case 'drop_foreign_key':
+      return [
+        `alter table ${table(step.module)} drop constraint if exists ${q(derivedName(step.module, step.column.name, 'fk'))}`,
+      ];
+    case 'drop_column':
+      // Renaming is instant and keeps the values; a purge drops them later.
+      return [
+        `alter table ${table(step.module)} rename column ${q(step.column)} to ${q(trashName(revision, step.column))}`,
+      ];
+    case 'drop_table': {
+      const trash = q(trashSchema(schema));
+      return [
+        `create schema if not exists ${trash}`,
+        `alter table ${table(step.module)} rename to ${q(trashName(revision, step.module))}`,
+        `alter table ${qt(schema, trashName(revision, step.module))} set schema ${trash}`,
+      ];
+    }
+    case 'put_document':
+    case 'delete_document':
+      return [];
+  }
+}
+
+function indexName(module: string, c: ColumnSpec): string {
+  return derivedName(module, c.name, c.index === 'unique' ? 'key' : c.index === 'trgm' ? 'trgm' : 'idx');
+}
+
+function indexSql(schema: string, module: string, c: ColumnSpec): string {
+  const name = q(indexName(module, c));
+  const table = qt(schema, module);
+  const col = q(c.name);
+  switch (c.index) {
+    case 'unique':
+      // Unique among live records: the recycle bin does not hold values hostage.
+      return `create unique index ${name} on ${table} (${col}) where deleted_at is null`;
+    case 'gin':
+      return `create index ${name} on ${table} using gin (${col})`;
+    case 'trgm':
+      return `create index ${name} on ${table} using gin (${col} gin_trgm_ops)`;
+    default:
+      return `create index ${name} on ${table} (${col})`;
+  }
+}
+
+/** The unique index of a column, to name the field in a duplicate-value error. */
+export function uniqueIndexName(module: string, column: string): string {
+  return derivedName(module, column, 'key');
+}

@@ -1,0 +1,68 @@
+import pg from 'pg';
+import type { Db } from '../db.js';
+import { compileSnapshot, type Snapshot } from '../records/compiled-module.js';
+import { META_CHANNEL } from './apply.js';
+import { loadMetadata } from './store.js';
+
+/**
+ * This process's compiled metadata. Requests read `current` (no I/O); a new revision applied
+ * anywhere arrives through LISTEN/NOTIFY and is compiled once.
+ */
+export class MetadataCache {
+  #snapshot: Snapshot;
+  #listener: pg.Client | undefined;
+  #loading: Promise<Snapshot> | undefined;
+
+  private constructor(
+    private readonly db: Db,
+    private readonly schema: string,
+    snapshot: Snapshot,
+  ) {
+    this.#snapshot = snapshot;
+  }
+
+  static async load(db: Db, schema: string): Promise<MetadataCache> {
+    const stored = await loadMetadata(db, schema);
+    return new MetadataCache(db, schema, compileSnapshot(schema, stored.revision, stored.documents));
+  }
+
+  get current(): Snapshot {
+    return this.#snapshot;
+  }
+
+  /** Reloads when the stored revision is newer than `seen` (or unconditionally). */
+  async refresh(seen?: number): Promise<Snapshot> {
+    if (seen !== undefined && seen <= this.#snapshot.revision) return this.#snapshot;
+    this.#loading ??= loadMetadata(this.db, this.schema)
+      .then((stored) => {
+        if (stored.revision >= this.#snapshot.revision) {
+          this.#snapshot = compileSnapshot(this.schema, stored.revision, stored.documents);
+        }
+        return this.#snapshot;
+      })
+      .finally(() => {
+        this.#loading = undefined;
+      });
+    return this.#loading;
+  }
+
+  /** Listens for revisions applied by any node, on a dedicated connection. */
+  async listen(url: string, onError: (e: Error) => void = () => {}): Promise<void> {
+    const client = new pg.Client({ connectionString: url });
+    client.on('error', onError);
+    await client.connect();
+    client.on('notification', (msg) => {
+      const [schema, revision] = (msg.payload ?? '').split(':');
+      if (schema === this.schema) this.refresh(Number(revision)).catch(onError);
+    });
+    await client.query(`listen ${META_CHANNEL}`);
+    this.#listener = client;
+    // A revision applied between load() and LISTEN would otherwise be missed.
+    await this.refresh();
+  }
+
+  async close(): Promise<void> {
+    await this.#listener?.end();
+    this.#listener = undefined;
+  }
+}

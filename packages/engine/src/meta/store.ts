@@ -1,0 +1,42 @@
+import { docKey, type MetadataDoc } from '@atrium/metadata';
+import { sql } from 'kysely';
+import type { Db } from '../db.js';
+import { qt } from '../sql-names.js';
+
+/** The documents and revision number as stored in a workspace. */
+export interface StoredMetadata {
+  revision: number;
+  documents: MetadataDoc[];
+}
+
+export async function loadMetadata(db: Db, schema: string): Promise<StoredMetadata> {
+  const docs = await sql<{ body: MetadataDoc }>`select body from ${sql.raw(qt(schema, '_meta_documents'))}
+    order by kind = 'module' desc, key`.execute(db);
+  return { revision: await currentRevision(db, schema), documents: docs.rows.map((r) => r.body) };
+}
+
+export async function currentRevision(db: Db, schema: string): Promise<number> {
+  const r = await sql<{ n: number }>`select coalesce(max(n), 0)::int as n from ${sql.raw(qt(schema, '_meta_revisions'))}`.execute(db);
+  return r.rows[0]?.n ?? 0;
+}
+
+/**
+ * The desired document set: `documents` replace current ones with the same key, `remove` keys
+ * are dropped, and with `replaceAll` everything not listed goes. Requested documents come first
+ * so problem paths `documents[i]` point into the request.
+ */
+export function mergeDocuments(
+  current: readonly MetadataDoc[],
+  requested: readonly MetadataDoc[],
+  options: { remove?: readonly string[]; replaceAll?: boolean },
+): { desired: MetadataDoc[]; kept: MetadataDoc[] } {
+  const requestedKeys = new Set(requested.map(docKey));
+  const removed = new Set(options.remove ?? []);
+  const candidates = options.replaceAll
+    ? []
+    : current.filter((d) => !requestedKeys.has(docKey(d)) && !removed.has(docKey(d)));
+  // A kept layout, view, blueprint or automation goes with its module.
+  const modules = new Set([...requested, ...candidates].flatMap((d) => (d.kind === 'module' ? [d.name] : [])));
+  const kept = candidates.filter((d) => d.kind === 'module' || modules.has(d.module));
+  return { desired: [...requested, ...kept], kept };
+}

@@ -1,0 +1,137 @@
+import {
+  createAjv,
+  FIELD_TYPES,
+  type FieldDef,
+  type FieldResolver,
+  fieldColumns,
+  fieldResolver,
+  type MetadataDoc,
+  type ModuleDoc,
+  recordInputSchema,
+  SYSTEM_COLUMN_SPECS,
+  searchFields,
+  systemFields,
+  usedVars,
+  type ValidationRule,
+} from '@atrium/metadata';
+import type { ValidateFunction } from 'ajv';
+import { uniqueIndexName } from '../meta/ddl.js';
+import { derivedName, q, qt } from '../sql-names.js';
+
+/**
+ * Everything the read and write paths need about one module, computed once per metadata
+ * revision: validators, formula order, SQL fragments. No metadata lookup happens per request.
+ */
+export interface CompiledModule {
+  doc: ModuleDoc;
+  /** `"ws_main"."deals"` */
+  table: string;
+  /** Output columns, in order: system then fields. */
+  columns: string[];
+  /** `r."id", r."name", ...` */
+  selectList: string;
+  fields: ReadonlyMap<string, FieldDef>;
+  validateCreate: ValidateFunction;
+  validatePatch: ValidateFunction;
+  /** Formula fields in the order they can be computed. */
+  formulas: FieldDef[];
+  rules: ValidationRule[];
+  resolve: FieldResolver;
+  /** Columns `q` searches. */
+  searchColumns: string[];
+  /** Fields with a value a client may write. */
+  writable: string[];
+  /** Default values of writable fields. */
+  defaults: Record<string, unknown>;
+  /** Unique index name → field name, to put a duplicate-value error on the right path. */
+  uniqueIndexes: ReadonlyMap<string, string>;
+  /** Foreign key constraint name → field name. */
+  foreignKeys: ReadonlyMap<string, string>;
+  /** `select ... from t r where r.id = $1` */
+  getSql: string;
+  /** For `expand`: lookup field → SQL of the target row as JSON. */
+  expandSql: ReadonlyMap<string, string>;
+  /** A default module currency when it has money fields. */
+  currency: string | undefined;
+}
+
+export function compileModule(schema: string, doc: ModuleDoc, modules: ReadonlyMap<string, ModuleDoc>): CompiledModule {
+  const ajv = createAjv();
+  const table = qt(schema, doc.name);
+  const columns = [...SYSTEM_COLUMN_SPECS, ...fieldColumns(doc)].map((c) => c.name);
+  const selectList = columns.map((c) => `r.${q(c)}`).join(', ');
+  const writable = doc.fields.filter((f) => !FIELD_TYPES[f.type].computed).map((f) => f.name);
+  const defaults = Object.fromEntries(
+    doc.fields.filter((f) => f.default !== undefined && writable.includes(f.name)).map((f) => [f.name, f.default]),
+  );
+  const hasMoney = columns.includes('currency_code');
+  return {
+    doc,
+    table,
+    columns,
+    selectList,
+    fields: new Map([...systemFields(doc), ...doc.fields].map((f) => [f.name, f])),
+    validateCreate: ajv.compile(recordInputSchema(doc, 'create')),
+    validatePatch: ajv.compile(recordInputSchema(doc, 'patch')),
+    formulas: formulaOrder(doc),
+    rules: doc.validationRules ?? [],
+    resolve: fieldResolver(doc, modules),
+    searchColumns: searchFields(doc).map((f) => f.name),
+    writable,
+    defaults,
+    uniqueIndexes: new Map(doc.fields.filter((f) => f.unique || f.type === 'autonumber').map((f) => [uniqueIndexName(doc.name, f.name), f.name])),
+    foreignKeys: new Map(
+      doc.fields
+        .filter((f) => f.type === 'lookup' || f.type === 'user')
+        .map((f) => [derivedName(doc.name, f.name, 'fk'), f.name]),
+    ),
+    getSql: `select ${selectList} from ${table} r where r.id = $1`,
+    expandSql: new Map(
+      doc.fields
+        .filter((f) => f.type === 'lookup' && f.target && modules.has(f.target))
+        .map((f) => [f.name, expandSql(schema, f, modules.get(f.target as string) as ModuleDoc)]),
+    ),
+    currency: hasMoney ? (doc.defaultCurrency ?? 'USD') : undefined,
+  };
+}
+
+function expandSql(schema: string, f: FieldDef, target: ModuleDoc): string {
+  const cols = [...SYSTEM_COLUMN_SPECS, ...fieldColumns(target)].map((c) => `'${c.name}', t.${q(c.name)}`);
+  // jsonb_build_object takes at most 100 arguments; chunks are concatenated.
+  const chunks: string[] = [];
+  for (let i = 0; i < cols.length; i += 50) chunks.push(`jsonb_build_object(${cols.slice(i, i + 50).join(', ')})`);
+  return `(select ${chunks.join(' || ')} from ${qt(schema, target.name)} t where t.id = r.${q(f.name)} and t.deleted_at is null)`;
+}
+
+/** Formulas sorted so each is computed after the formulas it reads (cycles are refused earlier). */
+function formulaOrder(doc: ModuleDoc): FieldDef[] {
+  const formulas = doc.fields.filter((f) => f.type === 'formula');
+  const names = new Set(formulas.map((f) => f.name));
+  const done = new Set<string>();
+  const out: FieldDef[] = [];
+  const visit = (f: FieldDef) => {
+    if (done.has(f.name)) return;
+    done.add(f.name);
+    for (const v of usedVars(f.expression ?? null)) {
+      if (names.has(v)) visit(formulas.find((x) => x.name === v) as FieldDef);
+    }
+    out.push(f);
+  };
+  formulas.forEach(visit);
+  return out;
+}
+
+/** A compiled metadata revision. */
+export interface Snapshot {
+  revision: number;
+  documents: MetadataDoc[];
+  modules: ReadonlyMap<string, CompiledModule>;
+}
+
+export function compileSnapshot(schema: string, revision: number, documents: MetadataDoc[]): Snapshot {
+  const docs = new Map(
+    documents.filter((d): d is ModuleDoc => d.kind === 'module').map((m) => [m.name, m]),
+  );
+  const modules = new Map([...docs.values()].map((m) => [m.name, compileModule(schema, m, docs)]));
+  return { revision, documents, modules };
+}

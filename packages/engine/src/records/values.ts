@@ -1,0 +1,98 @@
+import {
+  evaluate,
+  type FieldDef,
+  type Locale,
+  labelText,
+  type Problem,
+  truthy,
+  valueSpec,
+  ajvProblems,
+} from '@atrium/metadata';
+import type { ValidateFunction } from 'ajv';
+import { AtriumError } from '../errors.js';
+import type { CompiledModule } from './compiled-module.js';
+
+export type Values = Record<string, unknown>;
+
+/** Validates a request body with a compiled validator: 400 with every bad field's path. */
+export function validateBody(validate: ValidateFunction, body: unknown): Values {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw new AtriumError('VALIDATION_FAILED', [{ path: '(body)', message: 'must be a JSON object' }]);
+  }
+  const values = normalize(body as Values);
+  if (!validate(values)) throw new AtriumError('VALIDATION_FAILED', ajvProblems(validate.errors));
+  return values;
+}
+
+/** Trims text so "  " is as empty as "". */
+function normalize(body: Values): Values {
+  const out: Values = {};
+  for (const [k, v] of Object.entries(body)) out[k] = typeof v === 'string' ? v.trim() : v;
+  return out;
+}
+
+/** Computes formula fields into `values`, in dependency order. */
+export function computeFormulas(m: CompiledModule, values: Values): void {
+  for (const f of m.formulas) values[f.name] = formulaValue(f, evaluateSafely(f, values));
+}
+
+function evaluateSafely(f: FieldDef, values: Values): unknown {
+  try {
+    return evaluate(f.expression ?? null, values);
+  } catch {
+    return null;
+  }
+}
+
+/** Coerces a formula result to the column it is stored in; what cannot be stored is null. */
+function formulaValue(f: FieldDef, value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  switch (valueSpec(f).valueKind) {
+    case 'integer':
+    case 'number': {
+      const n = Number(value);
+      if (!Number.isFinite(n)) return null;
+      const scale = f.returns === 'integer' ? 0 : (f.scale ?? 2);
+      return Math.round(n * 10 ** scale) / 10 ** scale;
+    }
+    case 'boolean':
+      return truthy(value);
+    case 'date':
+    case 'datetime': {
+      const at = value instanceof Date ? value : new Date(String(value));
+      if (Number.isNaN(at.getTime())) return null;
+      return f.returns === 'date' ? at.toISOString().slice(0, 10) : at.toISOString();
+    }
+    default:
+      return String(value);
+  }
+}
+
+/** Runs the module's validation rules (true = invalid) and refuses with every broken rule. */
+export function checkRules(m: CompiledModule, values: Values, locale: Locale): void {
+  const problems: Problem[] = [];
+  for (const rule of m.rules) {
+    let broken: boolean;
+    try {
+      broken = truthy(evaluate(rule.when, values));
+    } catch {
+      broken = false;
+    }
+    if (broken) problems.push({ path: rule.field ?? '(record)', message: labelText(rule.message, locale, rule.name) });
+  }
+  if (problems.length > 0) throw new AtriumError('VALIDATION_FAILED', problems);
+}
+
+/** Field-level diff of two rows over the module's columns (system bookkeeping left out). */
+export function diffRows(m: CompiledModule, before: Values, after: Values): Record<string, { from: unknown; to: unknown }> {
+  const changes: Record<string, { from: unknown; to: unknown }> = {};
+  for (const c of m.columns) {
+    if (UNTRACKED.has(c)) continue;
+    const from = before[c] ?? null;
+    const to = after[c] ?? null;
+    if (JSON.stringify(from) !== JSON.stringify(to)) changes[c] = { from, to };
+  }
+  return changes;
+}
+
+const UNTRACKED = new Set(['id', 'created_at', 'updated_at', 'created_by', 'updated_by', 'version', 'deleted_at']);

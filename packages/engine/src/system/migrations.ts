@@ -1,0 +1,84 @@
+import { sql } from 'kysely';
+import type { Db } from '../db.js';
+
+/**
+ * Versioned migrations of the system schema `atrium` (users, settings, workspaces). Each runs in
+ * its own transaction together with its bookkeeping row, so none is ever half-applied.
+ * Append only: never edit a migration that has shipped.
+ */
+export const SYSTEM_MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'users, settings and workspaces',
+    sql: `
+      create table atrium.users (
+        id uuid primary key,
+        email text not null,
+        name text not null default '',
+        password_hash text not null,
+        is_admin boolean not null default false,
+        locale text not null default 'en',
+        active boolean not null default true,
+        created_at timestamptz not null default now()
+      );
+      create unique index users_email_key on atrium.users (lower(email));
+      create table atrium.settings (key text primary key, value jsonb not null);
+      create table atrium.workspaces (
+        name text primary key,
+        schema_name text not null unique,
+        schema_version integer not null default 0,
+        created_at timestamptz not null default now()
+      );
+    `,
+  },
+];
+
+const LOCK_KEY = 7_240_001;
+
+/** Applies the pending system migrations under an advisory lock (safe with several nodes). */
+export async function migrateSystem(db: Db): Promise<number[]> {
+  return db.connection().execute(async (conn) => {
+    await sql`select pg_advisory_lock(${LOCK_KEY})`.execute(conn);
+    try {
+      await sql`create schema if not exists atrium`.execute(conn);
+      await sql`create table if not exists atrium.migrations (
+        version integer primary key, name text not null, applied_at timestamptz not null default now())`.execute(conn);
+      const done = new Set((await appliedVersions(conn)).map((r) => r));
+      const applied: number[] = [];
+      for (const m of SYSTEM_MIGRATIONS) {
+        if (done.has(m.version)) continue;
+        await conn.transaction().execute(async (trx) => {
+          await sql.raw(m.sql).execute(trx);
+          await sql`insert into atrium.migrations (version, name) values (${m.version}, ${m.name})`.execute(trx);
+        });
+        applied.push(m.version);
+      }
+      return applied;
+    } finally {
+      await sql`select pg_advisory_unlock(${LOCK_KEY})`.execute(conn);
+    }
+  });
+}
+
+/**
+ * Refuses to serve on a database this build does not match: a migration missing, or one
+ * applied that this build does not know (a newer build ran here).
+ */
+export async function assertSystemMigrated(db: Db): Promise<void> {
+  const applied = await appliedVersions(db);
+  const known = SYSTEM_MIGRATIONS.map((m) => m.version);
+  const missing = known.filter((v) => !applied.includes(v));
+  const unknown = applied.filter((v) => !known.includes(v));
+  if (missing.length > 0 || unknown.length > 0) {
+    throw new Error(
+      `the database schema does not match this build (missing migrations: [${missing.join(', ')}], unknown: [${unknown.join(', ')}]); run the matching version of Atrium`,
+    );
+  }
+}
+
+async function appliedVersions(db: Db): Promise<number[]> {
+  const exists = await sql<{ t: string | null }>`select to_regclass('atrium.migrations')::text as t`.execute(db);
+  if (!exists.rows[0]?.t) return [];
+  const rows = await sql<{ version: number }>`select version from atrium.migrations order by version`.execute(db);
+  return rows.rows.map((r) => r.version);
+}

@@ -1,0 +1,84 @@
+import { randomBytes, randomUUID, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
+import { promisify } from 'node:util';
+import { sql } from 'kysely';
+import type { Db } from '../db.js';
+
+const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, len: number, o: object) => Promise<Buffer>;
+const PARAMS = { N: 16384, r: 8, p: 1 };
+
+/** Who is acting: what the access seam and the write path need to know of a user. */
+export interface Actor {
+  id: string;
+  email: string;
+  isAdmin: boolean;
+}
+
+export interface UserRow extends Actor {
+  name: string;
+  locale: string;
+}
+
+/** scrypt hash in the form `scrypt$N$r$p$salt$hash` (base64). */
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  const hash = await scrypt(password, salt, 32, PARAMS);
+  return ['scrypt', PARAMS.N, PARAMS.r, PARAMS.p, salt.toString('base64'), hash.toString('base64')].join('$');
+}
+
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const [algo, n, r, p, salt, hash] = stored.split('$');
+  if (algo !== 'scrypt' || !salt || !hash) return false;
+  const expected = Buffer.from(hash, 'base64');
+  const actual = await scrypt(password, Buffer.from(salt, 'base64'), expected.length, {
+    N: Number(n),
+    r: Number(r),
+    p: Number(p),
+  });
+  return timingSafeEqual(expected, actual);
+}
+
+/** Creates a user; a duplicate e-mail (any case) throws with code `DUPLICATE_EMAIL`. */
+export async function createUser(
+  db: Db,
+  input: { email: string; password: string; name?: string; isAdmin?: boolean; locale?: string },
+): Promise<UserRow> {
+  const id = randomUUID();
+  try {
+    await sql`insert into atrium.users (id, email, name, password_hash, is_admin, locale)
+      values (${id}, ${input.email}, ${input.name ?? ''}, ${await hashPassword(input.password)},
+              ${input.isAdmin ?? false}, ${input.locale ?? 'en'})`.execute(db);
+  } catch (e) {
+    if ((e as { code?: string }).code === '23505') {
+      throw Object.assign(new Error(`a user with e-mail ${input.email} exists`), { code: 'DUPLICATE_EMAIL' });
+    }
+    throw e;
+  }
+  return { id, email: input.email, name: input.name ?? '', isAdmin: input.isAdmin ?? false, locale: input.locale ?? 'en' };
+}
+
+/** The active user with this e-mail and password, or undefined. Spends the same time either way. */
+export async function authenticate(db: Db, email: string, password: string): Promise<UserRow | undefined> {
+  const rows = await sql<UserRow & { password_hash: string }>`
+    select id, email, name, is_admin as "isAdmin", locale, password_hash
+    from atrium.users where lower(email) = lower(${email}) and active`.execute(db);
+  const user = rows.rows[0];
+  const ok = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);
+  if (!user || !ok) return undefined;
+  const { password_hash: _, ...rest } = user;
+  return rest;
+}
+
+const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+
+export async function countUsers(db: Db): Promise<number> {
+  const r = await sql<{ n: number }>`select count(*)::int as n from atrium.users`.execute(db);
+  return r.rows[0]?.n ?? 0;
+}
+
+/** A persistent setting (e.g. the JWT secret shared by every node). */
+export async function getOrCreateSetting<T>(db: Db, key: string, make: () => T): Promise<T> {
+  await sql`insert into atrium.settings (key, value) values (${key}, ${JSON.stringify(make())}::jsonb)
+            on conflict (key) do nothing`.execute(db);
+  const r = await sql<{ value: T }>`select value from atrium.settings where key = ${key}`.execute(db);
+  return (r.rows[0] as { value: T }).value;
+}
