@@ -21,6 +21,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(auth, { db: engine.db, secret: options.jwtSecret });
 
   app.get('/api/health', async () => ({ status: 'ok' }));
+  // Until the web app lands, the root tells a newcomer where things are.
+  app.get('/', async () => ({ name: 'Atrium', api: '/api', health: '/api/health', login: 'POST /api/auth/login', openapi: '/api/openapi.json' }));
 
   let openapi: { revision: number; doc: Record<string, unknown> } | undefined;
   app.get('/api/openapi.json', async () => {

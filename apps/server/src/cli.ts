@@ -1,20 +1,23 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { AtriumError, applyChange, createUser, type PlannedStep, planChange } from '@atrium/engine';
+import { AtriumError, applyChange, createUser, listTrash, type PlannedStep, planChange, purgeTrash } from '@atrium/engine';
 import { boot } from './boot.js';
 import { loadConfig } from './config.js';
 
 const USAGE = `usage:
   atrium plan <file|dir>             show what applying the documents would change
   atrium apply <file|dir> [--yes]    apply them (destructive steps need --yes)
-  atrium user create --email E --password P [--name N] [--admin]`;
+  atrium user create --email E --password P [--name N] [--admin]
+  atrium trash                       list dropped fields and modules whose data is kept
+  atrium purge [--days 30]           delete that data for good after N days`;
 
 /** The `atrium` command: metadata plan/apply from files, and user administration. */
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'plan' || command === 'apply') return planOrApply(command, rest);
   if (command === 'user' && rest[0] === 'create') return userCreate(rest.slice(1));
+  if (command === 'trash' || command === 'purge') return trash(command, rest);
   console.error(USAGE);
   return 2;
 }
@@ -64,6 +67,29 @@ async function userCreate(args: string[]): Promise<number> {
       isAdmin: values.admin ?? false,
     });
     console.log(`created user ${user.email} (${user.id})${user.isAdmin ? ' as administrator' : ''}`);
+    return 0;
+  } finally {
+    await booted.close();
+  }
+}
+
+async function trash(command: 'trash' | 'purge', args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { days: { type: 'string', default: '30' } } });
+  const days = Number(values.days);
+  if (!Number.isInteger(days) || days < 0) {
+    console.error('--days must be a whole number of days');
+    return 2;
+  }
+  const booted = await boot(loadConfig(), () => {});
+  try {
+    const { engine } = booted;
+    const entries =
+      command === 'trash' ? await listTrash(engine.db, engine.workspace) : await purgeTrash(engine.db, engine.workspace, days);
+    if (entries.length === 0) console.log(command === 'trash' ? 'the trash is empty' : 'nothing to purge');
+    for (const e of entries) {
+      const what = e.field ? `field ${e.module}.${e.field}` : `module ${e.module}`;
+      console.log(`${command === 'purge' ? 'purged' : 'kept'} ${what} (revision ${e.revision}, ${e.droppedAt.toISOString()}) as ${e.storedAs}`);
+    }
     return 0;
   } finally {
     await booted.close();

@@ -11,6 +11,7 @@ export { applyChange, type ChangeRequest, planChange } from './meta/apply.js';
 export { MetadataCache } from './meta/metadata-cache.js';
 export { type Plan, type PlannedStep, plan, type Step } from './meta/plan.js';
 export { loadMetadata } from './meta/store.js';
+export { listTrash, purgeTrash, type TrashEntry } from './meta/trash.js';
 export type { CompiledModule, Snapshot } from './records/compiled-module.js';
 export { getRecord, type ListQuery, type ListResult, listRecords, recordHistory } from './records/read.js';
 export { createRecord, deleteRecord, restoreRecord, type Row, updateRecord } from './records/write.js';
