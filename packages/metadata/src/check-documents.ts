@@ -142,8 +142,10 @@ class Checker {
     const visit = (name: string, trail: string[]): void => {
       if (state.get(name) === 'done') return;
       if (state.get(name) === 'visiting') {
-        const i = doc.fields.findIndex((f) => f.name === trail[0]);
-        this.add(`.fields[${i}].expression`, `formulas refer to each other in a cycle: ${[...trail, name].join(' → ')}`);
+        // The trail may start with formulas that only lead into the cycle; report the cycle itself.
+        const cycle = [...trail.slice(trail.indexOf(name)), name];
+        const i = doc.fields.findIndex((f) => f.name === name);
+        this.add(`.fields[${i}].expression`, `formulas refer to each other in a cycle: ${cycle.join(' → ')}`);
         return;
       }
       state.set(name, 'visiting');

@@ -97,10 +97,15 @@ function numericSpec(
     valueSchema: (f) => {
       const { p, s } = digits(f);
       const limit = 10 ** (p - s);
+      // numeric(p,s) holds less than 10^(p-s). `limit - 10^-s` rounds to `limit` as a double when
+      // p is large (18,2 → 1e16 would pass and overflow the column), so fall back to an exclusive
+      // bound whenever the inclusive one does not stay below the limit.
+      const minimum = f.min ?? -limit + 10 ** -s;
+      const maximum = f.max ?? limit - 10 ** -s;
       return {
         type: 'number',
-        minimum: f.min ?? -limit + 10 ** -s,
-        maximum: f.max ?? limit - 10 ** -s,
+        ...(minimum > -limit ? { minimum } : { exclusiveMinimum: -limit }),
+        ...(maximum < limit ? { maximum } : { exclusiveMaximum: limit }),
         decimalScale: s,
       };
     },
@@ -176,7 +181,7 @@ export const FIELD_TYPES: Record<FieldTypeName, FieldTypeSpec> = {
   },
   datetime: {
     valueSchema: () => ({ type: 'string', format: 'date-time' }),
-    columnType: () => 'timestamptz',
+    columnType: () => 'timestamptz(3)',
     operators: DATE_OPS,
     valueKind: 'datetime',
     format: () => ({ kind: 'datetime' }),

@@ -20,13 +20,13 @@ export interface ColumnSpec {
 /** Columns every record table has, in order. */
 export const SYSTEM_COLUMN_SPECS: readonly ColumnSpec[] = [
   { name: 'id', type: 'uuid' },
-  { name: 'created_at', type: 'timestamptz' },
-  { name: 'updated_at', type: 'timestamptz' },
+  { name: 'created_at', type: 'timestamptz(3)' },
+  { name: 'updated_at', type: 'timestamptz(3)' },
   { name: 'created_by', type: 'uuid' },
   { name: 'updated_by', type: 'uuid' },
   { name: 'owner_id', type: 'uuid', index: 'btree' },
   { name: 'version', type: 'integer' },
-  { name: 'deleted_at', type: 'timestamptz' },
+  { name: 'deleted_at', type: 'timestamptz(3)' },
 ];
 
 /** The field columns of a module (plus `currency_code` when it stores money). */

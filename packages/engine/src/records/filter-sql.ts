@@ -34,7 +34,9 @@ export function filterSql(node: FilterNode, schema: string): RawBuilder<unknown>
       const kind = valueSpec(node.field.field).valueKind;
       const c = col(node.field);
       if (kind === 'array') return sql`(${c} is null or cardinality(${c}) = 0)`;
-      if (kind === 'string') return sql`(${c} is null or ${c} = '')`;
+      // Only text columns can hold ''; lookups and users are uuids.
+      const text = kind === 'string' && node.field.field.type !== 'lookup' && node.field.field.type !== 'user';
+      if (text) return sql`(${c} is null or ${c} = '')`;
       return sql`(${c} is null)`;
     }
     case 'has':

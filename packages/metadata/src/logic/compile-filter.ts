@@ -82,7 +82,7 @@ class Compiler {
       case 'in':
         return this.in(args, at);
       case 'between':
-        return this.between(args[0], args[1], args[2], at, args.length);
+        return this.between(args[0], args[1], args[2], at, args.length, false, [0, 1, 2]);
       case 'contains':
       case 'starts_with':
         return this.match(op, args, at);
@@ -120,7 +120,7 @@ class Compiler {
     const { cmp, op: operator } = COMPARISONS[op] as (typeof COMPARISONS)[string];
     // {"<": [a, x, b]} is JSON Logic's between (exclusive).
     if (args.length === 3 && (op === '<' || op === '<=')) {
-      return this.between(args[1], args[0], args[2], at, 3, op === '<');
+      return this.between(args[1], args[0], args[2], at, 3, op === '<', [1, 0, 2]);
     }
     if (args.length !== 2) throw new FilterError(at, `"${op}" takes two arguments`);
     const [a, b] = args as [JsonLogic, JsonLogic];
@@ -128,7 +128,12 @@ class Compiler {
     if (!ref) throw new FilterError(at, `"${op}" must compare a field ({"var": ...}) with a value`);
     if (isVar(literal as JsonLogic)) throw new FilterError(at, 'comparing two fields is not supported in a filter');
     const field = this.field(ref, `${at}[${flipped ? 1 : 0}]`, operator);
-    const value = this.value(field, literal as JsonLogic, `${at}[${flipped ? 0 : 1}]`);
+    const valueAt = `${at}[${flipped ? 0 : 1}]`;
+    // === and !== do not coerce in memory, so the literal must already have the field's type.
+    const value =
+      op === '===' || op === '!=='
+        ? this.exact(field, literal as JsonLogic, valueAt, `"${op}"`)
+        : this.value(field, literal as JsonLogic, valueAt);
     if (value === null) {
       if (cmp === '=' || cmp === '<>') return { op: 'cmp', cmp, field, value: null };
       throw new FilterError(at, `"${op}" cannot compare with null; use "==" or "is_empty"`);
@@ -142,14 +147,16 @@ class Compiler {
     high: JsonLogic | undefined,
     at: string,
     count: number,
-    exclusive = false,
+    exclusive: boolean,
+    /** Where x, low and high stand in the arguments, for error paths. */
+    [xAt, lowAt, highAt]: [number, number, number],
   ): FilterNode {
     if (count !== 3 || x === undefined || !isVar(x)) {
       throw new FilterError(at, 'between takes a field, a low and a high value');
     }
-    const field = this.field(x, at, 'between');
-    const from = this.value(field, low as JsonLogic, `${at}.low`);
-    const to = this.value(field, high as JsonLogic, `${at}.high`);
+    const field = this.field(x, `${at}[${xAt}]`, 'between');
+    const from = this.value(field, low as JsonLogic, `${at}[${lowAt}]`);
+    const to = this.value(field, high as JsonLogic, `${at}[${highAt}]`);
     if (from === null || to === null) throw new FilterError(at, 'between needs two non-null bounds');
     const inclusive: FilterNode = { op: 'range', field, from, to, toExclusive: false };
     if (!exclusive) return inclusive;
@@ -167,9 +174,14 @@ class Compiler {
     if (args.length !== 2) throw new FilterError(at, '"in" takes two arguments');
     if (isVar(needle) && Array.isArray(hay)) {
       const field = this.field(needle, `${at}[0]`, 'in');
-      const values = hay.map((v, i) => this.value(field, v, `${at}[1][${i}]`));
+      const values = hay.map((v, i) => this.exact(field, v, `${at}[1][${i}]`, '"in"'));
       if (values.length === 0) return { op: 'const', value: false };
-      return { op: 'in', field, values };
+      // In memory a null in the list matches an empty field; SQL's IN never matches NULL.
+      const present = values.filter((v) => v !== null);
+      if (present.length === values.length) return { op: 'in', field, values };
+      const isNull: FilterNode = { op: 'cmp', cmp: '=', field, value: null };
+      if (present.length === 0) return isNull;
+      return { op: 'or', args: [{ op: 'in', field, values: present }, isNull] };
     }
     if (isVar(hay) && !isVar(needle)) {
       const field = this.resolveVar(hay, `${at}[1]`);
@@ -195,7 +207,10 @@ class Compiler {
     const field = this.field(ref, `${at}[0]`, 'has');
     const spec = valueSpec(field.field);
     const itemField = { ...field, field: { ...field.field, type: 'text' as const } };
-    const values = [wanted ?? null].flat().map((v, i) => this.value(itemField, v, `${at}[1][${i}]`));
+    const values = [wanted ?? null].flat().map((v, i) => {
+      if (v === null) throw new FilterError(`${at}[1][${i}]`, '"has" needs a value to look for');
+      return this.exact(itemField, v, `${at}[1][${i}]`, '"has"');
+    });
     if (spec.valueKind === 'array' && field.field.options) {
       const allowed = new Set(field.field.options.map((o) => o.value));
       values.forEach((v, i) => {
@@ -242,6 +257,19 @@ class Compiler {
     return field;
   }
 
+  /**
+   * A value for an operation that compares exactly in memory (`in` and `has` use strict
+   * equality there): it must already be written the way it is stored, or SQL (which coerces)
+   * and memory (which does not) would disagree.
+   */
+  private exact(ref: FieldRef, literal: JsonLogic, at: string, op: string): FilterValue {
+    const value = this.value(ref, literal, at);
+    if (value !== literal) {
+      throw new FilterError(at, `${op} compares exactly: write ${JSON.stringify(literal)} as ${JSON.stringify(value)}`);
+    }
+    return value;
+  }
+
   /** Checks and coerces a literal to the field's kind, so SQL and memory see the same value. */
   private value(ref: FieldRef, literal: JsonLogic, at: string): FilterValue {
     if (literal === null || literal === undefined) return null;
@@ -263,7 +291,13 @@ class Compiler {
         if (typeof literal !== 'boolean') throw bad('true or false');
         return literal;
       case 'date':
-        if (typeof literal !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(literal) || Number.isNaN(Date.parse(literal))) {
+        // Date.parse rolls 2026-02-30 over to March; Postgres refuses it, so must we.
+        if (
+          typeof literal !== 'string' ||
+          !/^\d{4}-\d{2}-\d{2}$/.test(literal) ||
+          Number.isNaN(Date.parse(literal)) ||
+          new Date(literal).toISOString().slice(0, 10) !== literal
+        ) {
           throw bad('a date (YYYY-MM-DD)');
         }
         return literal;
@@ -271,7 +305,9 @@ class Compiler {
         if (typeof literal !== 'string' || Number.isNaN(Date.parse(literal))) throw bad('a date-time');
         return new Date(literal).toISOString();
       default: {
-        const text = String(literal);
+        // Memory compares a number with a text numerically ("5.0" == 5), SQL as text: refuse.
+        if (typeof literal !== 'string') throw bad('a text');
+        const text = literal;
         const type = ref.field.type;
         if ((type === 'lookup' || type === 'user') && !UUID.test(text)) throw bad('an id (uuid)');
         if (type === 'picklist' && ref.field.options && !ref.field.options.some((o) => o.value === text)) {

@@ -6,10 +6,15 @@ import type { FieldRef } from '../module-fields.js';
  */
 export type FilterNode =
   | { op: 'and' | 'or'; args: FilterNode[] }
+  /**
+   * Two-valued, as in memory: true when `arg` is not true. A leaf that is false because a value
+   * is null makes `not` true, so SQL must say `(arg) IS NOT TRUE`, not `NOT (arg)`.
+   */
   | { op: 'not'; arg: FilterNode }
   | { op: 'const'; value: boolean }
   /** `=` and `<>` are null-safe (IS [NOT] DISTINCT FROM), as in memory. */
   | { op: 'cmp'; cmp: '=' | '<>' | '<' | '<=' | '>' | '>='; field: FieldRef; value: FilterValue }
+  /** The field equals one of `values` (never null: a null in the list compiles to `cmp = null`). */
   | { op: 'in'; field: FieldRef; values: FilterValue[] }
   /** from ≤ field < to when toExclusive, else from ≤ field ≤ to. */
   | { op: 'range'; field: FieldRef; from: FilterValue; to: FilterValue; toExclusive: boolean }

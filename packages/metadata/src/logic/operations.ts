@@ -5,7 +5,31 @@ import { type DatePeriod, dateRange, isDatePeriod } from './date-range.js';
  * Atrium's own JSON Logic operations, registered once for every evaluation (server and browser).
  * Each has a SQL twin in compile-filter.ts; the two must agree on every value, nulls included.
  */
+const isNull = (v: unknown) => v === null || v === undefined;
+/** Ordering with a null on either side is false, as in SQL (json-logic-js would read null as 0). */
+const ordered =
+  (test: (a: never, b: never) => boolean) =>
+  (...args: unknown[]) => {
+    if (args.some(isNull)) return false;
+    for (let i = 1; i < args.length; i++) if (!test(args[i - 1] as never, args[i] as never)) return false;
+    return true;
+  };
+
 export const CUSTOM_OPERATIONS = {
+  '<': ordered((a, b) => a < b),
+  '<=': ordered((a, b) => a <= b),
+  '>': ordered((a, b) => a > b),
+  '>=': ordered((a, b) => a >= b),
+  /**
+   * A value in a list (strict equality, as json-logic-js), or a part of a text. The text case
+   * ignores case like `contains`, which is what the filter compiler turns it into (json-logic-js
+   * itself would be case-sensitive, and SQL would then select other rows than memory).
+   */
+  in: (needle: unknown, hay: unknown) => {
+    if (Array.isArray(hay)) return hay.includes(needle);
+    if (typeof hay !== 'string' || (typeof needle !== 'string' && typeof needle !== 'number')) return false;
+    return hay.toLowerCase().includes(String(needle).toLowerCase());
+  },
   /** Text contains a substring, case-insensitive. */
   contains: (value: unknown, part: unknown) =>
     typeof value === 'string' && value.toLowerCase().includes(String(part ?? '').toLowerCase()),
@@ -44,7 +68,7 @@ export const LOGIC_OPERATIONS = new Set<string>([
   ...Object.keys(CUSTOM_OPERATIONS),
   // json-logic-js built-ins we accept in memory
   'var', 'missing', 'missing_some', 'if', '?:', '==', '===', '!=', '!==', '!', '!!', 'or', 'and',
-  '>', '>=', '<', '<=', 'max', 'min', '+', '-', '*', '/', '%', 'map', 'reduce', 'filter', 'all',
+  'max', 'min', '+', '-', '*', '/', '%', 'map', 'reduce', 'filter', 'all',
   'none', 'some', 'merge', 'in', 'cat', 'substr', 'log',
 ]);
 
