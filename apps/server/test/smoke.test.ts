@@ -16,7 +16,12 @@ describe('the API is never open', () => {
   });
 
   it('logs in, and refuses a wrong password with 401', async () => {
-    const bad = await t.call('POST', '/api/auth/login', { email: 'admin@example.com', password: 'nope' }, null);
+    const bad = await t.call(
+      'POST',
+      '/api/auth/login',
+      { email: 'admin@example.com', password: 'nope' },
+      null,
+    );
     expect(bad.status).toBe(401);
     const meta = await t.call('GET', '/api/meta');
     expect(meta.status).toBe(200);

@@ -1,4 +1,11 @@
-import { createDb, createEngine, createUser, type DbHandle, type Engine, migrateSystem } from '@atrium/engine';
+import {
+  createDb,
+  createEngine,
+  createUser,
+  type DbHandle,
+  type Engine,
+  migrateSystem,
+} from '@atrium/engine';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { createTestDatabase, type TestDatabase } from '../../../../scripts/test/db.js';
 import { buildApp } from '../../src/app.js';
@@ -37,11 +44,20 @@ export async function startTestApp(options: { workspace?: string } = {}): Promis
   const app = await buildApp({ engine, jwtSecret: 'test-secret-test-secret-test-secret' });
   await app.ready();
   const login = async (email: string, password: string) => {
-    const r = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password } });
+    const r = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email, password },
+    });
     return r.json().token as string;
   };
   const token = await login(ADMIN.email, ADMIN.password);
-  const call = async (method: string, url: string, body?: unknown, as: string | null = token): Promise<Reply> => {
+  const call = async (
+    method: string,
+    url: string,
+    body?: unknown,
+    as: string | null = token,
+  ): Promise<Reply> => {
     const raw = await app.inject({
       method: method as 'GET',
       url,

@@ -1,4 +1,5 @@
 import {
+  type ColumnSpec,
   createAjv,
   FIELD_TYPES,
   type FieldDef,
@@ -96,7 +97,12 @@ export function compileModule(schema: string, doc: ModuleDoc, modules: ReadonlyM
 }
 
 function expandSql(schema: string, f: FieldDef, target: ModuleDoc): string {
-  const cols = [...SYSTEM_COLUMN_SPECS, ...fieldColumns(target)].map((c) => `'${c.name}', t.${q(c.name)}`);
+  // Instants read as they do on the record itself (UTC, milliseconds, "Z"), not in jsonb's "+00:00".
+  const value = (c: ColumnSpec) =>
+    c.type.startsWith('timestamptz')
+      ? `to_char(t.${q(c.name)} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
+      : `t.${q(c.name)}`;
+  const cols = [...SYSTEM_COLUMN_SPECS, ...fieldColumns(target)].map((c) => `'${c.name}', ${value(c)}`);
   // jsonb_build_object takes at most 100 arguments; chunks are concatenated.
   const chunks: string[] = [];
   for (let i = 0; i < cols.length; i += 50) chunks.push(`jsonb_build_object(${cols.slice(i, i + 50).join(', ')})`);

@@ -18,7 +18,7 @@ export interface ListQuery {
   expand?: string;
   count?: string | boolean;
   /** `only`: the recycle bin; `include`: live and deleted records. */
-  deleted?: 'only' | 'include';
+  deleted?: 'only' | 'include' | '';
 }
 
 export interface ListResult {
@@ -189,6 +189,9 @@ function searchSql(m: CompiledModule, text: string): RawBuilder<unknown> {
 function deletedSql(deleted: ListQuery['deleted']): RawBuilder<unknown> {
   if (deleted === 'only') return sql`r.deleted_at is not null`;
   if (deleted === 'include') return sql`true`;
+  if (deleted !== undefined && deleted !== '') {
+    throw new AtriumError('INVALID_QUERY', [{ path: 'deleted', message: 'must be only or include' }]);
+  }
   return sql`r.deleted_at is null`;
 }
 

@@ -31,6 +31,26 @@ function normalize(body: Values): Values {
   return out;
 }
 
+/**
+ * Datetimes as one canonical ISO string (UTC, milliseconds), whether read from a row (a Date)
+ * or sent with any offset: formulas and rules then compare like with like, and the diff sees
+ * no change where the instant is the same.
+ */
+export function canonicalTimes(m: CompiledModule, values: Values): Values {
+  for (const [k, v] of Object.entries(values)) {
+    if (v instanceof Date) values[k] = v.toISOString();
+    else if (typeof v === 'string' && isDatetime(m.fields.get(k))) {
+      const at = Date.parse(v);
+      if (!Number.isNaN(at)) values[k] = new Date(at).toISOString();
+    }
+  }
+  return values;
+}
+
+function isDatetime(f: FieldDef | undefined): boolean {
+  return f !== undefined && valueSpec(f).valueKind === 'datetime';
+}
+
 /** Computes formula fields into `values`, in dependency order. */
 export function computeFormulas(m: CompiledModule, values: Values): void {
   for (const f of m.formulas) values[f.name] = formulaValue(f, evaluateSafely(f, values));

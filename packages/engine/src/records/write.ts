@@ -6,7 +6,7 @@ import { currentRevision } from '../meta/store.js';
 import { q, qt } from '../sql-names.js';
 import type { CompiledModule, Snapshot } from './compiled-module.js';
 import { uuidv7 } from './uuid.js';
-import { checkRules, computeFormulas, diffRows, validateBody, type Values } from './values.js';
+import { canonicalTimes, checkRules, computeFormulas, diffRows, validateBody, type Values } from './values.js';
 
 export type Row = Record<string, unknown>;
 
@@ -19,7 +19,8 @@ export async function createRecord(engine: Engine, ctx: RequestContext, module: 
   return inWriteTransaction(engine, module, async (trx, m) => {
     engine.access.authorize(ctx.actor, m, 'create');
     const input = validateBody(m.validateCreate, body);
-    const values: Values = { ...m.defaults, ...input };
+    if (input.owner_id !== undefined) await checkOwner(trx, input.owner_id);
+    const values: Values = canonicalTimes(m, { ...m.defaults, ...input });
     if (m.currency) values.currency_code ??= m.currency;
     computeFormulas(m, values);
     checkRules(m, values, ctx.locale);
@@ -50,6 +51,7 @@ export async function updateRecord(
   return inWriteTransaction(engine, module, async (trx, m) => {
     engine.access.authorize(ctx.actor, m, 'update');
     const { version, ...input } = validateBody(m.validatePatch, body);
+    if (input.owner_id !== undefined) await checkOwner(trx, input.owner_id);
     const current = await lockRow(trx, m, id);
     if (current.deleted_at !== null) throw notFound(id, 'is in the recycle bin; restore it first');
     if (current.version !== version) {
@@ -57,7 +59,7 @@ export async function updateRecord(
         { path: 'version', message: `the record is at version ${current.version}, not ${version}` },
       ]);
     }
-    const values: Values = { ...current, ...input };
+    const values: Values = canonicalTimes(m, { ...current, ...input });
     computeFormulas(m, values);
     checkRules(m, values, ctx.locale);
     const changes = diffRows(m, current, values);
@@ -147,6 +149,12 @@ async function writeHistory(
 ): Promise<void> {
   await sql`insert into ${sql.raw(qt(engine.workspace.schema, '_history'))} (module, record_id, action, changes, actor)
     values (${m.doc.name}, ${id}, ${action}, ${JSON.stringify(changes)}::jsonb, ${ctx.actor.id})`.execute(trx);
+}
+
+/** `owner_id` has no foreign key (system column): the owner must be a user all the same. */
+async function checkOwner(trx: Db, owner: unknown): Promise<void> {
+  const r = await sql`select 1 from atrium.users where id = ${owner}`.execute(trx);
+  if (r.rows.length === 0) throw new AtriumError('VALIDATION_FAILED', [{ path: 'owner_id', message: 'is not a user' }]);
 }
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -243,6 +243,11 @@ class Compiler {
 
   private resolveVar(ref: { var: JsonLogic }, at: string): FieldRef {
     const name = Array.isArray(ref.var) ? ref.var[0] : ref.var;
+    // In memory {"var": [f, d]} reads d where f is missing (a lookup's field of an empty lookup);
+    // SQL would read null there, so a default is refused rather than silently ignored.
+    if (Array.isArray(ref.var) && ref.var.length > 1) {
+      throw new FilterError(at, `a default value in {"var": ${JSON.stringify(ref.var)}} cannot be used in a filter`);
+    }
     const field = typeof name === 'string' ? this.resolve(name) : undefined;
     if (!field) throw new FilterError(at, `unknown field ${JSON.stringify(name)}`);
     return field;
