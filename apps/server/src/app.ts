@@ -16,7 +16,12 @@ export interface AppOptions {
  */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { engine } = options;
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 1_048_576 });
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: 1_048_576,
+    // Unknown properties are refused, not silently dropped; lists are not made from lone values.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: true } },
+  });
   await app.register(errorHandler);
   await app.register(auth, { db: engine.db, secret: options.jwtSecret });
 

@@ -30,21 +30,10 @@ function documentValidators(): Record<string, ValidateFunction> {
  * Paths are `documents[i]....` so a studio can point at the very property.
  */
 export function checkDocuments(input: readonly unknown[], pathPrefix = 'documents'): CheckResult {
+  const shapes = checkDocumentShapes(input, pathPrefix);
+  if (shapes.problems.length > 0) return shapes;
   const problems: Problem[] = [];
-  const docs: { doc: MetadataDoc; at: string }[] = [];
-  input.forEach((raw, i) => {
-    const at = `${pathPrefix}[${i}]`;
-    const kind = (raw as { kind?: unknown } | null)?.kind;
-    const validate = typeof kind === 'string' ? documentValidators()[kind] : undefined;
-    if (!validate) {
-      problems.push({ path: `${at}.kind`, message: `must be one of ${Object.keys(DOCUMENT_SCHEMAS).join(', ')}` });
-    } else if (!validate(raw)) {
-      problems.push(...ajvProblems(validate.errors, at));
-    } else {
-      docs.push({ doc: raw as MetadataDoc, at });
-    }
-  });
-  if (problems.length > 0) return { documents: [], problems };
+  const docs = shapes.documents.map((doc, i) => ({ doc, at: `${pathPrefix}[${i}]` }));
 
   const modules = new Map<string, ModuleDoc>();
   const seen = new Map<string, string>();
@@ -60,6 +49,28 @@ export function checkDocuments(input: readonly unknown[], pathPrefix = 'document
     else check.dependent(doc);
   }
   return { documents: problems.length === 0 ? docs.map((d) => d.doc) : [], problems };
+}
+
+/**
+ * Checks each document against its JSON Schema alone, without looking across documents: for a
+ * partial set (a change request) whose references are resolved against stored documents.
+ */
+export function checkDocumentShapes(input: readonly unknown[], pathPrefix = 'documents'): CheckResult {
+  const problems: Problem[] = [];
+  const documents: MetadataDoc[] = [];
+  input.forEach((raw, i) => {
+    const at = `${pathPrefix}[${i}]`;
+    const kind = (raw as { kind?: unknown } | null)?.kind;
+    const validate = typeof kind === 'string' ? documentValidators()[kind] : undefined;
+    if (!validate) {
+      problems.push({ path: `${at}.kind`, message: `must be one of ${Object.keys(DOCUMENT_SCHEMAS).join(', ')}` });
+    } else if (!validate(raw)) {
+      problems.push(...ajvProblems(validate.errors, at));
+    } else {
+      documents.push(raw as MetadataDoc);
+    }
+  });
+  return problems.length > 0 ? { documents: [], problems } : { documents, problems };
 }
 
 class Checker {

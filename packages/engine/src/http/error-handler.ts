@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { AtriumError } from '../errors.js';
+import { ajvProblems } from '@atrium/metadata';
 
 /**
  * Every refusal leaves with one shape: `{ error: { code, message, details: [{ path, message }] } }`.
@@ -11,10 +12,8 @@ export const errorHandler = fp(
     app.setErrorHandler((error: FastifyError | AtriumError, request, reply) => {
       if (error instanceof AtriumError) return reply.status(error.status).send(error.toJSON());
       if ('validation' in error && error.validation) {
-        const details = error.validation.map((v) => ({
-          path: `${error.validationContext ?? ''}${v.instancePath.replace(/\//g, '.')}`.replace(/^body\./, ''),
-          message: v.message ?? 'is invalid',
-        }));
+        // A body property or a query parameter is named as such: `documents`, `limit`.
+        const details = ajvProblems(error.validation as Parameters<typeof ajvProblems>[0]);
         return reply.status(400).send({ error: { code: 'VALIDATION_FAILED', message: 'The request is not valid', details } });
       }
       const status = error.statusCode ?? 500;

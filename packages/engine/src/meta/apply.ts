@@ -1,4 +1,4 @@
-import { checkDocuments, docKey, type MetadataDoc, type Problem } from '@atrium/metadata';
+import { checkDocumentShapes, checkDocuments, docKey, type MetadataDoc, type Problem } from '@atrium/metadata';
 import { sql } from 'kysely';
 import type { Db } from '../db.js';
 import { AtriumError } from '../errors.js';
@@ -6,7 +6,7 @@ import { qt } from '../sql-names.js';
 import type { Workspace } from '../system/workspace.js';
 import { stepSql, trashName, trashSchema } from './ddl.js';
 import { type Plan, plan } from './plan.js';
-import { currentRevision, loadMetadata, mergeDocuments } from './store.js';
+import { currentRevision, loadMetadata, META_LOCK, mergeDocuments } from './store.js';
 
 /** What a client asks to change: the body of /api/meta/plan and /api/meta/apply. */
 export interface ChangeRequest {
@@ -50,7 +50,7 @@ export async function applyChange(
   actorId: string | null,
 ): Promise<ApplyResult> {
   return db.transaction().execute(async (trx) => {
-    await sql`select pg_advisory_xact_lock(7240003, hashtext(${ws.schema}))`.execute(trx);
+    await sql`select pg_advisory_xact_lock(${META_LOCK}, hashtext(${ws.schema}))`.execute(trx);
     const stored = await loadMetadata(trx, ws.schema);
     if (request.baseRevision !== undefined && request.baseRevision !== stored.revision) {
       throw new AtriumError('METADATA_CHANGED', [
@@ -98,7 +98,8 @@ function desiredPlan(current: MetadataDoc[], request: ChangeRequest, ws: Workspa
   if (!Array.isArray(request.documents)) {
     throw new AtriumError('INVALID_METADATA', [{ path: 'documents', message: 'must be a list of documents' }]);
   }
-  const requested = checkDocuments(request.documents);
+  // References are checked on the merged set: a request may name modules it does not send.
+  const requested = checkDocumentShapes(request.documents);
   if (requested.problems.length > 0) throw new AtriumError('INVALID_METADATA', requested.problems);
   const { desired, kept } = mergeDocuments(current, requested.documents, request);
   const whole = checkDocuments(desired);

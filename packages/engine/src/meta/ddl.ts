@@ -83,10 +83,21 @@ export function stepSql(schema: string, step: Step, revision: number): string[] 
       ];
     case 'drop_table': {
       const trash = q(trashSchema(schema));
+      const kept = qt(schema, trashName(revision, step.module));
       return [
         `create schema if not exists ${trash}`,
         `alter table ${table(step.module)} rename to ${q(trashName(revision, step.module))}`,
-        `alter table ${qt(schema, trashName(revision, step.module))} set schema ${trash}`,
+        // Indexes move with the table and their names are unique per schema: give them the
+        // revision's prefix too, so a module of the same name can be dropped again later.
+        `do $$ declare i record; begin
+          for i in select c.relname from pg_index x join pg_class c on c.oid = x.indexrelid
+                   where x.indrelid = '${kept}'::regclass loop
+            execute format('alter index %I.%I rename to %I', '${schema}', i.relname,
+              case when length('r${revision}__' || i.relname) <= 63 then 'r${revision}__' || i.relname
+                   else left('r${revision}__' || i.relname, 54) || '_' || left(md5(i.relname), 8) end);
+          end loop;
+        end $$`,
+        `alter table ${kept} set schema ${trash}`,
       ];
     }
     case 'put_document':

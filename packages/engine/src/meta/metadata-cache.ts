@@ -2,7 +2,7 @@ import pg from 'pg';
 import type { Db } from '../db.js';
 import { compileSnapshot, type Snapshot } from '../records/compiled-module.js';
 import { META_CHANNEL } from './apply.js';
-import { loadMetadata } from './store.js';
+import { loadMetadata, type StoredMetadata } from './store.js';
 
 /**
  * This process's compiled metadata. Requests read `current` (no I/O); a new revision applied
@@ -30,20 +30,34 @@ export class MetadataCache {
     return this.#snapshot;
   }
 
-  /** Reloads when the stored revision is newer than `seen` (or unconditionally). */
-  async refresh(seen?: number): Promise<Snapshot> {
+  /**
+   * Reloads when the stored revision is newer than `seen` (or unconditionally). A write
+   * transaction passes itself as `via` and loads on its own connection: it never waits for a
+   * free pool connection, nor for a load that began before its revision committed.
+   */
+  async refresh(seen?: number, via?: Db): Promise<Snapshot> {
     if (seen !== undefined && seen <= this.#snapshot.revision) return this.#snapshot;
+    if (via) return this.install(await loadMetadata(via, this.schema));
+    const joined = this.#loading !== undefined;
+    const snapshot = await this.load();
+    if (joined && seen !== undefined && snapshot.revision < seen) return this.load();
+    return snapshot;
+  }
+
+  private load(): Promise<Snapshot> {
     this.#loading ??= loadMetadata(this.db, this.schema)
-      .then((stored) => {
-        if (stored.revision >= this.#snapshot.revision) {
-          this.#snapshot = compileSnapshot(this.schema, stored.revision, stored.documents);
-        }
-        return this.#snapshot;
-      })
+      .then((stored) => this.install(stored))
       .finally(() => {
         this.#loading = undefined;
       });
     return this.#loading;
+  }
+
+  private install(stored: StoredMetadata): Snapshot {
+    if (stored.revision > this.#snapshot.revision) {
+      this.#snapshot = compileSnapshot(this.schema, stored.revision, stored.documents);
+    }
+    return this.#snapshot;
   }
 
   /** Listens for revisions applied by any node, on a dedicated connection. */

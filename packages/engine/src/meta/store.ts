@@ -10,9 +10,25 @@ export interface StoredMetadata {
 }
 
 export async function loadMetadata(db: Db, schema: string): Promise<StoredMetadata> {
+  // The number first: documents read after it are at least that new. The other way round, an
+  // apply committing in between would label the old documents with the new number for good.
+  const revision = await currentRevision(db, schema);
   const docs = await sql<{ body: MetadataDoc }>`select body from ${sql.raw(qt(schema, '_meta_documents'))}
     order by kind = 'module' desc, key`.execute(db);
-  return { revision: await currentRevision(db, schema), documents: docs.rows.map((r) => r.body) };
+  return { revision, documents: docs.rows.map((r) => r.body) };
+}
+
+/** Advisory lock key (with the schema's hash) that apply holds exclusively and writes share. */
+export const META_LOCK = 7_240_003;
+
+/**
+ * The revision a write transaction works under. The shared lock keeps an apply from committing
+ * new rules (or DDL) between this read and the write's commit.
+ */
+export async function lockRevisionShared(trx: Db, schema: string): Promise<number> {
+  const r = await sql<{ n: number }>`select pg_advisory_xact_lock_shared(${META_LOCK}, hashtext(${schema})),
+    (select coalesce(max(n), 0)::int from ${sql.raw(qt(schema, '_meta_revisions'))}) as n`.execute(trx);
+  return r.rows[0]?.n ?? 0;
 }
 
 export async function currentRevision(db: Db, schema: string): Promise<number> {

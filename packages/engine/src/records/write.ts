@@ -2,7 +2,7 @@ import { type RawBuilder, sql } from 'kysely';
 import type { Db } from '../db.js';
 import { type Engine, moduleOf, type RequestContext } from '../engine.js';
 import { AtriumError } from '../errors.js';
-import { currentRevision } from '../meta/store.js';
+import { lockRevisionShared } from '../meta/store.js';
 import { q, qt } from '../sql-names.js';
 import type { CompiledModule, Snapshot } from './compiled-module.js';
 import { uuidv7 } from './uuid.js';
@@ -121,8 +121,8 @@ async function inWriteTransaction<T>(
   moduleOf(engine.metadata.current, module);
   try {
     return await engine.db.transaction().execute(async (trx) => {
-      const revision = await currentRevision(trx, engine.workspace.schema);
-      const snapshot = await engine.metadata.refresh(revision);
+      const revision = await lockRevisionShared(trx, engine.workspace.schema);
+      const snapshot = await engine.metadata.refresh(revision, trx);
       return work(trx, moduleOf(snapshot, module), snapshot);
     });
   } catch (e) {
