@@ -1,0 +1,120 @@
+import type { Scenario } from './load.js';
+import { STAGES } from './modules.js';
+
+export type KeyedScenario = Scenario & { key: 'get' | 'list' | 'create' };
+
+const pick = <T>(xs: readonly T[]): T => xs[Math.floor(Math.random() * xs.length)] as T;
+const stageFilter = (stage: string) =>
+  encodeURIComponent(JSON.stringify({ '==': [{ var: 'stage' }, stage] }));
+const genericList = (stage: string) =>
+  `/api/records/bench_deals?filter=${stageFilter(stage)}&sort=-amount&limit=50`;
+const baselineList = (stage: string) => `/bench/deals?stage=${stage}&limit=50`;
+
+/**
+ * The three scenarios, each as the same request to both sides: a random seeded id; a page of
+ * 50 of one random stage sorted by amount descending; a valid new deal.
+ */
+export function buildScenarios(ids: string[], accountIds: string[]): KeyedScenario[] {
+  const filters = new Map(STAGES.map((s) => [s, genericList(s)]));
+  let n = 0;
+  const body = () =>
+    JSON.stringify({
+      name: `Bench deal ${++n}`,
+      contact_email: 'buyer@example.com',
+      contact_phone: '+1 555 0100',
+      stage: pick(STAGES),
+      amount: Math.round(Math.random() * 100_000_000) / 100,
+      quantity: 3,
+      discount: 12.5,
+      probability: 40,
+      is_priority: false,
+      close_date: '2026-03-31',
+      next_call_at: '2026-02-01T10:00:00Z',
+      products: ['crm', 'support'],
+      labels: ['hot'],
+      description: 'Created by the benchmark.',
+      website: 'https://example.com/bench',
+      account: pick(accountIds),
+      source: 'web',
+      region: 'north',
+      score: 70,
+    });
+  return [
+    {
+      key: 'get',
+      name: 'get by id',
+      generic: { method: 'GET', path: () => `/api/records/bench_deals/${pick(ids)}` },
+      baseline: { method: 'GET', path: () => `/bench/deals/${pick(ids)}` },
+    },
+    {
+      key: 'list',
+      name: 'list',
+      generic: { method: 'GET', path: () => filters.get(pick(STAGES)) as string },
+      baseline: { method: 'GET', path: () => baselineList(pick(STAGES)) },
+    },
+    {
+      key: 'create',
+      name: 'create',
+      generic: { method: 'POST', path: () => '/api/records/bench_deals', body },
+      baseline: { method: 'POST', path: () => '/bench/deals', body },
+    },
+  ];
+}
+
+interface Answer {
+  status: number;
+  json: Record<string, unknown>;
+}
+
+/**
+ * Sends the same request to both sides and refuses to go on unless they answer the same JSON
+ * (for a create: the same record but for its id and timestamps), or the comparison means nothing.
+ */
+export async function checkParity(
+  url: string,
+  token: string,
+  scenarios: KeyedScenario[],
+  id: string,
+): Promise<void> {
+  const call = async (method: string, path: string, body?: string): Promise<Answer> => {
+    const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+    if (body) headers['content-type'] = 'application/json';
+    const res = await fetch(`${url}${path}`, { method, headers, ...(body && { body }) });
+    return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+  };
+  const volatile = new Set(['id', 'created_at', 'updated_at']);
+  const stable = (a: Answer) =>
+    JSON.stringify({
+      status: a.status,
+      json: Object.fromEntries(Object.entries(a.json).filter(([k]) => !volatile.has(k))),
+    });
+  for (const s of scenarios) {
+    let pair: [Answer, Answer];
+    if (s.key === 'get') {
+      pair = [
+        await call('GET', `/api/records/bench_deals/${id}`),
+        await call('GET', `/bench/deals/${id}`),
+      ];
+    } else if (s.key === 'list') {
+      pair = [
+        await call('GET', genericList('proposal')),
+        await call('GET', baselineList('proposal')),
+      ];
+    } else {
+      const body = s.generic.body?.() ?? '{}';
+      pair = [
+        await call('POST', s.generic.path(), body),
+        await call('POST', s.baseline.path(), body),
+      ];
+    }
+    const [g, b] = pair;
+    const same =
+      s.key === 'create' ? stable(g) === stable(b) : JSON.stringify(g) === JSON.stringify(b);
+    if (g.status >= 300 || !same) {
+      throw new Error(
+        `${s.name}: the two sides answer differently:\n` +
+          `generic:  ${JSON.stringify(g).slice(0, 1000)}\nbaseline: ${JSON.stringify(b).slice(0, 1000)}`,
+      );
+    }
+  }
+}
