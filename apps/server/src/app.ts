@@ -1,4 +1,10 @@
-import { type Engine, errorHandler, metaRoutes, openApiDocument, recordsRoutes } from '@atrium/engine';
+import {
+  type Engine,
+  errorHandler,
+  metaRoutes,
+  openApiDocument,
+  recordsRoutes,
+} from '@atrium/engine';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { auth } from './auth.js';
 
@@ -27,13 +33,22 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   app.get('/api/health', async () => ({ status: 'ok' }));
   // Until the web app lands, the root tells a newcomer where things are.
-  app.get('/', async () => ({ name: 'Atrium', api: '/api', health: '/api/health', login: 'POST /api/auth/login', openapi: '/api/openapi.json' }));
+  app.get('/', async () => ({
+    name: 'Atrium',
+    api: '/api',
+    health: '/api/health',
+    login: 'POST /api/auth/login',
+    openapi: '/api/openapi.json',
+  }));
 
   let openapi: { revision: number; doc: Record<string, unknown> } | undefined;
   app.get('/api/openapi.json', async () => {
     const snapshot = engine.metadata.current;
     if (openapi?.revision !== snapshot.revision) {
-      openapi = { revision: snapshot.revision, doc: openApiDocument(snapshot, { title: 'Atrium', version: `rev-${snapshot.revision}` }) };
+      openapi = {
+        revision: snapshot.revision,
+        doc: openApiDocument(snapshot, { title: 'Atrium', version: `rev-${snapshot.revision}` }),
+      };
     }
     return openapi.doc;
   });

@@ -1,5 +1,5 @@
-import fastifyJwt from '@fastify/jwt';
 import { type Actor, authenticate, type Db } from '@atrium/engine';
+import fastifyJwt from '@fastify/jwt';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 
@@ -18,7 +18,10 @@ const PUBLIC = new Set(['/api/health', '/api/auth/login']);
  */
 export const auth = fp(
   async (app: FastifyInstance, opts: { db: Db; secret: string; expiresIn?: string }) => {
-    await app.register(fastifyJwt, { secret: opts.secret, sign: { expiresIn: opts.expiresIn ?? '12h' } });
+    await app.register(fastifyJwt, {
+      secret: opts.secret,
+      sign: { expiresIn: opts.expiresIn ?? '12h' },
+    });
     app.decorateRequest('actor', null);
 
     app.addHook('onRequest', async (request, reply) => {
@@ -26,10 +29,18 @@ export const auth = fp(
       if (!path.startsWith('/api/') || PUBLIC.has(path)) return;
       try {
         const claims = await request.jwtVerify<Claims>();
-        request.actor = { id: claims.sub, email: claims.email, isAdmin: claims.admin } satisfies Actor;
+        request.actor = {
+          id: claims.sub,
+          email: claims.email,
+          isAdmin: claims.admin,
+        } satisfies Actor;
       } catch {
         return reply.status(401).send({
-          error: { code: 'UNAUTHORIZED', message: 'Sign in first: send Authorization: Bearer <token>', details: [] },
+          error: {
+            code: 'UNAUTHORIZED',
+            message: 'Sign in first: send Authorization: Bearer <token>',
+            details: [],
+          },
         });
       }
     });
@@ -42,7 +53,10 @@ export const auth = fp(
             type: 'object',
             required: ['email', 'password'],
             additionalProperties: false,
-            properties: { email: { type: 'string', minLength: 1, maxLength: 254 }, password: { type: 'string', minLength: 1, maxLength: 1000 } },
+            properties: {
+              email: { type: 'string', minLength: 1, maxLength: 254 },
+              password: { type: 'string', minLength: 1, maxLength: 1000 },
+            },
           },
         },
       },
@@ -50,10 +64,18 @@ export const auth = fp(
         const user = await authenticate(opts.db, request.body.email, request.body.password);
         if (!user) {
           return reply.status(401).send({
-            error: { code: 'UNAUTHORIZED', message: 'Wrong e-mail or password', details: [{ path: 'password', message: 'does not match' }] },
+            error: {
+              code: 'UNAUTHORIZED',
+              message: 'Wrong e-mail or password',
+              details: [{ path: 'password', message: 'does not match' }],
+            },
           });
         }
-        const token = app.jwt.sign({ sub: user.id, email: user.email, admin: user.isAdmin } satisfies Claims);
+        const token = app.jwt.sign({
+          sub: user.id,
+          email: user.email,
+          admin: user.isAdmin,
+        } satisfies Claims);
         return { token, user };
       },
     );

@@ -1,7 +1,15 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { AtriumError, applyChange, createUser, listTrash, type PlannedStep, planChange, purgeTrash } from '@atrium/engine';
+import {
+  AtriumError,
+  applyChange,
+  createUser,
+  listTrash,
+  type PlannedStep,
+  planChange,
+  purgeTrash,
+} from '@atrium/engine';
 import { boot } from './boot.js';
 import { loadConfig } from './config.js';
 
@@ -23,7 +31,11 @@ async function main(argv: string[]): Promise<number> {
 }
 
 async function planOrApply(command: 'plan' | 'apply', args: string[]): Promise<number> {
-  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { yes: { type: 'boolean' } } });
+  const { positionals, values } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { yes: { type: 'boolean' } },
+  });
   const target = positionals[0];
   if (!target) {
     console.error(USAGE);
@@ -38,10 +50,17 @@ async function planOrApply(command: 'plan' | 'apply', args: string[]): Promise<n
     if (command === 'plan') return 0;
     if (planned.steps.length === 0) return 0;
     if (planned.destructive && !values.yes) {
-      console.error('\nThe plan drops or narrows data (marked !). Run again with --yes to apply it.');
+      console.error(
+        '\nThe plan drops or narrows data (marked !). Run again with --yes to apply it.',
+      );
       return 1;
     }
-    const applied = await applyChange(engine.db, engine.workspace, { documents, allowDestructive: values.yes ?? false }, null);
+    const applied = await applyChange(
+      engine.db,
+      engine.workspace,
+      { documents, allowDestructive: values.yes ?? false },
+      null,
+    );
     console.log(`\napplied: revision ${applied.revision}`);
     return 0;
   } finally {
@@ -52,7 +71,12 @@ async function planOrApply(command: 'plan' | 'apply', args: string[]): Promise<n
 async function userCreate(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { email: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' }, admin: { type: 'boolean' } },
+    options: {
+      email: { type: 'string' },
+      password: { type: 'string' },
+      name: { type: 'string' },
+      admin: { type: 'boolean' },
+    },
   });
   if (!values.email || !values.password) {
     console.error(USAGE);
@@ -66,7 +90,9 @@ async function userCreate(args: string[]): Promise<number> {
       name: values.name ?? '',
       isAdmin: values.admin ?? false,
     });
-    console.log(`created user ${user.email} (${user.id})${user.isAdmin ? ' as administrator' : ''}`);
+    console.log(
+      `created user ${user.email} (${user.id})${user.isAdmin ? ' as administrator' : ''}`,
+    );
     return 0;
   } finally {
     await booted.close();
@@ -84,11 +110,16 @@ async function trash(command: 'trash' | 'purge', args: string[]): Promise<number
   try {
     const { engine } = booted;
     const entries =
-      command === 'trash' ? await listTrash(engine.db, engine.workspace) : await purgeTrash(engine.db, engine.workspace, days);
-    if (entries.length === 0) console.log(command === 'trash' ? 'the trash is empty' : 'nothing to purge');
+      command === 'trash'
+        ? await listTrash(engine.db, engine.workspace)
+        : await purgeTrash(engine.db, engine.workspace, days);
+    if (entries.length === 0)
+      console.log(command === 'trash' ? 'the trash is empty' : 'nothing to purge');
     for (const e of entries) {
       const what = e.field ? `field ${e.module}.${e.field}` : `module ${e.module}`;
-      console.log(`${command === 'purge' ? 'purged' : 'kept'} ${what} (revision ${e.revision}, ${e.droppedAt.toISOString()}) as ${e.storedAs}`);
+      console.log(
+        `${command === 'purge' ? 'purged' : 'kept'} ${what} (revision ${e.revision}, ${e.droppedAt.toISOString()}) as ${e.storedAs}`,
+      );
     }
     return 0;
   } finally {
@@ -105,12 +136,15 @@ function printSteps(steps: PlannedStep[]): void {
 async function readDocuments(target: string): Promise<unknown[]> {
   const info = await stat(target);
   if (info.isFile()) return [JSON.parse(await readFile(target, 'utf8'))].flat();
-  const entries = (await readdir(target, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
+  const entries = (await readdir(target, { withFileTypes: true })).sort((a, b) =>
+    a.name.localeCompare(b.name),
+  );
   const docs: unknown[] = [];
   for (const e of entries) {
     const full = path.join(target, e.name);
     if (e.isDirectory()) docs.push(...(await readDocuments(full)));
-    else if (e.name.endsWith('.json') && e.name !== 'manifest.json' && e.name !== 'sample.json') docs.push(...(await readDocuments(full)));
+    else if (e.name.endsWith('.json') && e.name !== 'manifest.json' && e.name !== 'sample.json')
+      docs.push(...(await readDocuments(full)));
   }
   return docs;
 }

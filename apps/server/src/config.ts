@@ -87,7 +87,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 function templateName(raw: string): string | undefined {
   if (raw === 'none') return undefined;
   if (!/^[a-z][a-z0-9-]{0,62}$/.test(raw)) {
-    throw new Error(`ATRIUM_TEMPLATE must be a template folder name or none, got ${JSON.stringify(raw)}`);
+    throw new Error(
+      `ATRIUM_TEMPLATE must be a template folder name or none, got ${JSON.stringify(raw)}`,
+    );
   }
   return raw;
 }

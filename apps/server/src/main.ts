@@ -13,10 +13,18 @@ async function main(): Promise<void> {
   await ensureFirstAdmin(booted, config, log);
   if (config.template && booted.engine.metadata.current.revision === 0) {
     const report = await installTemplate(booted, config.template, log);
-    log(`installed template ${config.template}: ${report.documents} documents, ${report.records} sample records`);
+    log(
+      `installed template ${config.template}: ${report.documents} documents, ${report.records} sample records`,
+    );
   }
-  await booted.engine.metadata.listen(booted.database.url, (e) => log(`metadata listener: ${e.message}`));
-  const app = await buildApp({ engine: booted.engine, jwtSecret: booted.jwtSecret, logger: { level: config.logLevel } });
+  await booted.engine.metadata.listen(booted.database.url, (e) =>
+    log(`metadata listener: ${e.message}`),
+  );
+  const app = await buildApp({
+    engine: booted.engine,
+    jwtSecret: booted.jwtSecret,
+    logger: { level: config.logLevel },
+  });
   let closing = false;
   const shutdown = async () => {
     if (closing) return;
@@ -26,7 +34,9 @@ async function main(): Promise<void> {
   };
   stopOnSignals(shutdown);
   await app.listen({ port: config.port, host: config.host });
-  log(`Atrium is up: http://${config.host}:${config.port}/api/health (API under /api, OpenAPI at /api/openapi.json)`);
+  log(
+    `Atrium is up: http://${config.host}:${config.port}/api/health (API under /api, OpenAPI at /api/openapi.json)`,
+  );
 }
 
 main().catch((e: unknown) => {

@@ -7,7 +7,10 @@ import { sql } from 'kysely';
 import type { Booted } from './boot.js';
 
 /** The repository's templates/ folder. */
-export const TEMPLATES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../templates');
+export const TEMPLATES_DIR = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../templates',
+);
 
 interface Manifest {
   name: string;
@@ -27,19 +30,30 @@ export async function installTemplate(
 ): Promise<{ documents: number; records: number }> {
   const dir = path.join(TEMPLATES_DIR, name);
   const manifest = await readJson<Manifest>(path.join(dir, 'manifest.json'));
-  const documents = (await Promise.all(manifest.documents.map((f) => readJson<MetadataDoc | MetadataDoc[]>(path.join(dir, f))))).flat();
+  const documents = (
+    await Promise.all(
+      manifest.documents.map((f) => readJson<MetadataDoc | MetadataDoc[]>(path.join(dir, f))),
+    )
+  ).flat();
   const { engine } = booted;
   const actor = await firstAdmin(booted);
   const applied = await applyChange(engine.db, engine.workspace, { documents }, actor.id);
   await engine.metadata.refresh(applied.revision);
   log(`template ${name}: metadata revision ${applied.revision}`);
   if (!manifest.sample) return { documents: documents.length, records: 0 };
-  const sample = await readJson<Record<string, Record<string, unknown>[]>>(path.join(dir, manifest.sample));
+  const sample = await readJson<Record<string, Record<string, unknown>[]>>(
+    path.join(dir, manifest.sample),
+  );
   const ids = new Map<string, string>();
   let records = 0;
   for (const [module, rows] of Object.entries(sample)) {
     for (const { $key, ...values } of rows) {
-      const row: Row = await createRecord(engine, { actor, locale: 'en' }, module, resolveKeys(values, ids));
+      const row: Row = await createRecord(
+        engine,
+        { actor, locale: 'en' },
+        module,
+        resolveKeys(values, ids),
+      );
       if (typeof $key === 'string') ids.set($key, row.id as string);
       records++;
     }
@@ -47,7 +61,10 @@ export async function installTemplate(
   return { documents: documents.length, records };
 }
 
-function resolveKeys(values: Record<string, unknown>, ids: Map<string, string>): Record<string, unknown> {
+function resolveKeys(
+  values: Record<string, unknown>,
+  ids: Map<string, string>,
+): Record<string, unknown> {
   return Object.fromEntries(
     Object.entries(values).map(([k, v]) => {
       const key = (v as { $key?: unknown } | null)?.$key;

@@ -391,7 +391,9 @@ describe('apply builds real tables', () => {
     expect(lone.body.error.details).toEqual([{ path: 'documents', message: expect.any(String) }]);
     const misspelt = await t.call('POST', '/api/meta/apply', { documents: [], replaceAl: true });
     expect(misspelt.status).toBe(400);
-    expect(misspelt.body.error.details).toEqual([{ path: 'replaceAl', message: expect.any(String) }]);
+    expect(misspelt.body.error.details).toEqual([
+      { path: 'replaceAl', message: expect.any(String) },
+    ]);
   });
 });
 

@@ -26,7 +26,10 @@ export interface RequestContext {
 }
 
 /** Opens (creating if needed) a workspace and loads its metadata. System migrations must have run. */
-export async function createEngine(db: Db, options: { workspace: string; access?: AccessPolicy }): Promise<Engine> {
+export async function createEngine(
+  db: Db,
+  options: { workspace: string; access?: AccessPolicy },
+): Promise<Engine> {
   const workspace = await ensureWorkspace(db, options.workspace);
   const metadata = await MetadataCache.load(db, workspace.schema);
   return { db, workspace, metadata, access: options.access ?? signedInMayDoAll };
@@ -35,6 +38,9 @@ export async function createEngine(db: Db, options: { workspace: string; access?
 /** The compiled module or a 404 naming it. */
 export function moduleOf(snapshot: Snapshot, name: string): CompiledModule {
   const m = snapshot.modules.get(name);
-  if (!m) throw new AtriumError('UNKNOWN_MODULE', [{ path: 'module', message: `no module named "${name}"` }]);
+  if (!m)
+    throw new AtriumError('UNKNOWN_MODULE', [
+      { path: 'module', message: `no module named "${name}"` },
+    ]);
   return m;
 }

@@ -12,7 +12,10 @@ export const ERRORS = {
   NOT_FOUND: { status: 404, message: 'No such record' },
   VERSION_CONFLICT: { status: 409, message: 'The record was changed by someone else; reload it' },
   DUPLICATE_VALUE: { status: 409, message: 'A value must be unique and is already used' },
-  DESTRUCTIVE_CHANGE: { status: 409, message: 'The change drops or narrows data; confirm it explicitly' },
+  DESTRUCTIVE_CHANGE: {
+    status: 409,
+    message: 'The change drops or narrows data; confirm it explicitly',
+  },
   METADATA_CHANGED: { status: 409, message: 'The metadata changed meanwhile; plan again' },
   APPLY_FAILED: { status: 422, message: 'The change could not be applied; nothing was changed' },
 } as const;

@@ -13,9 +13,21 @@ export { type Plan, type PlannedStep, plan, type Step } from './meta/plan.js';
 export { loadMetadata } from './meta/store.js';
 export { listTrash, purgeTrash, type TrashEntry } from './meta/trash.js';
 export type { CompiledModule, Snapshot } from './records/compiled-module.js';
-export { getRecord, type ListQuery, type ListResult, listRecords, recordHistory } from './records/read.js';
-export { createRecord, deleteRecord, restoreRecord, type Row, updateRecord } from './records/write.js';
+export {
+  getRecord,
+  type ListQuery,
+  type ListResult,
+  listRecords,
+  recordHistory,
+} from './records/read.js';
 export { uuidv7 } from './records/uuid.js';
+export {
+  createRecord,
+  deleteRecord,
+  type Row,
+  restoreRecord,
+  updateRecord,
+} from './records/write.js';
 export { assertSystemMigrated, migrateSystem, SYSTEM_MIGRATIONS } from './system/migrations.js';
 export * from './system/users.js';
 export { ensureWorkspace, type Workspace } from './system/workspace.js';

@@ -6,7 +6,8 @@ import { SAFE_NAME } from '@atrium/metadata';
  * anything else, so a request can never smuggle a name into SQL.
  */
 export function q(name: string): string {
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`unsafe SQL identifier ${JSON.stringify(name)}`);
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name))
+    throw new Error(`unsafe SQL identifier ${JSON.stringify(name)}`);
   return `"${name}"`;
 }
 

@@ -46,7 +46,15 @@ export function pointerToPath(pointer: string, prefix = ''): string {
 
 /** Ajv errors as Problems, with the offending property named for "required" and "additional". */
 export function ajvProblems(
-  errors: readonly { instancePath: string; keyword: string; message?: string; params: Record<string, unknown> }[] | null | undefined,
+  errors:
+    | readonly {
+        instancePath: string;
+        keyword: string;
+        message?: string;
+        params: Record<string, unknown>;
+      }[]
+    | null
+    | undefined,
   prefix = '',
 ): Problem[] {
   return (errors ?? []).map((e) => {

@@ -39,7 +39,8 @@ export function checkDocuments(input: readonly unknown[], pathPrefix = 'document
   const seen = new Map<string, string>();
   for (const { doc, at } of docs) {
     const key = docKey(doc);
-    if (seen.has(key)) problems.push({ path: `${at}.name`, message: `${key} is also defined at ${seen.get(key)}` });
+    if (seen.has(key))
+      problems.push({ path: `${at}.name`, message: `${key} is also defined at ${seen.get(key)}` });
     seen.set(key, at);
     if (doc.kind === 'module') modules.set(doc.name, doc);
   }
@@ -55,7 +56,10 @@ export function checkDocuments(input: readonly unknown[], pathPrefix = 'document
  * Checks each document against its JSON Schema alone, without looking across documents: for a
  * partial set (a change request) whose references are resolved against stored documents.
  */
-export function checkDocumentShapes(input: readonly unknown[], pathPrefix = 'documents'): CheckResult {
+export function checkDocumentShapes(
+  input: readonly unknown[],
+  pathPrefix = 'documents',
+): CheckResult {
   const problems: Problem[] = [];
   const documents: MetadataDoc[] = [];
   input.forEach((raw, i) => {
@@ -63,7 +67,10 @@ export function checkDocumentShapes(input: readonly unknown[], pathPrefix = 'doc
     const kind = (raw as { kind?: unknown } | null)?.kind;
     const validate = typeof kind === 'string' ? documentValidators()[kind] : undefined;
     if (!validate) {
-      problems.push({ path: `${at}.kind`, message: `must be one of ${Object.keys(DOCUMENT_SCHEMAS).join(', ')}` });
+      problems.push({
+        path: `${at}.kind`,
+        message: `must be one of ${Object.keys(DOCUMENT_SCHEMAS).join(', ')}`,
+      });
     } else if (!validate(raw)) {
       problems.push(...ajvProblems(validate.errors, at));
     } else {
@@ -96,7 +103,8 @@ class Checker {
       names.add(f.name);
       this.field(doc, f, at);
     });
-    if (doc.recordName && !names.has(doc.recordName)) this.add('.recordName', `unknown field "${doc.recordName}"`);
+    if (doc.recordName && !names.has(doc.recordName))
+      this.add('.recordName', `unknown field "${doc.recordName}"`);
     this.formulaCycles(doc);
     const ruleNames = new Set<string>();
     (doc.validationRules ?? []).forEach((r, i) => {
@@ -116,7 +124,8 @@ class Checker {
     if (f.options) {
       const values = new Set<string>();
       f.options.forEach((o, j) => {
-        if (values.has(o.value)) this.add(`${at}.options[${j}].value`, `option "${o.value}" is listed twice`);
+        if (values.has(o.value))
+          this.add(`${at}.options[${j}].value`, `option "${o.value}" is listed twice`);
         values.add(o.value);
       });
     }
@@ -129,7 +138,8 @@ class Checker {
     if (f.unique && (spec.valueKind === 'array' || f.type === 'formula')) {
       this.add(`${at}.unique`, `a ${f.type} field cannot be unique`);
     }
-    if (f.type === 'formula' && f.expression !== undefined) this.vars(doc, f.expression, `${at}.expression`);
+    if (f.type === 'formula' && f.expression !== undefined)
+      this.vars(doc, f.expression, `${at}.expression`);
     if (f.default !== undefined && f.default !== null) {
       if (spec.computed) this.add(`${at}.default`, `a ${f.type} field computes its own value`);
       else {
@@ -148,7 +158,9 @@ class Checker {
   }
 
   private formulaCycles(doc: ModuleDoc): void {
-    const formulas = new Map(doc.fields.filter((f) => f.type === 'formula').map((f) => [f.name, f]));
+    const formulas = new Map(
+      doc.fields.filter((f) => f.type === 'formula').map((f) => [f.name, f]),
+    );
     const state = new Map<string, 'visiting' | 'done'>();
     const visit = (name: string, trail: string[]): void => {
       if (state.get(name) === 'done') return;
@@ -156,7 +168,10 @@ class Checker {
         // The trail may start with formulas that only lead into the cycle; report the cycle itself.
         const cycle = [...trail.slice(trail.indexOf(name)), name];
         const i = doc.fields.findIndex((f) => f.name === name);
-        this.add(`.fields[${i}].expression`, `formulas refer to each other in a cycle: ${cycle.join(' → ')}`);
+        this.add(
+          `.fields[${i}].expression`,
+          `formulas refer to each other in a cycle: ${cycle.join(' → ')}`,
+        );
         return;
       }
       state.set(name, 'visiting');
@@ -170,15 +185,22 @@ class Checker {
 
   dependent(doc: Exclude<MetadataDoc, ModuleDoc>): void {
     const module = this.modules.get(doc.module);
-    if (!module) return this.add('.module', `no module named "${doc.module}"`);
+    if (!module) {
+      this.add('.module', `no module named "${doc.module}"`);
+      return;
+    }
     const fields = new Map([...systemFields(module), ...module.fields].map((f) => [f.name, f]));
-    const known = (names: readonly string[] | undefined, at: string) =>
-      (names ?? []).forEach((n, i) => {
-        if (!fields.has(n)) this.add(`${at}[${i}]`, `unknown field "${n}" in module ${module.name}`);
-      });
+    const known = (names: readonly string[] | undefined, at: string) => {
+      for (const [i, n] of (names ?? []).entries()) {
+        if (!fields.has(n))
+          this.add(`${at}[${i}]`, `unknown field "${n}" in module ${module.name}`);
+      }
+    };
     switch (doc.kind) {
       case 'layout':
-        doc.sections.forEach((s, i) => known(s.fields, `.sections[${i}].fields`));
+        doc.sections.forEach((s, i) => {
+          known(s.fields, `.sections[${i}].fields`);
+        });
         (doc.rules ?? []).forEach((r, i) => {
           known(r.show, `.rules[${i}].show`);
           known(r.hide, `.rules[${i}].hide`);
@@ -188,12 +210,15 @@ class Checker {
         return;
       case 'view': {
         known(doc.columns, '.columns');
-        if (doc.type === 'kanban' && !doc.groupBy) this.add('.groupBy', 'a kanban view needs groupBy');
+        if (doc.type === 'kanban' && !doc.groupBy)
+          this.add('.groupBy', 'a kanban view needs groupBy');
         const group = doc.groupBy ? fields.get(doc.groupBy) : undefined;
-        if (doc.groupBy && group?.type !== 'picklist') this.add('.groupBy', `"${doc.groupBy}" is not a picklist field`);
+        if (doc.groupBy && group?.type !== 'picklist')
+          this.add('.groupBy', `"${doc.groupBy}" is not a picklist field`);
         (doc.sort ?? []).forEach((s, i) => {
           const f = fields.get(s.field);
-          if (!f || !valueSpec(f).sortable) this.add(`.sort[${i}].field`, `cannot sort by "${s.field}"`);
+          if (!f || !valueSpec(f).sortable)
+            this.add(`.sort[${i}].field`, `cannot sort by "${s.field}"`);
         });
         if (doc.filter !== undefined) {
           try {
@@ -207,13 +232,18 @@ class Checker {
       }
       case 'blueprint': {
         const field = fields.get(doc.field);
-        if (field?.type !== 'picklist') return this.add('.field', `"${doc.field}" is not a picklist field`);
+        if (field?.type !== 'picklist') {
+          this.add('.field', `"${doc.field}" is not a picklist field`);
+          return;
+        }
         const values = new Set((field.options ?? []).map((o) => o.value));
         doc.transitions.forEach((t, i) => {
           t.from.forEach((v, j) => {
-            if (!values.has(v)) this.add(`.transitions[${i}].from[${j}]`, `"${v}" is not an option of ${doc.field}`);
+            if (!values.has(v))
+              this.add(`.transitions[${i}].from[${j}]`, `"${v}" is not an option of ${doc.field}`);
           });
-          if (!values.has(t.to)) this.add(`.transitions[${i}].to`, `"${t.to}" is not an option of ${doc.field}`);
+          if (!values.has(t.to))
+            this.add(`.transitions[${i}].to`, `"${t.to}" is not an option of ${doc.field}`);
           known(t.require, `.transitions[${i}].require`);
           if (t.when !== undefined) this.vars(module, t.when, `.transitions[${i}].when`);
         });
@@ -221,7 +251,8 @@ class Checker {
       }
       case 'automation':
         known(doc.trigger.fields, '.trigger.fields');
-        if (doc.trigger.field && !fields.has(doc.trigger.field)) this.add('.trigger.field', `unknown field "${doc.trigger.field}"`);
+        if (doc.trigger.field && !fields.has(doc.trigger.field))
+          this.add('.trigger.field', `unknown field "${doc.trigger.field}"`);
         if (doc.when !== undefined) this.vars(module, doc.when, '.when');
         return;
     }

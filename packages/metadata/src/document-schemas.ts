@@ -6,7 +6,9 @@ import { LOCALES } from './label.js';
 
 const label: JsonSchema = {
   type: 'object',
-  properties: Object.fromEntries(LOCALES.map((l) => [l, { type: 'string', minLength: 1, maxLength: 500 }])),
+  properties: Object.fromEntries(
+    LOCALES.map((l) => [l, { type: 'string', minLength: 1, maxLength: 500 }]),
+  ),
   additionalProperties: false,
   minProperties: 1,
 };
@@ -144,7 +146,10 @@ const action: JsonSchema = {
   type: 'object',
   required: ['type'],
   properties: {
-    type: { type: 'string', enum: ['assign', 'update_fields', 'create_record', 'send_email', 'webhook', 'notify'] },
+    type: {
+      type: 'string',
+      enum: ['assign', 'update_fields', 'create_record', 'send_email', 'webhook', 'notify'],
+    },
   },
 };
 
@@ -171,7 +176,10 @@ export const BLUEPRINT_SCHEMA: JsonSchema = {
           who: {
             type: 'object',
             additionalProperties: false,
-            properties: { profiles: { type: 'array', items: { type: 'string' } }, owner: { type: 'boolean' } },
+            properties: {
+              profiles: { type: 'array', items: { type: 'string' } },
+              owner: { type: 'boolean' },
+            },
           },
           when: logic,
           require: names,
@@ -197,7 +205,10 @@ export const AUTOMATION_SCHEMA: JsonSchema = {
       required: ['on'],
       additionalProperties: false,
       properties: {
-        on: { type: 'string', enum: ['create', 'update', 'field_change', 'delete', 'date', 'schedule'] },
+        on: {
+          type: 'string',
+          enum: ['create', 'update', 'field_change', 'delete', 'date', 'schedule'],
+        },
         fields: names,
         field: name,
         offset: { type: 'string', pattern: '^[+-]?\\d+[mhdw]$' },

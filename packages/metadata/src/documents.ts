@@ -1,7 +1,13 @@
 import type { Label } from './label.js';
 
 /** A JSON Logic expression: plain JSON, evaluated in memory or compiled to SQL. */
-export type JsonLogic = boolean | number | string | null | JsonLogic[] | { [op: string]: JsonLogic };
+export type JsonLogic =
+  | boolean
+  | number
+  | string
+  | null
+  | JsonLogic[]
+  | { [op: string]: JsonLogic };
 
 export type FieldTypeName =
   | 'text'

@@ -132,7 +132,10 @@ const optionValues = (f: FieldDef) => (f.options ?? []).map((o) => o.value);
  */
 export const FIELD_TYPES: Record<FieldTypeName, FieldTypeSpec> = {
   text: textSpec('text', 255, {}),
-  textarea: { ...textSpec('textarea', 32000, {}), format: () => ({ kind: 'text', multiline: true }) },
+  textarea: {
+    ...textSpec('textarea', 32000, {}),
+    format: () => ({ kind: 'text', multiline: true }),
+  },
   email: textSpec('email', 254, { format: 'email' }, 'mailto'),
   phone: textSpec('phone', 40, { pattern: '^\\+?[0-9][0-9 ()./-]{1,38}$' }, 'tel'),
   url: textSpec('url', 2048, { format: 'uri' }, 'url'),

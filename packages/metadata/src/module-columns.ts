@@ -1,5 +1,5 @@
 import type { FieldDef, ModuleDoc } from './documents.js';
-import { type IndexKind, valueSpec, FIELD_TYPES } from './field-types.js';
+import { FIELD_TYPES, type IndexKind, valueSpec } from './field-types.js';
 import { hasCurrency } from './module-fields.js';
 
 /**
@@ -42,14 +42,18 @@ function fieldColumn(f: FieldDef, module: ModuleDoc): ColumnSpec {
   const index: ColumnSpec['index'] = f.unique
     ? 'unique'
     : f.type === 'formula'
-      ? f.indexed ? 'btree' : undefined
+      ? f.indexed
+        ? 'btree'
+        : undefined
       : (FIELD_TYPES[f.type].defaultIndex ?? (f.indexed ? 'btree' : undefined));
   const searchable = isSearchField(f, module);
   if (index) column.index = index;
   else if (searchable) column.index = 'trgm';
-  if (f.type === 'lookup' && f.target) column.references = { module: f.target, onDelete: f.onDelete ?? 'set_null' };
+  if (f.type === 'lookup' && f.target)
+    column.references = { module: f.target, onDelete: f.onDelete ?? 'set_null' };
   if (f.type === 'user') column.references = { users: true };
-  if (f.type === 'autonumber') column.autonumber = { prefix: f.prefix ?? '', digits: f.digits ?? 5 };
+  if (f.type === 'autonumber')
+    column.autonumber = { prefix: f.prefix ?? '', digits: f.digits ?? 5 };
   return column;
 }
 

@@ -61,6 +61,10 @@ export function fieldResolver(
     if (!target) return undefined;
     const targetField = [...systemFields(target), ...target.fields].find((f) => f.name === tail);
     if (!targetField) return undefined;
-    return { path: [field.name, targetField.name], field: targetField, via: { lookup: field, target } };
+    return {
+      path: [field.name, targetField.name],
+      field: targetField,
+      via: { lookup: field, target },
+    };
   };
 }

@@ -20,7 +20,10 @@ const changeBody = {
 } as const;
 
 /** /api/meta: read the metadata, plan and apply changes, browse revisions. */
-export async function metaRoutes(app: FastifyInstance, { engine }: { engine: Engine }): Promise<void> {
+export async function metaRoutes(
+  app: FastifyInstance,
+  { engine }: { engine: Engine },
+): Promise<void> {
   const revisions = sql.raw(qt(engine.workspace.schema, '_meta_revisions'));
 
   app.get('/meta', async (request) => {
@@ -29,18 +32,31 @@ export async function metaRoutes(app: FastifyInstance, { engine }: { engine: Eng
     return { revision, documents };
   });
 
-  app.post<{ Body: ChangeRequest }>('/meta/plan', { schema: { body: changeBody } }, async (request) => {
-    requireAdmin(request);
-    const planned = await planChange(engine.db, engine.workspace, request.body);
-    return { revision: planned.revision, destructive: planned.destructive, steps: planned.steps };
-  });
+  app.post<{ Body: ChangeRequest }>(
+    '/meta/plan',
+    { schema: { body: changeBody } },
+    async (request) => {
+      requireAdmin(request);
+      const planned = await planChange(engine.db, engine.workspace, request.body);
+      return { revision: planned.revision, destructive: planned.destructive, steps: planned.steps };
+    },
+  );
 
-  app.post<{ Body: ChangeRequest }>('/meta/apply', { schema: { body: changeBody } }, async (request) => {
-    const ctx = requireAdmin(request);
-    const applied = await applyChange(engine.db, engine.workspace, request.body, ctx.actor.id);
-    await engine.metadata.refresh(applied.revision);
-    return { revision: applied.revision, changed: applied.changed, destructive: applied.destructive, steps: applied.steps };
-  });
+  app.post<{ Body: ChangeRequest }>(
+    '/meta/apply',
+    { schema: { body: changeBody } },
+    async (request) => {
+      const ctx = requireAdmin(request);
+      const applied = await applyChange(engine.db, engine.workspace, request.body, ctx.actor.id);
+      await engine.metadata.refresh(applied.revision);
+      return {
+        revision: applied.revision,
+        changed: applied.changed,
+        destructive: applied.destructive,
+        steps: applied.steps,
+      };
+    },
+  );
 
   app.get<{ Querystring: { limit?: number; before?: number } }>(
     '/meta/revisions',
@@ -48,7 +64,10 @@ export async function metaRoutes(app: FastifyInstance, { engine }: { engine: Eng
       schema: {
         querystring: {
           type: 'object',
-          properties: { limit: { type: 'integer', minimum: 1, maximum: 200 }, before: { type: 'integer' } },
+          properties: {
+            limit: { type: 'integer', minimum: 1, maximum: 200 },
+            before: { type: 'integer' },
+          },
         },
       },
     },
@@ -56,7 +75,9 @@ export async function metaRoutes(app: FastifyInstance, { engine }: { engine: Eng
       contextOf(request);
       const { limit = 50, before } = request.query;
       const rows = await sql`select n, actor, at, summary from ${revisions}
-        ${before === undefined ? sql`` : sql`where n < ${before}`} order by n desc limit ${limit}`.execute(engine.db);
+        ${before === undefined ? sql`` : sql`where n < ${before}`} order by n desc limit ${limit}`.execute(
+        engine.db,
+      );
       return { data: rows.rows };
     },
   );
@@ -64,9 +85,18 @@ export async function metaRoutes(app: FastifyInstance, { engine }: { engine: Eng
   app.get<{ Params: { n: string } }>('/meta/revisions/:n', async (request) => {
     contextOf(request);
     const n = Number(request.params.n);
-    if (!Number.isInteger(n)) throw new AtriumError('INVALID_QUERY', [{ path: 'n', message: 'must be a revision number' }]);
-    const rows = await sql`select n, actor, at, summary, changes, steps from ${revisions} where n = ${n}`.execute(engine.db);
-    if (!rows.rows[0]) throw new AtriumError('NOT_FOUND', [{ path: 'n', message: `no revision ${n}` }], 'No such revision');
+    if (!Number.isInteger(n))
+      throw new AtriumError('INVALID_QUERY', [{ path: 'n', message: 'must be a revision number' }]);
+    const rows =
+      await sql`select n, actor, at, summary, changes, steps from ${revisions} where n = ${n}`.execute(
+        engine.db,
+      );
+    if (!rows.rows[0])
+      throw new AtriumError(
+        'NOT_FOUND',
+        [{ path: 'n', message: `no revision ${n}` }],
+        'No such revision',
+      );
     return rows.rows[0];
   });
 }

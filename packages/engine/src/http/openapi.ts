@@ -1,4 +1,9 @@
-import { type JsonSchema, labelText, recordInputSchema, recordOutputSchema } from '@atrium/metadata';
+import {
+  type JsonSchema,
+  labelText,
+  recordInputSchema,
+  recordOutputSchema,
+} from '@atrium/metadata';
 import type { Snapshot } from '../records/compiled-module.js';
 
 const errorSchema = {
@@ -13,7 +18,10 @@ const errorSchema = {
         message: { type: 'string' },
         details: {
           type: 'array',
-          items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } },
+          items: {
+            type: 'object',
+            properties: { path: { type: 'string' }, message: { type: 'string' } },
+          },
         },
       },
     },
@@ -29,7 +37,10 @@ const errorResponse = (description: string) => ({
  * OpenAPI 3.1 of the current metadata: a schema per module (record, create body, update body)
  * and the generic record routes for each. Built once per revision by the caller.
  */
-export function openApiDocument(snapshot: Snapshot, info: { title: string; version: string }): Record<string, unknown> {
+export function openApiDocument(
+  snapshot: Snapshot,
+  info: { title: string; version: string },
+): Record<string, unknown> {
   const schemas: Record<string, unknown> = { Error: errorSchema };
   const paths: Record<string, unknown> = {};
   for (const m of snapshot.modules.values()) {
@@ -40,7 +51,12 @@ export function openApiDocument(snapshot: Snapshot, info: { title: string; versi
     schemas[`${name}Update`] = clean(recordInputSchema(m.doc, 'patch'));
     const ref = (s: string) => ({ $ref: `#/components/schemas/${s}` });
     const json = (schema: unknown) => ({ 'application/json': { schema } });
-    const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
+    const idParam = {
+      name: 'id',
+      in: 'path',
+      required: true,
+      schema: { type: 'string', format: 'uuid' },
+    };
     const tags = [title];
     paths[`/api/records/${m.doc.name}`] = {
       get: {
@@ -55,14 +71,23 @@ export function openApiDocument(snapshot: Snapshot, info: { title: string; versi
           ['q', 'Text search'],
           ['expand', 'Comma-separated lookup fields to expand'],
           ['count', 'true to count (bounded)'],
-        ].map(([n, d]) => ({ name: n, in: 'query', required: false, description: d, schema: { type: 'string' } })),
+        ].map(([n, d]) => ({
+          name: n,
+          in: 'query',
+          required: false,
+          description: d,
+          schema: { type: 'string' },
+        })),
         responses: {
           200: {
             description: 'A page of records',
             content: json({
               type: 'object',
               required: ['data', 'nextCursor'],
-              properties: { data: { type: 'array', items: ref(name) }, nextCursor: { type: ['string', 'null'] } },
+              properties: {
+                data: { type: 'array', items: ref(name) },
+                nextCursor: { type: ['string', 'null'] },
+              },
             }),
           },
           400: errorResponse('Bad filter or query'),
@@ -87,7 +112,10 @@ export function openApiDocument(snapshot: Snapshot, info: { title: string; versi
       get: {
         operationId: `get${name}`,
         tags,
-        responses: { 200: { description: 'The record', content: json(ref(name)) }, 404: errorResponse('Not found') },
+        responses: {
+          200: { description: 'The record', content: json(ref(name)) },
+          404: errorResponse('Not found'),
+        },
       },
       patch: {
         operationId: `update${name}`,
@@ -103,7 +131,10 @@ export function openApiDocument(snapshot: Snapshot, info: { title: string; versi
       delete: {
         operationId: `delete${name}`,
         tags,
-        responses: { 200: { description: 'Moved to the recycle bin', content: json(ref(name)) }, 404: errorResponse('Not found') },
+        responses: {
+          200: { description: 'Moved to the recycle bin', content: json(ref(name)) },
+          404: errorResponse('Not found'),
+        },
       },
     };
   }
@@ -126,7 +157,9 @@ function clean(schema: JsonSchema): JsonSchema {
   for (const [k, v] of Object.entries(schema)) {
     if (k === 'decimalScale') continue;
     if (k === 'properties' && v && typeof v === 'object') {
-      out.properties = Object.fromEntries(Object.entries(v as Record<string, JsonSchema>).map(([p, s]) => [p, clean(s)]));
+      out.properties = Object.fromEntries(
+        Object.entries(v as Record<string, JsonSchema>).map(([p, s]) => [p, clean(s)]),
+      );
     } else if (k === 'items' && v && typeof v === 'object') out.items = clean(v as JsonSchema);
     else if (k === 'required' && Array.isArray(v) && v.length === 0) continue;
     else out[k] = v;

@@ -9,7 +9,10 @@ type ModuleParams = { Params: { module: string } };
 type RecordParams = { Params: { module: string; id: string } };
 
 /** /api/records: the generic CRUD of every module, from its metadata. */
-export async function recordsRoutes(app: FastifyInstance, { engine }: { engine: Engine }): Promise<void> {
+export async function recordsRoutes(
+  app: FastifyInstance,
+  { engine }: { engine: Engine },
+): Promise<void> {
   app.get<ModuleParams & { Querystring: ListQuery }>('/records/:module', async (request) =>
     listRecords(engine, contextOf(request), request.params.module, request.query),
   );
@@ -19,31 +22,58 @@ export async function recordsRoutes(app: FastifyInstance, { engine }: { engine: 
     return reply.status(201).send(row);
   });
 
-  app.get<RecordParams & { Querystring: { expand?: string; deleted?: string } }>('/records/:module/:id', async (request) =>
-    getRecord(engine, contextOf(request), request.params.module, request.params.id, {
-      expand: request.query.expand,
-      deleted: request.query.deleted === 'true',
-    }),
+  app.get<RecordParams & { Querystring: { expand?: string; deleted?: string } }>(
+    '/records/:module/:id',
+    async (request) =>
+      getRecord(engine, contextOf(request), request.params.module, request.params.id, {
+        expand: request.query.expand,
+        deleted: request.query.deleted === 'true',
+      }),
   );
 
   app.patch<RecordParams>('/records/:module/:id', async (request) =>
-    updateRecord(engine, contextOf(request), request.params.module, request.params.id, request.body),
+    updateRecord(
+      engine,
+      contextOf(request),
+      request.params.module,
+      request.params.id,
+      request.body,
+    ),
   );
 
-  app.delete<RecordParams & { Querystring: { version?: string } }>('/records/:module/:id', async (request) => {
-    const raw = request.query.version;
-    const version = raw === undefined ? undefined : Number(raw);
-    if (version !== undefined && !Number.isInteger(version)) {
-      throw new AtriumError('INVALID_QUERY', [{ path: 'version', message: 'must be a whole number' }]);
-    }
-    return deleteRecord(engine, contextOf(request), request.params.module, request.params.id, version);
-  });
+  app.delete<RecordParams & { Querystring: { version?: string } }>(
+    '/records/:module/:id',
+    async (request) => {
+      const raw = request.query.version;
+      const version = raw === undefined ? undefined : Number(raw);
+      if (version !== undefined && !Number.isInteger(version)) {
+        throw new AtriumError('INVALID_QUERY', [
+          { path: 'version', message: 'must be a whole number' },
+        ]);
+      }
+      return deleteRecord(
+        engine,
+        contextOf(request),
+        request.params.module,
+        request.params.id,
+        version,
+      );
+    },
+  );
 
   app.post<RecordParams>('/records/:module/:id/restore', async (request) =>
     restoreRecord(engine, contextOf(request), request.params.module, request.params.id),
   );
 
-  app.get<RecordParams & { Querystring: { limit?: string; cursor?: string } }>('/records/:module/:id/history', async (request) =>
-    recordHistory(engine, contextOf(request), request.params.module, request.params.id, request.query),
+  app.get<RecordParams & { Querystring: { limit?: string; cursor?: string } }>(
+    '/records/:module/:id/history',
+    async (request) =>
+      recordHistory(
+        engine,
+        contextOf(request),
+        request.params.module,
+        request.params.id,
+        request.query,
+      ),
   );
 }

@@ -24,6 +24,7 @@ export function localeOf(request: FastifyRequest): Locale {
 /** Metadata changes are for administrators until roles arrive. */
 export function requireAdmin(request: FastifyRequest): RequestContext {
   const ctx = contextOf(request);
-  if (!ctx.actor.isAdmin) throw new AtriumError('FORBIDDEN', [], 'Only an administrator may change metadata');
+  if (!ctx.actor.isAdmin)
+    throw new AtriumError('FORBIDDEN', [], 'Only an administrator may change metadata');
   return ctx;
 }

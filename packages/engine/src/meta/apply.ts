@@ -1,4 +1,10 @@
-import { checkDocumentShapes, checkDocuments, docKey, type MetadataDoc, type Problem } from '@atrium/metadata';
+import {
+  checkDocumentShapes,
+  checkDocuments,
+  docKey,
+  type MetadataDoc,
+  type Problem,
+} from '@atrium/metadata';
 import { sql } from 'kysely';
 import type { Db } from '../db.js';
 import { AtriumError } from '../errors.js';
@@ -34,7 +40,11 @@ export interface ApplyResult extends Plan {
 export const META_CHANNEL = 'atrium_meta';
 
 /** Plans a change against the stored metadata without changing anything. */
-export async function planChange(db: Db, ws: Workspace, request: ChangeRequest): Promise<PlanResult> {
+export async function planChange(
+  db: Db,
+  ws: Workspace,
+  request: ChangeRequest,
+): Promise<PlanResult> {
   const stored = await loadMetadata(db, ws.schema);
   return { ...desiredPlan(stored.documents, request, ws), revision: stored.revision };
 }
@@ -58,11 +68,14 @@ export async function applyChange(
       ]);
     }
     const planned = desiredPlan(stored.documents, request, ws);
-    if (planned.steps.length === 0) return { ...planned, revision: stored.revision, changed: false };
+    if (planned.steps.length === 0)
+      return { ...planned, revision: stored.revision, changed: false };
     if (planned.destructive && !request.allowDestructive) {
       throw new AtriumError(
         'DESTRUCTIVE_CHANGE',
-        planned.steps.filter((s) => s.destructive).map((s) => ({ path: stepPath(s.step), message: s.summary })),
+        planned.steps
+          .filter((s) => s.destructive)
+          .map((s) => ({ path: stepPath(s.step), message: s.summary })),
       );
     }
     const revision = stored.revision + 1;
@@ -71,7 +84,9 @@ export async function applyChange(
         try {
           await sql.raw(statement).execute(trx);
         } catch (e) {
-          throw new AtriumError('APPLY_FAILED', [{ path: stepPath(step), message: `${summary}: ${(e as Error).message}` }]);
+          throw new AtriumError('APPLY_FAILED', [
+            { path: stepPath(step), message: `${summary}: ${(e as Error).message}` },
+          ]);
         }
       }
       await writeBookkeeping(trx, ws.schema, step, revision);
@@ -85,7 +100,9 @@ export async function applyChange(
           ? [{ key: step.key, before: before.get(step.key) ?? null, after: null }]
           : [],
     );
-    const summary = changes.map((c) => `${c.before ? (c.after ? 'update' : 'remove') : 'add'} ${c.key}`).join(', ');
+    const summary = changes
+      .map((c) => `${c.before ? (c.after ? 'update' : 'remove') : 'add'} ${c.key}`)
+      .join(', ');
     await sql`insert into ${sql.raw(qt(ws.schema, '_meta_revisions'))} (n, actor, summary, changes, steps)
       values (${revision}, ${actorId}, ${summary}, ${JSON.stringify(changes)}::jsonb,
               ${JSON.stringify(planned.steps)}::jsonb)`.execute(trx);
@@ -96,7 +113,9 @@ export async function applyChange(
 
 function desiredPlan(current: MetadataDoc[], request: ChangeRequest, ws: Workspace): Plan {
   if (!Array.isArray(request.documents)) {
-    throw new AtriumError('INVALID_METADATA', [{ path: 'documents', message: 'must be a list of documents' }]);
+    throw new AtriumError('INVALID_METADATA', [
+      { path: 'documents', message: 'must be a list of documents' },
+    ]);
   }
   // References are checked on the merged set: a request may name modules it does not send.
   const requested = checkDocumentShapes(request.documents);
@@ -105,7 +124,10 @@ function desiredPlan(current: MetadataDoc[], request: ChangeRequest, ws: Workspa
   const whole = checkDocuments(desired);
   if (whole.problems.length > 0) {
     const n = requested.documents.length;
-    throw new AtriumError('INVALID_METADATA', whole.problems.map((p) => keptPath(p, n, kept)));
+    throw new AtriumError(
+      'INVALID_METADATA',
+      whole.problems.map((p) => keptPath(p, n, kept)),
+    );
   }
   return plan(current, whole.documents, { trigram: ws.trigram });
 }
@@ -119,7 +141,12 @@ function keptPath(p: Problem, requestedCount: number, kept: MetadataDoc[]): Prob
   return { path: `existing[${doc ? docKey(doc) : i}]${m[2]}`, message: p.message };
 }
 
-async function writeBookkeeping(trx: Db, schema: string, step: Plan['steps'][number]['step'], revision: number) {
+async function writeBookkeeping(
+  trx: Db,
+  schema: string,
+  step: Plan['steps'][number]['step'],
+  revision: number,
+) {
   const meta = sql.raw(qt(schema, '_meta_documents'));
   const trash = sql.raw(qt(schema, '_trash'));
   switch (step.kind) {
@@ -128,7 +155,9 @@ async function writeBookkeeping(trx: Db, schema: string, step: Plan['steps'][num
       const module = d.kind === 'module' ? d.name : d.module;
       await sql`insert into ${meta} (key, kind, module, name, body, revision)
         values (${step.key}, ${d.kind}, ${module}, ${d.name}, ${JSON.stringify(d)}::jsonb, ${revision})
-        on conflict (key) do update set body = excluded.body, revision = excluded.revision`.execute(trx);
+        on conflict (key) do update set body = excluded.body, revision = excluded.revision`.execute(
+        trx,
+      );
       return;
     }
     case 'delete_document':
@@ -136,11 +165,15 @@ async function writeBookkeeping(trx: Db, schema: string, step: Plan['steps'][num
       return;
     case 'drop_column':
       await sql`insert into ${trash} (revision, module, field, stored_as)
-        values (${revision}, ${step.module}, ${step.column}, ${trashName(revision, step.column)})`.execute(trx);
+        values (${revision}, ${step.module}, ${step.column}, ${trashName(revision, step.column)})`.execute(
+        trx,
+      );
       return;
     case 'drop_table':
       await sql`insert into ${trash} (revision, module, stored_as)
-        values (${revision}, ${step.module}, ${`${trashSchema(schema)}.${trashName(revision, step.module)}`})`.execute(trx);
+        values (${revision}, ${step.module}, ${`${trashSchema(schema)}.${trashName(revision, step.module)}`})`.execute(
+        trx,
+      );
       return;
     default:
       return;
@@ -149,7 +182,12 @@ async function writeBookkeeping(trx: Db, schema: string, step: Plan['steps'][num
 
 function stepPath(step: Plan['steps'][number]['step']): string {
   if ('module' in step && typeof step.module === 'string') {
-    const column = 'column' in step ? (typeof step.column === 'string' ? step.column : step.column.name) : undefined;
+    const column =
+      'column' in step
+        ? typeof step.column === 'string'
+          ? step.column
+          : step.column.name
+        : undefined;
     return column ? `${step.module}.${column}` : step.module;
   }
   return 'key' in step ? step.key : '';

@@ -43,10 +43,14 @@ export function stepSql(schema: string, step: Step, revision: number): string[] 
     }
     case 'add_column':
       // No default and nullable: Postgres only touches the catalog, whatever the table's size.
-      return [`alter table ${table(step.module)} add column ${q(step.column.name)} ${step.column.type}`];
+      return [
+        `alter table ${table(step.module)} add column ${q(step.column.name)} ${step.column.type}`,
+      ];
     case 'alter_column_type': {
       const c = q(step.column);
-      return [`alter table ${table(step.module)} alter column ${c} type ${step.to} using ${c}::${step.to}`];
+      return [
+        `alter table ${table(step.module)} alter column ${c} type ${step.to} using ${c}::${step.to}`,
+      ];
     }
     case 'set_autonumber': {
       const { prefix, digits } = step.column.autonumber as { prefix: string; digits: number };
@@ -107,7 +111,11 @@ export function stepSql(schema: string, step: Step, revision: number): string[] 
 }
 
 function indexName(module: string, c: ColumnSpec): string {
-  return derivedName(module, c.name, c.index === 'unique' ? 'key' : c.index === 'trgm' ? 'trgm' : 'idx');
+  return derivedName(
+    module,
+    c.name,
+    c.index === 'unique' ? 'key' : c.index === 'trgm' ? 'trgm' : 'idx',
+  );
 }
 
 function indexSql(schema: string, module: string, c: ColumnSpec): string {

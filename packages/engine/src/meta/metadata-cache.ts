@@ -23,7 +23,11 @@ export class MetadataCache {
 
   static async load(db: Db, schema: string): Promise<MetadataCache> {
     const stored = await loadMetadata(db, schema);
-    return new MetadataCache(db, schema, compileSnapshot(schema, stored.revision, stored.documents));
+    return new MetadataCache(
+      db,
+      schema,
+      compileSnapshot(schema, stored.revision, stored.documents),
+    );
   }
 
   get current(): Snapshot {

@@ -59,13 +59,20 @@ const ORDER: Step['kind'][] = [
  * Computes the ordered steps that turn `current` into `desired`. Pure: no I/O, so the same plan
  * is shown to the user and then applied.
  */
-export function plan(current: readonly MetadataDoc[], desired: readonly MetadataDoc[], options: PlanOptions): Plan {
+export function plan(
+  current: readonly MetadataDoc[],
+  desired: readonly MetadataDoc[],
+  options: PlanOptions,
+): Plan {
   const steps: PlannedStep[] = [];
-  const add = (step: Step, summary: string, destructive = false) => steps.push({ step, summary, destructive });
+  const add = (step: Step, summary: string, destructive = false) =>
+    steps.push({ step, summary, destructive });
   const now = byKey(current);
   const next = byKey(desired);
   const modules = (docs: Map<string, MetadataDoc>) =>
-    new Map([...docs.values()].filter((d): d is ModuleDoc => d.kind === 'module').map((m) => [m.name, m]));
+    new Map(
+      [...docs.values()].filter((d): d is ModuleDoc => d.kind === 'module').map((m) => [m.name, m]),
+    );
   const before = modules(now);
   const after = modules(next);
 
@@ -81,7 +88,10 @@ export function plan(current: readonly MetadataDoc[], desired: readonly Metadata
     for (const c of columns) {
       const was = oldColumns.get(c.name);
       if (!was) {
-        add({ kind: 'add_column', module: name, column: c }, `add column ${name}.${c.name} (${c.type})`);
+        add(
+          { kind: 'add_column', module: name, column: c },
+          `add column ${name}.${c.name} (${c.type})`,
+        );
         addColumnExtras(name, c, add);
         continue;
       }
@@ -89,17 +99,28 @@ export function plan(current: readonly MetadataDoc[], desired: readonly Metadata
     }
     for (const [col, was] of oldColumns) {
       if (columns.some((c) => c.name === col)) continue;
-      if (was.references) add({ kind: 'drop_foreign_key', module: name, column: was }, `drop foreign key of ${name}.${col}`);
-      if (was.index) add({ kind: 'drop_index', module: name, column: was }, `drop index of ${name}.${col}`);
-      add({ kind: 'drop_column', module: name, column: col }, `drop field ${name}.${col} (kept in the trash)`, true);
+      if (was.references)
+        add(
+          { kind: 'drop_foreign_key', module: name, column: was },
+          `drop foreign key of ${name}.${col}`,
+        );
+      if (was.index)
+        add({ kind: 'drop_index', module: name, column: was }, `drop index of ${name}.${col}`);
+      add(
+        { kind: 'drop_column', module: name, column: col },
+        `drop field ${name}.${col} (kept in the trash)`,
+        true,
+      );
     }
   }
   for (const name of before.keys()) {
-    if (!after.has(name)) add({ kind: 'drop_table', module: name }, `drop module ${name} (kept in the trash)`, true);
+    if (!after.has(name))
+      add({ kind: 'drop_table', module: name }, `drop module ${name} (kept in the trash)`, true);
   }
   for (const [key, doc] of next) {
     const old = now.get(key);
-    if (!old || !sameJson(old, doc)) add({ kind: 'put_document', key, document: doc }, `${old ? 'update' : 'add'} ${key}`);
+    if (!old || !sameJson(old, doc))
+      add({ kind: 'put_document', key, document: doc }, `${old ? 'update' : 'add'} ${key}`);
   }
   for (const key of now.keys()) {
     if (!next.has(key)) add({ kind: 'delete_document', key }, `remove ${key}`);
@@ -111,9 +132,15 @@ export function plan(current: readonly MetadataDoc[], desired: readonly Metadata
 type Add = (step: Step, summary: string, destructive?: boolean) => void;
 
 function addColumnExtras(module: string, c: ColumnSpec, add: Add): void {
-  if (c.autonumber) add({ kind: 'set_autonumber', module, column: c }, `number ${module}.${c.name} automatically`);
-  if (c.references) add({ kind: 'add_foreign_key', module, column: c }, `link ${module}.${c.name} to ${refName(c)}`);
-  if (c.index) add({ kind: 'create_index', module, column: c }, `index ${module}.${c.name} (${c.index})`);
+  if (c.autonumber)
+    add({ kind: 'set_autonumber', module, column: c }, `number ${module}.${c.name} automatically`);
+  if (c.references)
+    add(
+      { kind: 'add_foreign_key', module, column: c },
+      `link ${module}.${c.name} to ${refName(c)}`,
+    );
+  if (c.index)
+    add({ kind: 'create_index', module, column: c }, `index ${module}.${c.name} (${c.index})`);
 }
 
 function diffColumn(module: string, was: ColumnSpec, c: ColumnSpec, add: Add): void {
@@ -121,9 +148,13 @@ function diffColumn(module: string, was: ColumnSpec, c: ColumnSpec, add: Add): v
   const refChanges = !sameJson(was.references ?? null, c.references ?? null);
   const indexChanges = was.index !== c.index || (typeChanges && c.index !== undefined);
   if (was.references && (refChanges || typeChanges)) {
-    add({ kind: 'drop_foreign_key', module, column: was }, `drop foreign key of ${module}.${c.name}`);
+    add(
+      { kind: 'drop_foreign_key', module, column: was },
+      `drop foreign key of ${module}.${c.name}`,
+    );
   }
-  if (was.index && indexChanges) add({ kind: 'drop_index', module, column: was }, `drop index of ${module}.${c.name}`);
+  if (was.index && indexChanges)
+    add({ kind: 'drop_index', module, column: was }, `drop index of ${module}.${c.name}`);
   if (typeChanges) {
     const safe = isWidening(was.type, c.type);
     add(
@@ -136,9 +167,13 @@ function diffColumn(module: string, was: ColumnSpec, c: ColumnSpec, add: Add): v
     add({ kind: 'set_autonumber', module, column: c }, `number ${module}.${c.name} automatically`);
   }
   if (c.references && (refChanges || typeChanges)) {
-    add({ kind: 'add_foreign_key', module, column: c }, `link ${module}.${c.name} to ${refName(c)}`);
+    add(
+      { kind: 'add_foreign_key', module, column: c },
+      `link ${module}.${c.name} to ${refName(c)}`,
+    );
   }
-  if (c.index && indexChanges) add({ kind: 'create_index', module, column: c }, `index ${module}.${c.name} (${c.index})`);
+  if (c.index && indexChanges)
+    add({ kind: 'create_index', module, column: c }, `index ${module}.${c.name} (${c.index})`);
 }
 
 /** Type changes that cannot fail or lose data. */
@@ -175,7 +210,11 @@ function sameJson(a: unknown, b: unknown): boolean {
 function canonical(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(canonical);
   if (v && typeof v === 'object') {
-    return Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]));
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
+    );
   }
   return v;
 }

@@ -13,7 +13,9 @@ export async function loadMetadata(db: Db, schema: string): Promise<StoredMetada
   // The number first: documents read after it are at least that new. The other way round, an
   // apply committing in between would label the old documents with the new number for good.
   const revision = await currentRevision(db, schema);
-  const docs = await sql<{ body: MetadataDoc }>`select body from ${sql.raw(qt(schema, '_meta_documents'))}
+  const docs = await sql<{
+    body: MetadataDoc;
+  }>`select body from ${sql.raw(qt(schema, '_meta_documents'))}
     order by kind = 'module' desc, key`.execute(db);
   return { revision, documents: docs.rows.map((r) => r.body) };
 }
@@ -26,13 +28,21 @@ export const META_LOCK = 7_240_003;
  * new rules (or DDL) between this read and the write's commit.
  */
 export async function lockRevisionShared(trx: Db, schema: string): Promise<number> {
-  const r = await sql<{ n: number }>`select pg_advisory_xact_lock_shared(${META_LOCK}, hashtext(${schema})),
-    (select coalesce(max(n), 0)::int from ${sql.raw(qt(schema, '_meta_revisions'))}) as n`.execute(trx);
+  const r = await sql<{
+    n: number;
+  }>`select pg_advisory_xact_lock_shared(${META_LOCK}, hashtext(${schema})),
+    (select coalesce(max(n), 0)::int from ${sql.raw(qt(schema, '_meta_revisions'))}) as n`.execute(
+    trx,
+  );
   return r.rows[0]?.n ?? 0;
 }
 
 export async function currentRevision(db: Db, schema: string): Promise<number> {
-  const r = await sql<{ n: number }>`select coalesce(max(n), 0)::int as n from ${sql.raw(qt(schema, '_meta_revisions'))}`.execute(db);
+  const r = await sql<{
+    n: number;
+  }>`select coalesce(max(n), 0)::int as n from ${sql.raw(qt(schema, '_meta_revisions'))}`.execute(
+    db,
+  );
   return r.rows[0]?.n ?? 0;
 }
 
@@ -52,7 +62,9 @@ export function mergeDocuments(
     ? []
     : current.filter((d) => !requestedKeys.has(docKey(d)) && !removed.has(docKey(d)));
   // A kept layout, view, blueprint or automation goes with its module.
-  const modules = new Set([...requested, ...candidates].flatMap((d) => (d.kind === 'module' ? [d.name] : [])));
+  const modules = new Set(
+    [...requested, ...candidates].flatMap((d) => (d.kind === 'module' ? [d.name] : [])),
+  );
   const kept = candidates.filter((d) => d.kind === 'module' || modules.has(d.module));
   return { desired: [...requested, ...kept], kept };
 }

@@ -15,7 +15,8 @@ export interface TrashEntry {
 
 /** Dropped fields and modules whose data is still kept. */
 export async function listTrash(db: Db, ws: Workspace): Promise<TrashEntry[]> {
-  const r = await sql<TrashEntry>`select id, revision, module, field, stored_as as "storedAs", dropped_at as "droppedAt"
+  const r =
+    await sql<TrashEntry>`select id, revision, module, field, stored_as as "storedAs", dropped_at as "droppedAt"
     from ${sql.raw(qt(ws.schema, '_trash'))} where purged_at is null order by id`.execute(db);
   return r.rows;
 }
@@ -26,15 +27,20 @@ export async function listTrash(db: Db, ws: Workspace): Promise<TrashEntry[]> {
  */
 export async function purgeTrash(db: Db, ws: Workspace, days: number): Promise<TrashEntry[]> {
   return db.transaction().execute(async (trx) => {
-    const due = await sql<TrashEntry>`select id, revision, module, field, stored_as as "storedAs", dropped_at as "droppedAt"
+    const due =
+      await sql<TrashEntry>`select id, revision, module, field, stored_as as "storedAs", dropped_at as "droppedAt"
       from ${sql.raw(qt(ws.schema, '_trash'))}
-      where purged_at is null and dropped_at < now() - make_interval(days => ${days}) for update`.execute(trx);
+      where purged_at is null and dropped_at < now() - make_interval(days => ${days}) for update`.execute(
+        trx,
+      );
     for (const entry of due.rows) {
       const statement = entry.field
         ? `alter table ${qt(ws.schema, entry.module)} drop column if exists ${q(entry.storedAs)}`
         : `drop table if exists ${qt(trashSchema(ws.schema), entry.storedAs.split('.').pop() as string)}`;
       await sql.raw(statement).execute(trx);
-      await sql`update ${sql.raw(qt(ws.schema, '_trash'))} set purged_at = now() where id = ${entry.id}`.execute(trx);
+      await sql`update ${sql.raw(qt(ws.schema, '_trash'))} set purged_at = now() where id = ${entry.id}`.execute(
+        trx,
+      );
     }
     return due.rows;
   });

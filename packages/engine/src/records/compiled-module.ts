@@ -56,14 +56,20 @@ export interface CompiledModule {
   currency: string | undefined;
 }
 
-export function compileModule(schema: string, doc: ModuleDoc, modules: ReadonlyMap<string, ModuleDoc>): CompiledModule {
+export function compileModule(
+  schema: string,
+  doc: ModuleDoc,
+  modules: ReadonlyMap<string, ModuleDoc>,
+): CompiledModule {
   const ajv = createAjv();
   const table = qt(schema, doc.name);
   const columns = [...SYSTEM_COLUMN_SPECS, ...fieldColumns(doc)].map((c) => c.name);
   const selectList = columns.map((c) => `r.${q(c)}`).join(', ');
   const writable = doc.fields.filter((f) => !FIELD_TYPES[f.type].computed).map((f) => f.name);
   const defaults = Object.fromEntries(
-    doc.fields.filter((f) => f.default !== undefined && writable.includes(f.name)).map((f) => [f.name, f.default]),
+    doc.fields
+      .filter((f) => f.default !== undefined && writable.includes(f.name))
+      .map((f) => [f.name, f.default]),
   );
   const hasMoney = columns.includes('currency_code');
   return {
@@ -80,7 +86,11 @@ export function compileModule(schema: string, doc: ModuleDoc, modules: ReadonlyM
     searchColumns: searchFields(doc).map((f) => f.name),
     writable,
     defaults,
-    uniqueIndexes: new Map(doc.fields.filter((f) => f.unique || f.type === 'autonumber').map((f) => [uniqueIndexName(doc.name, f.name), f.name])),
+    uniqueIndexes: new Map(
+      doc.fields
+        .filter((f) => f.unique || f.type === 'autonumber')
+        .map((f) => [uniqueIndexName(doc.name, f.name), f.name]),
+    ),
     foreignKeys: new Map(
       doc.fields
         .filter((f) => f.type === 'lookup' || f.type === 'user')
@@ -102,10 +112,13 @@ function expandSql(schema: string, f: FieldDef, target: ModuleDoc): string {
     c.type.startsWith('timestamptz')
       ? `to_char(t.${q(c.name)} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
       : `t.${q(c.name)}`;
-  const cols = [...SYSTEM_COLUMN_SPECS, ...fieldColumns(target)].map((c) => `'${c.name}', ${value(c)}`);
+  const cols = [...SYSTEM_COLUMN_SPECS, ...fieldColumns(target)].map(
+    (c) => `'${c.name}', ${value(c)}`,
+  );
   // jsonb_build_object takes at most 100 arguments; chunks are concatenated.
   const chunks: string[] = [];
-  for (let i = 0; i < cols.length; i += 50) chunks.push(`jsonb_build_object(${cols.slice(i, i + 50).join(', ')})`);
+  for (let i = 0; i < cols.length; i += 50)
+    chunks.push(`jsonb_build_object(${cols.slice(i, i + 50).join(', ')})`);
   return `(select ${chunks.join(' || ')} from ${qt(schema, target.name)} t where t.id = r.${q(f.name)} and t.deleted_at is null)`;
 }
 
@@ -134,7 +147,11 @@ export interface Snapshot {
   modules: ReadonlyMap<string, CompiledModule>;
 }
 
-export function compileSnapshot(schema: string, revision: number, documents: MetadataDoc[]): Snapshot {
+export function compileSnapshot(
+  schema: string,
+  revision: number,
+  documents: MetadataDoc[],
+): Snapshot {
   const docs = new Map(
     documents.filter((d): d is ModuleDoc => d.kind === 'module').map((m) => [m.name, m]),
   );

@@ -10,7 +10,9 @@ export interface SortKey {
 /** ORDER BY of a sort; nulls sort as the largest value, the way Postgres does by default. */
 export function orderSql(keys: readonly SortKey[]): RawBuilder<unknown> {
   return sql.raw(
-    keys.map((k) => `r.${q(k.column)} ${k.dir} nulls ${k.dir === 'asc' ? 'last' : 'first'}`).join(', '),
+    keys
+      .map((k) => `r.${q(k.column)} ${k.dir} nulls ${k.dir === 'asc' ? 'last' : 'first'}`)
+      .join(', '),
   );
 }
 
@@ -26,17 +28,24 @@ export function decodeCursor(cursor: string, keys: readonly SortKey[]): unknown[
   } catch {
     // fall through to the refusal
   }
-  throw new AtriumError('INVALID_QUERY', [{ path: 'cursor', message: 'is not a cursor of this list (was the sort changed?)' }]);
+  throw new AtriumError('INVALID_QUERY', [
+    { path: 'cursor', message: 'is not a cursor of this list (was the sort changed?)' },
+  ]);
 }
 
 /**
  * Keyset predicate: rows strictly after `values` in the order of `keys`. Expanded into the OR
  * form so mixed directions and nulls work: (k1 after v1) or (k1 = v1 and k2 after v2) or …
  */
-export function afterSql(keys: readonly SortKey[], values: readonly unknown[]): RawBuilder<unknown> {
+export function afterSql(
+  keys: readonly SortKey[],
+  values: readonly unknown[],
+): RawBuilder<unknown> {
   const alternatives: RawBuilder<unknown>[] = [];
   keys.forEach((key, i) => {
-    const equal = keys.slice(0, i).map((k, j) => sql`r.${sql.raw(q(k.column))} is not distinct from ${values[j]}`);
+    const equal = keys
+      .slice(0, i)
+      .map((k, j) => sql`r.${sql.raw(q(k.column))} is not distinct from ${values[j]}`);
     const after = afterOne(key, values[i]);
     if (after) alternatives.push(sql`(${sql.join([...equal, after], sql` and `)})`);
   });

@@ -11,14 +11,18 @@ export function filterSql(node: FilterNode, schema: string): RawBuilder<unknown>
   switch (node.op) {
     case 'and':
     case 'or':
-      return sql`(${sql.join(node.args.map((a) => filterSql(a, schema)), sql.raw(` ${node.op} `))})`;
+      return sql`(${sql.join(
+        node.args.map((a) => filterSql(a, schema)),
+        sql.raw(` ${node.op} `),
+      )})`;
     case 'not':
       // IS NOT TRUE keeps NOT of an unknown (null) true, as !(…) is in memory.
       return sql`((${filterSql(node.arg, schema)}) is not true)`;
     case 'const':
       return sql.raw(node.value ? 'true' : 'false');
     case 'cmp':
-      if (node.value === null) return sql`(${col(node.field)} is ${sql.raw(node.cmp === '=' ? '' : 'not ')}null)`;
+      if (node.value === null)
+        return sql`(${col(node.field)} is ${sql.raw(node.cmp === '=' ? '' : 'not ')}null)`;
       if (node.cmp === '<>') return sql`(${col(node.field)} is distinct from ${node.value})`;
       return sql`(${col(node.field)} ${sql.raw(node.cmp)} ${node.value})`;
     case 'in':
@@ -35,7 +39,8 @@ export function filterSql(node: FilterNode, schema: string): RawBuilder<unknown>
       const c = col(node.field);
       if (kind === 'array') return sql`(${c} is null or cardinality(${c}) = 0)`;
       // Only text columns can hold ''; lookups and users are uuids.
-      const text = kind === 'string' && node.field.field.type !== 'lookup' && node.field.field.type !== 'user';
+      const text =
+        kind === 'string' && node.field.field.type !== 'lookup' && node.field.field.type !== 'user';
       if (text) return sql`(${c} is null or ${c} = '')`;
       return sql`(${c} is null)`;
     }
@@ -48,5 +53,7 @@ export function filterSql(node: FilterNode, schema: string): RawBuilder<unknown>
 export function columnSql(ref: FieldRef, schema: string): RawBuilder<unknown> {
   const [head, tail] = ref.path;
   if (tail === undefined || !ref.via) return sql.raw(`r.${q(head)}`);
-  return sql.raw(`(select t.${q(tail)} from ${qt(schema, ref.via.target.name)} t where t.id = r.${q(head)})`);
+  return sql.raw(
+    `(select t.${q(tail)} from ${qt(schema, ref.via.target.name)} t where t.id = r.${q(head)})`,
+  );
 }

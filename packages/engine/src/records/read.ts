@@ -1,4 +1,10 @@
-import { compileFilter, FilterError, type FilterNode, type JsonLogic, valueSpec } from '@atrium/metadata';
+import {
+  compileFilter,
+  FilterError,
+  type FilterNode,
+  type JsonLogic,
+  valueSpec,
+} from '@atrium/metadata';
 import { CompiledQuery, type RawBuilder, sql } from 'kysely';
 import { type Engine, moduleOf, type RequestContext } from '../engine.js';
 import { AtriumError } from '../errors.js';
@@ -35,14 +41,20 @@ const COUNT_LIMIT = 10_000;
  * The one read path: authorize → compile the filter AND the caller's access scope → one query
  * with keyset pagination → mask fields the caller may not read.
  */
-export async function listRecords(engine: Engine, ctx: RequestContext, module: string, query: ListQuery): Promise<ListResult> {
+export async function listRecords(
+  engine: Engine,
+  ctx: RequestContext,
+  module: string,
+  query: ListQuery,
+): Promise<ListResult> {
   const m = moduleOf(engine.metadata.current, module);
   engine.access.authorize(ctx.actor, m, 'read');
   const schema = engine.workspace.schema;
   const limit = parseLimit(query.limit);
   const keys = parseSort(m, query.sort);
   const where: RawBuilder<unknown>[] = [deletedSql(query.deleted)];
-  if (query.filter !== undefined && query.filter !== '') where.push(filterSql(parseFilter(m, query.filter), schema));
+  if (query.filter !== undefined && query.filter !== '')
+    where.push(filterSql(parseFilter(m, query.filter), schema));
   const scope = engine.access.readScope(ctx.actor, m);
   if (scope) where.push(filterSql(scope, schema));
   if (query.q !== undefined && query.q.trim() !== '') where.push(searchSql(m, query.q.trim()));
@@ -56,11 +68,16 @@ export async function listRecords(engine: Engine, ctx: RequestContext, module: s
   const last = data[data.length - 1];
   const result: ListResult = {
     data: data.map((row) => present(engine, ctx, m, row, expand)),
-    nextCursor: rows.rows.length > limit && last ? encodeCursor(keys.map((k) => cursorValue(last[k.column]))) : null,
+    nextCursor:
+      rows.rows.length > limit && last
+        ? encodeCursor(keys.map((k) => cursorValue(last[k.column])))
+        : null,
   };
   if (query.count === true || query.count === 'true') {
     // Bounded: a count never scans more than COUNT_LIMIT + 1 rows.
-    const counted = await sql<{ n: number }>`select count(*)::int as n from (select 1 from ${sql.raw(m.table)} r
+    const counted = await sql<{
+      n: number;
+    }>`select count(*)::int as n from (select 1 from ${sql.raw(m.table)} r
       where ${sql.join(countWhere, sql` and `)} limit ${COUNT_LIMIT + 1}) s`.execute(engine.db);
     const n = counted.rows[0]?.n ?? 0;
     result.count = { value: Math.min(n, COUNT_LIMIT), exact: n <= COUNT_LIMIT };
@@ -86,7 +103,9 @@ export async function getRecord(
     expand.length === 0 && !scope
       ? await engine.db.executeQuery<Row>(CompiledQuery.raw(m.getSql, [id]))
       : await sql<Row>`select ${sql.raw(m.selectList)}${expandColumns(m, expand)} from ${sql.raw(m.table)} r
-          where r.id = ${id}${scope ? sql` and ${filterSql(scope, engine.workspace.schema)}` : sql``}`.execute(engine.db);
+          where r.id = ${id}${scope ? sql` and ${filterSql(scope, engine.workspace.schema)}` : sql``}`.execute(
+          engine.db,
+        );
   const row = result.rows[0];
   if (!row || (row.deleted_at !== null && !options.deleted)) throw notFound(id);
   return present(engine, ctx, m, row, expand);
@@ -104,8 +123,11 @@ export async function recordHistory(
   engine.access.authorize(ctx.actor, m, 'read');
   await getRecord(engine, ctx, module, id, { deleted: true });
   const limit = parseLimit(query.limit);
-  const before = query.cursor ? Number(decodeCursor(query.cursor, [{ column: 'id', dir: 'desc' }])[0]) : undefined;
-  const rows = await sql<Row>`select id, action, changes, actor, at from ${sql.raw(qt(engine.workspace.schema, '_history'))}
+  const before = query.cursor
+    ? Number(decodeCursor(query.cursor, [{ column: 'id', dir: 'desc' }])[0])
+    : undefined;
+  const rows =
+    await sql<Row>`select id, action, changes, actor, at from ${sql.raw(qt(engine.workspace.schema, '_history'))}
     where module = ${m.doc.name} and record_id = ${id} ${before === undefined ? sql`` : sql`and id < ${before}`}
     order by id desc limit ${limit + 1}`.execute(engine.db);
   const data = rows.rows.slice(0, limit);
@@ -113,7 +135,13 @@ export async function recordHistory(
   return { data, nextCursor: rows.rows.length > limit && last ? encodeCursor([last.id]) : null };
 }
 
-function present(engine: Engine, ctx: RequestContext, m: CompiledModule, row: Row, expand: string[]): Row {
+function present(
+  engine: Engine,
+  ctx: RequestContext,
+  m: CompiledModule,
+  row: Row,
+  expand: string[],
+): Row {
   for (const f of expand) {
     const target = row[`${f}__expanded`];
     delete row[`${f}__expanded`];
@@ -128,7 +156,9 @@ function parseLimit(raw: string | number | undefined): number {
   if (raw === undefined || raw === '') return 50;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1 || n > MAX_LIMIT) {
-    throw new AtriumError('INVALID_QUERY', [{ path: 'limit', message: `must be a whole number from 1 to ${MAX_LIMIT}` }]);
+    throw new AtriumError('INVALID_QUERY', [
+      { path: 'limit', message: `must be a whole number from 1 to ${MAX_LIMIT}` },
+    ]);
   }
   return n;
 }
@@ -138,12 +168,15 @@ function parseFilter(m: CompiledModule, raw: string): FilterNode {
   try {
     logic = JSON.parse(raw);
   } catch {
-    throw new AtriumError('INVALID_FILTER', [{ path: 'filter', message: 'is not JSON (URL-encode a JSON Logic object)' }]);
+    throw new AtriumError('INVALID_FILTER', [
+      { path: 'filter', message: 'is not JSON (URL-encode a JSON Logic object)' },
+    ]);
   }
   try {
     return compileFilter(logic, m.resolve, { path: 'filter' });
   } catch (e) {
-    if (e instanceof FilterError) throw new AtriumError('INVALID_FILTER', [{ path: e.path, message: e.message }]);
+    if (e instanceof FilterError)
+      throw new AtriumError('INVALID_FILTER', [{ path: e.path, message: e.message }]);
     throw e;
   }
 }
@@ -151,23 +184,38 @@ function parseFilter(m: CompiledModule, raw: string): FilterNode {
 /** `-amount,name` → amount desc, name asc, then id as the tie-breaker. Default: newest first. */
 export function parseSort(m: CompiledModule, raw: string | undefined): SortKey[] {
   const keys: SortKey[] = [];
-  for (const part of (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of (raw ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const desc = part.startsWith('-');
     const name = desc ? part.slice(1) : part;
     const field = m.fields.get(name);
     const sortable = name === 'id' || (field !== undefined && valueSpec(field).sortable);
-    if (!sortable) throw new AtriumError('INVALID_QUERY', [{ path: 'sort', message: `cannot sort by "${name}"` }]);
-    if (!keys.some((k) => k.column === name)) keys.push({ column: name, dir: desc ? 'desc' : 'asc' });
+    if (!sortable)
+      throw new AtriumError('INVALID_QUERY', [
+        { path: 'sort', message: `cannot sort by "${name}"` },
+      ]);
+    if (!keys.some((k) => k.column === name))
+      keys.push({ column: name, dir: desc ? 'desc' : 'asc' });
   }
-  if (keys.length > 5) throw new AtriumError('INVALID_QUERY', [{ path: 'sort', message: 'sort by at most 5 fields' }]);
-  if (!keys.some((k) => k.column === 'id')) keys.push({ column: 'id', dir: keys[keys.length - 1]?.dir ?? 'desc' });
+  if (keys.length > 5)
+    throw new AtriumError('INVALID_QUERY', [{ path: 'sort', message: 'sort by at most 5 fields' }]);
+  if (!keys.some((k) => k.column === 'id'))
+    keys.push({ column: 'id', dir: keys[keys.length - 1]?.dir ?? 'desc' });
   return keys;
 }
 
 function parseExpand(m: CompiledModule, raw: string | undefined): string[] {
-  const names = (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const names = (raw ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const n of names) {
-    if (!m.expandSql.has(n)) throw new AtriumError('INVALID_QUERY', [{ path: 'expand', message: `"${n}" is not a lookup field` }]);
+    if (!m.expandSql.has(n))
+      throw new AtriumError('INVALID_QUERY', [
+        { path: 'expand', message: `"${n}" is not a lookup field` },
+      ]);
   }
   return [...new Set(names)];
 }
@@ -179,18 +227,26 @@ function expandColumns(m: CompiledModule, expand: string[]): RawBuilder<unknown>
 
 function searchSql(m: CompiledModule, text: string): RawBuilder<unknown> {
   if (m.searchColumns.length === 0) {
-    throw new AtriumError('INVALID_QUERY', [{ path: 'q', message: `module ${m.doc.name} has no searchable fields` }]);
+    throw new AtriumError('INVALID_QUERY', [
+      { path: 'q', message: `module ${m.doc.name} has no searchable fields` },
+    ]);
   }
-  if (text.length > 200) throw new AtriumError('INVALID_QUERY', [{ path: 'q', message: 'at most 200 characters' }]);
+  if (text.length > 200)
+    throw new AtriumError('INVALID_QUERY', [{ path: 'q', message: 'at most 200 characters' }]);
   const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  return sql`(${sql.join(m.searchColumns.map((c) => sql`${sql.raw(`r.${q(c)}`)} ilike ${pattern}`), sql` or `)})`;
+  return sql`(${sql.join(
+    m.searchColumns.map((c) => sql`${sql.raw(`r.${q(c)}`)} ilike ${pattern}`),
+    sql` or `,
+  )})`;
 }
 
 function deletedSql(deleted: ListQuery['deleted']): RawBuilder<unknown> {
   if (deleted === 'only') return sql`r.deleted_at is not null`;
   if (deleted === 'include') return sql`true`;
   if (deleted !== undefined && deleted !== '') {
-    throw new AtriumError('INVALID_QUERY', [{ path: 'deleted', message: 'must be only or include' }]);
+    throw new AtriumError('INVALID_QUERY', [
+      { path: 'deleted', message: 'must be only or include' },
+    ]);
   }
   return sql`r.deleted_at is null`;
 }

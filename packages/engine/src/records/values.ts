@@ -1,4 +1,5 @@
 import {
+  ajvProblems,
   evaluate,
   type FieldDef,
   type Locale,
@@ -6,7 +7,6 @@ import {
   type Problem,
   truthy,
   valueSpec,
-  ajvProblems,
 } from '@atrium/metadata';
 import type { ValidateFunction } from 'ajv';
 import { AtriumError } from '../errors.js';
@@ -17,7 +17,9 @@ export type Values = Record<string, unknown>;
 /** Validates a request body with a compiled validator: 400 with every bad field's path. */
 export function validateBody(validate: ValidateFunction, body: unknown): Values {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    throw new AtriumError('VALIDATION_FAILED', [{ path: '(body)', message: 'must be a JSON object' }]);
+    throw new AtriumError('VALIDATION_FAILED', [
+      { path: '(body)', message: 'must be a JSON object' },
+    ]);
   }
   const values = normalize(body as Values);
   if (!validate(values)) throw new AtriumError('VALIDATION_FAILED', ajvProblems(validate.errors));
@@ -98,13 +100,21 @@ export function checkRules(m: CompiledModule, values: Values, locale: Locale): v
     } catch {
       broken = false;
     }
-    if (broken) problems.push({ path: rule.field ?? '(record)', message: labelText(rule.message, locale, rule.name) });
+    if (broken)
+      problems.push({
+        path: rule.field ?? '(record)',
+        message: labelText(rule.message, locale, rule.name),
+      });
   }
   if (problems.length > 0) throw new AtriumError('VALIDATION_FAILED', problems);
 }
 
 /** Field-level diff of two rows over the module's columns (system bookkeeping left out). */
-export function diffRows(m: CompiledModule, before: Values, after: Values): Record<string, { from: unknown; to: unknown }> {
+export function diffRows(
+  m: CompiledModule,
+  before: Values,
+  after: Values,
+): Record<string, { from: unknown; to: unknown }> {
   const changes: Record<string, { from: unknown; to: unknown }> = {};
   for (const c of m.columns) {
     if (UNTRACKED.has(c)) continue;
@@ -115,4 +125,12 @@ export function diffRows(m: CompiledModule, before: Values, after: Values): Reco
   return changes;
 }
 
-const UNTRACKED = new Set(['id', 'created_at', 'updated_at', 'created_by', 'updated_by', 'version', 'deleted_at']);
+const UNTRACKED = new Set([
+  'id',
+  'created_at',
+  'updated_at',
+  'created_by',
+  'updated_by',
+  'version',
+  'deleted_at',
+]);

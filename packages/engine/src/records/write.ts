@@ -6,7 +6,14 @@ import { lockRevisionShared } from '../meta/store.js';
 import { q, qt } from '../sql-names.js';
 import type { CompiledModule, Snapshot } from './compiled-module.js';
 import { uuidv7 } from './uuid.js';
-import { canonicalTimes, checkRules, computeFormulas, diffRows, validateBody, type Values } from './values.js';
+import {
+  canonicalTimes,
+  checkRules,
+  computeFormulas,
+  diffRows,
+  type Values,
+  validateBody,
+} from './values.js';
 
 export type Row = Record<string, unknown>;
 
@@ -15,7 +22,12 @@ export type Row = Record<string, unknown>;
  * authorize → validate (compiled Ajv) → [blueprint guard] → formulas → validation rules →
  * write with optimistic concurrency → field-level history → [outbox of side effects].
  */
-export async function createRecord(engine: Engine, ctx: RequestContext, module: string, body: unknown): Promise<Row> {
+export async function createRecord(
+  engine: Engine,
+  ctx: RequestContext,
+  module: string,
+  body: unknown,
+): Promise<Row> {
   return inWriteTransaction(engine, module, async (trx, m) => {
     engine.access.authorize(ctx.actor, m, 'create');
     const input = validateBody(m.validateCreate, body);
@@ -32,10 +44,21 @@ export async function createRecord(engine: Engine, ctx: RequestContext, module: 
     };
     const row = { ...values, ...system };
     const columns = Object.keys(row);
-    const result = await sql<Row>`insert into ${sql.raw(m.table)} as r (${sql.raw(columns.map(q).join(', '))})
-      values (${sql.join(columns.map((c) => row[c]))}) returning ${sql.raw(m.selectList)}`.execute(trx);
+    const result =
+      await sql<Row>`insert into ${sql.raw(m.table)} as r (${sql.raw(columns.map(q).join(', '))})
+      values (${sql.join(columns.map((c) => row[c]))}) returning ${sql.raw(m.selectList)}`.execute(
+        trx,
+      );
     const created = result.rows[0] as Row;
-    await writeHistory(trx, engine, m, created.id as string, 'create', diffRows(m, {}, created), ctx);
+    await writeHistory(
+      trx,
+      engine,
+      m,
+      created.id as string,
+      'create',
+      diffRows(m, {}, created),
+      ctx,
+    );
     return created;
   });
 }
@@ -64,7 +87,9 @@ export async function updateRecord(
     checkRules(m, values, ctx.locale);
     const changes = diffRows(m, current, values);
     if (Object.keys(changes).length === 0) return current;
-    const sets: RawBuilder<unknown>[] = Object.keys(changes).map((c) => sql`${sql.raw(q(c))} = ${values[c]}`);
+    const sets: RawBuilder<unknown>[] = Object.keys(changes).map(
+      (c) => sql`${sql.raw(q(c))} = ${values[c]}`,
+    );
     const updated = await sql<Row>`update ${sql.raw(m.table)} as r set ${sql.join(sets)},
         version = r.version + 1, updated_at = now(), updated_by = ${ctx.actor.id}
       where r.id = ${id} returning ${sql.raw(m.selectList)}`.execute(trx);
@@ -75,12 +100,23 @@ export async function updateRecord(
 }
 
 /** Moves a record to the recycle bin (soft delete). */
-export async function deleteRecord(engine: Engine, ctx: RequestContext, module: string, id: string, version?: number) {
+export async function deleteRecord(
+  engine: Engine,
+  ctx: RequestContext,
+  module: string,
+  id: string,
+  version?: number,
+) {
   return setDeleted(engine, ctx, module, id, version, true);
 }
 
 /** Brings a record back from the recycle bin. */
-export async function restoreRecord(engine: Engine, ctx: RequestContext, module: string, id: string) {
+export async function restoreRecord(
+  engine: Engine,
+  ctx: RequestContext,
+  module: string,
+  id: string,
+) {
   return setDeleted(engine, ctx, module, id, undefined, false);
 }
 
@@ -99,7 +135,9 @@ async function setDeleted(
       throw notFound(id, deleted ? 'is already in the recycle bin' : 'is not in the recycle bin');
     }
     if (version !== undefined && current.version !== version) {
-      throw new AtriumError('VERSION_CONFLICT', [{ path: 'version', message: `the record is at version ${current.version}` }]);
+      throw new AtriumError('VERSION_CONFLICT', [
+        { path: 'version', message: `the record is at version ${current.version}` },
+      ]);
     }
     const updated = await sql<Row>`update ${sql.raw(m.table)} as r
       set deleted_at = ${deleted ? sql`now()` : null}, version = r.version + 1, updated_at = now(), updated_by = ${ctx.actor.id}
@@ -132,7 +170,10 @@ async function inWriteTransaction<T>(
 
 async function lockRow(trx: Db, m: CompiledModule, id: string): Promise<Row> {
   if (!UUID.test(id)) throw notFound(id);
-  const r = await sql<Row>`select ${sql.raw(m.selectList)} from ${sql.raw(m.table)} r where r.id = ${id} for update`.execute(trx);
+  const r =
+    await sql<Row>`select ${sql.raw(m.selectList)} from ${sql.raw(m.table)} r where r.id = ${id} for update`.execute(
+      trx,
+    );
   const row = r.rows[0];
   if (!row) throw notFound(id);
   return row;
@@ -148,13 +189,16 @@ async function writeHistory(
   ctx: RequestContext,
 ): Promise<void> {
   await sql`insert into ${sql.raw(qt(engine.workspace.schema, '_history'))} (module, record_id, action, changes, actor)
-    values (${m.doc.name}, ${id}, ${action}, ${JSON.stringify(changes)}::jsonb, ${ctx.actor.id})`.execute(trx);
+    values (${m.doc.name}, ${id}, ${action}, ${JSON.stringify(changes)}::jsonb, ${ctx.actor.id})`.execute(
+    trx,
+  );
 }
 
 /** `owner_id` has no foreign key (system column): the owner must be a user all the same. */
 async function checkOwner(trx: Db, owner: unknown): Promise<void> {
   const r = await sql`select 1 from atrium.users where id = ${owner}`.execute(trx);
-  if (r.rows.length === 0) throw new AtriumError('VALIDATION_FAILED', [{ path: 'owner_id', message: 'is not a user' }]);
+  if (r.rows.length === 0)
+    throw new AtriumError('VALIDATION_FAILED', [{ path: 'owner_id', message: 'is not a user' }]);
 }
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -168,14 +212,25 @@ function pgRefusal(e: unknown, m: CompiledModule): unknown {
   const err = e as { code?: string; constraint?: string; column?: string; message?: string };
   if (err.code === '23505' && err.constraint) {
     const field = m.uniqueIndexes.get(err.constraint) ?? err.constraint;
-    return new AtriumError('DUPLICATE_VALUE', [{ path: field, message: 'is already used by another record' }]);
+    return new AtriumError('DUPLICATE_VALUE', [
+      { path: field, message: 'is already used by another record' },
+    ]);
   }
   if (err.code === '23503' && err.constraint) {
     const field = m.foreignKeys.get(err.constraint) ?? err.constraint;
-    return new AtriumError('VALIDATION_FAILED', [{ path: field, message: 'points to a record that does not exist' }]);
+    return new AtriumError('VALIDATION_FAILED', [
+      { path: field, message: 'points to a record that does not exist' },
+    ]);
   }
-  if (err.code === '22003' || err.code === '22P02' || err.code === '22007' || err.code === '22008') {
-    return new AtriumError('VALIDATION_FAILED', [{ path: err.column ?? '(record)', message: err.message ?? 'value out of range' }]);
+  if (
+    err.code === '22003' ||
+    err.code === '22P02' ||
+    err.code === '22007' ||
+    err.code === '22008'
+  ) {
+    return new AtriumError('VALIDATION_FAILED', [
+      { path: err.column ?? '(record)', message: err.message ?? 'value out of range' },
+    ]);
   }
   return e;
 }

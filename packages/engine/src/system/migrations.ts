@@ -42,14 +42,18 @@ export async function migrateSystem(db: Db): Promise<number[]> {
     try {
       await sql`create schema if not exists atrium`.execute(conn);
       await sql`create table if not exists atrium.migrations (
-        version integer primary key, name text not null, applied_at timestamptz not null default now())`.execute(conn);
+        version integer primary key, name text not null, applied_at timestamptz not null default now())`.execute(
+        conn,
+      );
       const done = new Set((await appliedVersions(conn)).map((r) => r));
       const applied: number[] = [];
       for (const m of SYSTEM_MIGRATIONS) {
         if (done.has(m.version)) continue;
         await conn.transaction().execute(async (trx) => {
           await sql.raw(m.sql).execute(trx);
-          await sql`insert into atrium.migrations (version, name) values (${m.version}, ${m.name})`.execute(trx);
+          await sql`insert into atrium.migrations (version, name) values (${m.version}, ${m.name})`.execute(
+            trx,
+          );
         });
         applied.push(m.version);
       }
@@ -77,8 +81,12 @@ export async function assertSystemMigrated(db: Db): Promise<void> {
 }
 
 async function appliedVersions(db: Db): Promise<number[]> {
-  const exists = await sql<{ t: string | null }>`select to_regclass('atrium.migrations')::text as t`.execute(db);
+  const exists = await sql<{
+    t: string | null;
+  }>`select to_regclass('atrium.migrations')::text as t`.execute(db);
   if (!exists.rows[0]?.t) return [];
-  const rows = await sql<{ version: number }>`select version from atrium.migrations order by version`.execute(db);
+  const rows = await sql<{
+    version: number;
+  }>`select version from atrium.migrations order by version`.execute(db);
   return rows.rows.map((r) => r.version);
 }

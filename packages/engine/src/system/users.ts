@@ -3,7 +3,12 @@ import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import type { Db } from '../db.js';
 
-const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, len: number, o: object) => Promise<Buffer>;
+const scrypt = promisify(scryptCb) as (
+  pw: string,
+  salt: Buffer,
+  len: number,
+  o: object,
+) => Promise<Buffer>;
 const PARAMS = { N: 16384, r: 8, p: 1 };
 
 /** Who is acting: what the access seam and the write path need to know of a user. */
@@ -22,7 +27,14 @@ export interface UserRow extends Actor {
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
   const hash = await scrypt(password, salt, 32, PARAMS);
-  return ['scrypt', PARAMS.N, PARAMS.r, PARAMS.p, salt.toString('base64'), hash.toString('base64')].join('$');
+  return [
+    'scrypt',
+    PARAMS.N,
+    PARAMS.r,
+    PARAMS.p,
+    salt.toString('base64'),
+    hash.toString('base64'),
+  ].join('$');
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
@@ -49,15 +61,27 @@ export async function createUser(
               ${input.isAdmin ?? false}, ${input.locale ?? 'en'})`.execute(db);
   } catch (e) {
     if ((e as { code?: string }).code === '23505') {
-      throw Object.assign(new Error(`a user with e-mail ${input.email} exists`), { code: 'DUPLICATE_EMAIL' });
+      throw Object.assign(new Error(`a user with e-mail ${input.email} exists`), {
+        code: 'DUPLICATE_EMAIL',
+      });
     }
     throw e;
   }
-  return { id, email: input.email, name: input.name ?? '', isAdmin: input.isAdmin ?? false, locale: input.locale ?? 'en' };
+  return {
+    id,
+    email: input.email,
+    name: input.name ?? '',
+    isAdmin: input.isAdmin ?? false,
+    locale: input.locale ?? 'en',
+  };
 }
 
 /** The active user with this e-mail and password, or undefined. Spends the same time either way. */
-export async function authenticate(db: Db, email: string, password: string): Promise<UserRow | undefined> {
+export async function authenticate(
+  db: Db,
+  email: string,
+  password: string,
+): Promise<UserRow | undefined> {
   const rows = await sql<UserRow & { password_hash: string }>`
     select id, email, name, is_admin as "isAdmin", locale, password_hash
     from atrium.users where lower(email) = lower(${email}) and active`.execute(db);
@@ -68,7 +92,8 @@ export async function authenticate(db: Db, email: string, password: string): Pro
   return rest;
 }
 
-const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+const DUMMY_HASH =
+  'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
 
 export async function countUsers(db: Db): Promise<number> {
   const r = await sql<{ n: number }>`select count(*)::int as n from atrium.users`.execute(db);
@@ -79,6 +104,8 @@ export async function countUsers(db: Db): Promise<number> {
 export async function getOrCreateSetting<T>(db: Db, key: string, make: () => T): Promise<T> {
   await sql`insert into atrium.settings (key, value) values (${key}, ${JSON.stringify(make())}::jsonb)
             on conflict (key) do nothing`.execute(db);
-  const r = await sql<{ value: T }>`select value from atrium.settings where key = ${key}`.execute(db);
+  const r = await sql<{ value: T }>`select value from atrium.settings where key = ${key}`.execute(
+    db,
+  );
   return (r.rows[0] as { value: T }).value;
 }

@@ -59,13 +59,17 @@ export async function ensureWorkspace(db: Db, name: string): Promise<Workspace> 
     await sql`select pg_advisory_xact_lock(7240002, hashtext(${schema}))`.execute(trx);
     await sql`insert into atrium.workspaces (name, schema_name) values (${name}, ${schema})
               on conflict (name) do nothing`.execute(trx);
-    const row = await sql<{ v: number }>`select schema_version as v from atrium.workspaces where name = ${name}`.execute(trx);
+    const row = await sql<{
+      v: number;
+    }>`select schema_version as v from atrium.workspaces where name = ${name}`.execute(trx);
     const from = row.rows[0]?.v ?? 0;
     if (from === 0) await sql.raw(`create schema if not exists ${s}`).execute(trx);
     for (let v = from; v < WORKSPACE_MIGRATIONS.length; v++) {
       await sql.raw((WORKSPACE_MIGRATIONS[v] as (s: string) => string)(s)).execute(trx);
     }
-    await sql`update atrium.workspaces set schema_version = ${WORKSPACE_MIGRATIONS.length} where name = ${name}`.execute(trx);
+    await sql`update atrium.workspaces set schema_version = ${WORKSPACE_MIGRATIONS.length} where name = ${name}`.execute(
+      trx,
+    );
   });
   return { name, schema, trigram: await enableTrigram(db) };
 }
@@ -76,7 +80,9 @@ async function enableTrigram(db: Db): Promise<boolean> {
     await sql`create extension if not exists pg_trgm`.execute(db);
     return true;
   } catch {
-    const r = await sql<{ n: number }>`select count(*)::int as n from pg_extension where extname = 'pg_trgm'`.execute(db);
+    const r = await sql<{
+      n: number;
+    }>`select count(*)::int as n from pg_extension where extname = 'pg_trgm'`.execute(db);
     return (r.rows[0]?.n ?? 0) > 0;
   }
 }

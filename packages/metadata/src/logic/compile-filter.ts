@@ -1,5 +1,5 @@
 import type { JsonLogic } from '../documents.js';
-import { valueSpec, type FilterOperator } from '../field-types.js';
+import { type FilterOperator, valueSpec } from '../field-types.js';
 import type { FieldRef, FieldResolver } from '../module-fields.js';
 import { dateRange, isDatePeriod } from './date-range.js';
 import type { FilterNode, FilterValue } from './filter-ast.js';
@@ -22,7 +22,10 @@ export interface CompileOptions {
   path?: string;
 }
 
-const COMPARISONS: Record<string, { cmp: '=' | '<>' | '<' | '<=' | '>' | '>='; op: FilterOperator }> = {
+const COMPARISONS: Record<
+  string,
+  { cmp: '=' | '<>' | '<' | '<=' | '>' | '>='; op: FilterOperator }
+> = {
   '==': { cmp: '=', op: 'eq' },
   '===': { cmp: '=', op: 'eq' },
   '!=': { cmp: '<>', op: 'ne' },
@@ -60,10 +63,14 @@ class Compiler {
   node(expr: JsonLogic, path: string): FilterNode {
     if (typeof expr === 'boolean') return { op: 'const', value: expr };
     if (expr === null || typeof expr !== 'object' || Array.isArray(expr)) {
-      throw new FilterError(path, 'a filter must be a JSON Logic object such as {"==": [{"var": "stage"}, "won"]}');
+      throw new FilterError(
+        path,
+        'a filter must be a JSON Logic object such as {"==": [{"var": "stage"}, "won"]}',
+      );
     }
     const ops = Object.keys(expr);
-    if (ops.length !== 1) throw new FilterError(path, 'a JSON Logic object has exactly one operator');
+    if (ops.length !== 1)
+      throw new FilterError(path, 'a JSON Logic object has exactly one operator');
     const op = ops[0] as string;
     const args = argList(expr[op] as JsonLogic);
     const at = `${path}.${op}`;
@@ -112,7 +119,8 @@ class Compiler {
     if (kind === 'number' || kind === 'integer') {
       return { op: 'or', args: [empty, { op: 'cmp', cmp: '=', field, value: 0 }] };
     }
-    if (kind === 'boolean') return { op: 'or', args: [empty, { op: 'cmp', cmp: '=', field, value: false }] };
+    if (kind === 'boolean')
+      return { op: 'or', args: [empty, { op: 'cmp', cmp: '=', field, value: false }] };
     return empty;
   }
 
@@ -126,7 +134,8 @@ class Compiler {
     const [a, b] = args as [JsonLogic, JsonLogic];
     const [ref, literal, flipped] = isVar(a) ? [a, b, false] : isVar(b) ? [b, a, true] : [];
     if (!ref) throw new FilterError(at, `"${op}" must compare a field ({"var": ...}) with a value`);
-    if (isVar(literal as JsonLogic)) throw new FilterError(at, 'comparing two fields is not supported in a filter');
+    if (isVar(literal as JsonLogic))
+      throw new FilterError(at, 'comparing two fields is not supported in a filter');
     const field = this.field(ref, `${at}[${flipped ? 1 : 0}]`, operator);
     const valueAt = `${at}[${flipped ? 0 : 1}]`;
     // === and !== do not coerce in memory, so the literal must already have the field's type.
@@ -157,7 +166,8 @@ class Compiler {
     const field = this.field(x, `${at}[${xAt}]`, 'between');
     const from = this.value(field, low as JsonLogic, `${at}[${lowAt}]`);
     const to = this.value(field, high as JsonLogic, `${at}[${highAt}]`);
-    if (from === null || to === null) throw new FilterError(at, 'between needs two non-null bounds');
+    if (from === null || to === null)
+      throw new FilterError(at, 'between needs two non-null bounds');
     const inclusive: FilterNode = { op: 'range', field, from, to, toExclusive: false };
     if (!exclusive) return inclusive;
     return {
@@ -185,15 +195,20 @@ class Compiler {
     }
     if (isVar(hay) && !isVar(needle)) {
       const field = this.resolveVar(hay, `${at}[1]`);
-      if (valueSpec(field.field).valueKind === 'array') return this.has([hay, needle as JsonLogic], at);
+      if (valueSpec(field.field).valueKind === 'array')
+        return this.has([hay, needle as JsonLogic], at);
       return this.match('contains', [hay, needle as JsonLogic], at);
     }
-    throw new FilterError(at, '"in" must be {"in": [{"var": f}, [values]]} or {"in": [value, {"var": f}]}');
+    throw new FilterError(
+      at,
+      '"in" must be {"in": [{"var": f}, [values]]} or {"in": [value, {"var": f}]}',
+    );
   }
 
   private match(op: 'contains' | 'starts_with', args: JsonLogic[], at: string): FilterNode {
     const [ref, text] = args;
-    if (args.length !== 2 || !isVar(ref)) throw new FilterError(at, `"${op}" takes a field and a text`);
+    if (args.length !== 2 || !isVar(ref))
+      throw new FilterError(at, `"${op}" takes a field and a text`);
     const field = this.field(ref, `${at}[0]`, op);
     if (typeof text !== 'string' && typeof text !== 'number') {
       throw new FilterError(`${at}[1]`, `"${op}" needs a text to look for`);
@@ -203,7 +218,8 @@ class Compiler {
 
   private has(args: JsonLogic[], at: string): FilterNode {
     const [ref, wanted] = args;
-    if (args.length !== 2 || !isVar(ref)) throw new FilterError(at, '"has" takes a list field and a value or list');
+    if (args.length !== 2 || !isVar(ref))
+      throw new FilterError(at, '"has" takes a list field and a value or list');
     const field = this.field(ref, `${at}[0]`, 'has');
     const spec = valueSpec(field.field);
     const itemField = { ...field, field: { ...field.field, type: 'text' as const } };
@@ -214,7 +230,11 @@ class Compiler {
     if (spec.valueKind === 'array' && field.field.options) {
       const allowed = new Set(field.field.options.map((o) => o.value));
       values.forEach((v, i) => {
-        if (!allowed.has(String(v))) throw new FilterError(`${at}[1][${i}]`, `"${v}" is not an option of ${field.path.join('.')}`);
+        if (!allowed.has(String(v)))
+          throw new FilterError(
+            `${at}[1][${i}]`,
+            `"${v}" is not an option of ${field.path.join('.')}`,
+          );
       });
     }
     return { op: 'has', field, values };
@@ -224,10 +244,14 @@ class Compiler {
     const [ref, period, n] = args;
     if (!isVar(ref)) throw new FilterError(at, '"date_in" takes a date field and a period');
     const field = this.field(ref, `${at}[0]`, 'date_in');
-    if (!isDatePeriod(period)) throw new FilterError(`${at}[1]`, `unknown period ${JSON.stringify(period)}`);
+    if (!isDatePeriod(period))
+      throw new FilterError(`${at}[1]`, `unknown period ${JSON.stringify(period)}`);
     const count = n === undefined ? 1 : Number(n);
     if (!Number.isInteger(count) || count < 1 || count > 36500) {
-      throw new FilterError(`${at}[2]`, 'the number of days must be a whole number from 1 to 36500');
+      throw new FilterError(
+        `${at}[2]`,
+        'the number of days must be a whole number from 1 to 36500',
+      );
     }
     const { from, to } = dateRange(period, this.now, count);
     const asDate = valueSpec(field.field).valueKind === 'date';
@@ -246,7 +270,10 @@ class Compiler {
     // In memory {"var": [f, d]} reads d where f is missing (a lookup's field of an empty lookup);
     // SQL would read null there, so a default is refused rather than silently ignored.
     if (Array.isArray(ref.var) && ref.var.length > 1) {
-      throw new FilterError(at, `a default value in {"var": ${JSON.stringify(ref.var)}} cannot be used in a filter`);
+      throw new FilterError(
+        at,
+        `a default value in {"var": ${JSON.stringify(ref.var)}} cannot be used in a filter`,
+      );
     }
     const field = typeof name === 'string' ? this.resolve(name) : undefined;
     if (!field) throw new FilterError(at, `unknown field ${JSON.stringify(name)}`);
@@ -257,7 +284,10 @@ class Compiler {
     const field = this.resolveVar(ref, at);
     const spec = valueSpec(field.field);
     if (!spec.operators.includes(operator)) {
-      throw new FilterError(at, `operator ${operator} does not apply to ${field.field.type} field ${field.path.join('.')}`);
+      throw new FilterError(
+        at,
+        `operator ${operator} does not apply to ${field.field.type} field ${field.path.join('.')}`,
+      );
     }
     return field;
   }
@@ -270,7 +300,10 @@ class Compiler {
   private exact(ref: FieldRef, literal: JsonLogic, at: string, op: string): FilterValue {
     const value = this.value(ref, literal, at);
     if (value !== literal) {
-      throw new FilterError(at, `${op} compares exactly: write ${JSON.stringify(literal)} as ${JSON.stringify(value)}`);
+      throw new FilterError(
+        at,
+        `${op} compares exactly: write ${JSON.stringify(literal)} as ${JSON.stringify(value)}`,
+      );
     }
     return value;
   }
@@ -280,7 +313,11 @@ class Compiler {
     if (literal === null || literal === undefined) return null;
     if (typeof literal === 'object') throw new FilterError(at, 'expected a plain value');
     const kind = valueSpec(ref.field).valueKind;
-    const bad = (what: string) => new FilterError(at, `${JSON.stringify(literal)} is not ${what} (field ${ref.path.join('.')})`);
+    const bad = (what: string) =>
+      new FilterError(
+        at,
+        `${JSON.stringify(literal)} is not ${what} (field ${ref.path.join('.')})`,
+      );
     switch (kind) {
       case 'integer': {
         const n = Number(literal);
@@ -307,7 +344,8 @@ class Compiler {
         }
         return literal;
       case 'datetime':
-        if (typeof literal !== 'string' || Number.isNaN(Date.parse(literal))) throw bad('a date-time');
+        if (typeof literal !== 'string' || Number.isNaN(Date.parse(literal)))
+          throw bad('a date-time');
         return new Date(literal).toISOString();
       default: {
         // Memory compares a number with a text numerically ("5.0" == 5), SQL as text: refuse.
@@ -315,7 +353,11 @@ class Compiler {
         const text = literal;
         const type = ref.field.type;
         if ((type === 'lookup' || type === 'user') && !UUID.test(text)) throw bad('an id (uuid)');
-        if (type === 'picklist' && ref.field.options && !ref.field.options.some((o) => o.value === text)) {
+        if (
+          type === 'picklist' &&
+          ref.field.options &&
+          !ref.field.options.some((o) => o.value === text)
+        ) {
           throw bad(`an option of ${ref.path.join('.')}`);
         }
         return text;
@@ -327,7 +369,13 @@ class Compiler {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function isVar(node: JsonLogic | undefined): node is { var: JsonLogic } {
-  return typeof node === 'object' && node !== null && !Array.isArray(node) && 'var' in node && Object.keys(node).length === 1;
+  return (
+    typeof node === 'object' &&
+    node !== null &&
+    !Array.isArray(node) &&
+    'var' in node &&
+    Object.keys(node).length === 1
+  );
 }
 
 function argList(args: JsonLogic): JsonLogic[] {

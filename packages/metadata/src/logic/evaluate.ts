@@ -18,7 +18,10 @@ export function truthy(value: unknown): boolean {
 export function usedVars(expression: JsonLogic): string[] {
   const found = new Set<string>();
   const walk = (node: JsonLogic): void => {
-    if (Array.isArray(node)) return node.forEach(walk);
+    if (Array.isArray(node)) {
+      for (const item of node) walk(item);
+      return;
+    }
     if (node === null || typeof node !== 'object') return;
     for (const [op, args] of Object.entries(node)) {
       if (op === 'var') {

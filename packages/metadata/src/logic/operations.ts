@@ -11,7 +11,8 @@ const ordered =
   (test: (a: never, b: never) => boolean) =>
   (...args: unknown[]) => {
     if (args.some(isNull)) return false;
-    for (let i = 1; i < args.length; i++) if (!test(args[i - 1] as never, args[i] as never)) return false;
+    for (let i = 1; i < args.length; i++)
+      if (!test(args[i - 1] as never, args[i] as never)) return false;
     return true;
   };
 
@@ -27,7 +28,8 @@ export const CUSTOM_OPERATIONS = {
    */
   in: (needle: unknown, hay: unknown) => {
     if (Array.isArray(hay)) return hay.includes(needle);
-    if (typeof hay !== 'string' || (typeof needle !== 'string' && typeof needle !== 'number')) return false;
+    if (typeof hay !== 'string' || (typeof needle !== 'string' && typeof needle !== 'number'))
+      return false;
     return hay.toLowerCase().includes(String(needle).toLowerCase());
   },
   /** Text contains a substring, case-insensitive. */
@@ -55,7 +57,8 @@ export const CUSTOM_OPERATIONS = {
     (value as number) <= (high as number),
   /** A date or datetime lies in a relative period: `{"date_in": [{"var": "close_date"}, "this_month"]}`. */
   date_in: (value: unknown, period: unknown, n?: unknown) => {
-    if (value === null || value === undefined || value === '' || !isDatePeriod(period)) return false;
+    if (value === null || value === undefined || value === '' || !isDatePeriod(period))
+      return false;
     const at = Date.parse(String(value));
     if (Number.isNaN(at)) return false;
     const { from, to } = dateRange(period as DatePeriod, new Date(), Number(n ?? 1));
@@ -67,9 +70,37 @@ export const CUSTOM_OPERATIONS = {
 export const LOGIC_OPERATIONS = new Set<string>([
   ...Object.keys(CUSTOM_OPERATIONS),
   // json-logic-js built-ins we accept in memory
-  'var', 'missing', 'missing_some', 'if', '?:', '==', '===', '!=', '!==', '!', '!!', 'or', 'and',
-  'max', 'min', '+', '-', '*', '/', '%', 'map', 'reduce', 'filter', 'all',
-  'none', 'some', 'merge', 'in', 'cat', 'substr', 'log',
+  'var',
+  'missing',
+  'missing_some',
+  'if',
+  '?:',
+  '==',
+  '===',
+  '!=',
+  '!==',
+  '!',
+  '!!',
+  'or',
+  'and',
+  'max',
+  'min',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  'map',
+  'reduce',
+  'filter',
+  'all',
+  'none',
+  'some',
+  'merge',
+  'in',
+  'cat',
+  'substr',
+  'log',
 ]);
 
 let registered = false;
