@@ -33,10 +33,8 @@ async function main(): Promise<void> {
     await booted.close();
   };
   stopOnSignals(shutdown);
-  await app.listen({ port: config.port, host: config.host });
-  log(
-    `Atrium is up: http://${config.host}:${config.port}/api/health (API under /api, OpenAPI at /api/openapi.json)`,
-  );
+  const address = await app.listen({ port: config.port, host: config.host });
+  log(`Atrium is up: ${address}/api/health (API under /api, OpenAPI at /api/openapi.json)`);
 }
 
 main().catch((e: unknown) => {

@@ -49,8 +49,9 @@ function fieldColumn(f: FieldDef, module: ModuleDoc): ColumnSpec {
   const searchable = isSearchField(f, module);
   if (index) column.index = index;
   else if (searchable) column.index = 'trgm';
-  if (f.type === 'lookup' && f.target)
-    column.references = { module: f.target, onDelete: f.onDelete ?? 'set_null' };
+  // A required link is not emptied behind the user's back when its target is purged.
+  const onDelete = f.onDelete ?? (f.required ? 'restrict' : 'set_null');
+  if (f.type === 'lookup' && f.target) column.references = { module: f.target, onDelete };
   if (f.type === 'user') column.references = { users: true };
   if (f.type === 'autonumber')
     column.autonumber = { prefix: f.prefix ?? '', digits: f.digits ?? 5 };

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { type ColumnSpec, SYSTEM_COLUMN_SPECS } from '@atrium/metadata';
 import { derivedName, q, qt } from '../sql-names.js';
 import type { Step } from './plan.js';
@@ -9,7 +10,10 @@ export function trashSchema(schema: string): string {
 
 /** The name a dropped column or table is kept under: `r<revision>__<name>`, within 63 bytes. */
 export function trashName(revision: number, name: string): string {
-  return `r${revision}__${name}`.slice(0, 63);
+  const full = `r${revision}__${name}`;
+  if (full.length <= 63) return full;
+  // Two long names with the same beginning must not meet under one truncated name.
+  return `${full.slice(0, 54)}_${createHash('sha1').update(full).digest('hex').slice(0, 8)}`;
 }
 
 const SYSTEM_DDL: Record<string, string> = {
