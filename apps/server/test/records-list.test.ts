@@ -303,4 +303,20 @@ describe('records: lists', () => {
     const one = await t.call('GET', `/api/records/items/${created[0]}?expand=name`);
     expect(one.status).toBe(400);
   });
+
+  it('fields= returns only the columns asked for, plus id, version and the sort keys', async () => {
+    const r = await get('fields=name,email&sort=-amount&limit=3');
+    expect(r.status).toBe(200);
+    for (const row of r.body.data) {
+      expect(Object.keys(row).sort()).toEqual(['amount', 'email', 'id', 'name', 'version']);
+    }
+    const walked = await walk('fields=name&sort=-amount,name');
+    const full = await get('sort=-amount,name&limit=200');
+    expect(walked.map((x) => x.id)).toEqual(full.body.data.map((x: Row) => x.id));
+    const bad = await get('fields=name,nope');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details).toEqual([
+      { path: 'fields', message: expect.stringContaining('nope') },
+    ]);
+  });
 });

@@ -70,6 +70,8 @@ export function openApiDocument(
           ['cursor', 'nextCursor of the previous page'],
           ['q', 'Text search'],
           ['expand', 'Comma-separated lookup fields to expand'],
+          ['fields', 'Comma-separated fields to return (id, version and sort keys always come)'],
+          ['deleted', 'only: the recycle bin; include: live and deleted records'],
           ['count', 'true to count (bounded)'],
         ].map(([n, d]) => ({
           name: n,

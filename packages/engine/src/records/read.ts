@@ -22,6 +22,8 @@ export interface ListQuery {
   cursor?: string;
   q?: string;
   expand?: string;
+  /** Comma-separated columns to return (id, version and the sort keys always come too). */
+  fields?: string;
   count?: string | boolean;
   /** `only`: the recycle bin; `include`: live and deleted records. */
   deleted?: 'only' | 'include' | '';
@@ -61,7 +63,8 @@ export async function listRecords(
   const countWhere = [...where];
   if (query.cursor) where.push(afterSql(keys, decodeCursor(query.cursor, keys)));
   const expand = parseExpand(m, query.expand);
-  const rows = await sql<Row>`select ${sql.raw(m.selectList)}${expandColumns(m, expand)}
+  const columns = selectColumns(m, query.fields, keys, expand);
+  const rows = await sql<Row>`select ${columns}${expandColumns(m, expand)}
     from ${sql.raw(m.table)} r where ${sql.join(where, sql` and `)}
     order by ${orderSql(keys)} limit ${limit + 1}`.execute(engine.db);
   const data = rows.rows.slice(0, limit);
@@ -204,6 +207,34 @@ export function parseSort(m: CompiledModule, raw: string | undefined): SortKey[]
   if (!keys.some((k) => k.column === 'id'))
     keys.push({ column: 'id', dir: keys[keys.length - 1]?.dir ?? 'desc' });
   return keys;
+}
+
+/** The select list: every column, or only those asked for plus what paging and editing need. */
+function selectColumns(
+  m: CompiledModule,
+  raw: string | undefined,
+  keys: SortKey[],
+  expand: string[],
+): RawBuilder<unknown> {
+  const asked = (raw ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (asked.length === 0) return sql.raw(m.selectList);
+  for (const name of asked) {
+    if (!m.columns.includes(name)) {
+      throw new AtriumError('INVALID_QUERY', [
+        { path: 'fields', message: `"${name}" is not a field of ${m.doc.name}` },
+      ]);
+    }
+  }
+  const wanted = new Set(['id', 'version', ...asked, ...keys.map((k) => k.column), ...expand]);
+  return sql.raw(
+    m.columns
+      .filter((c) => wanted.has(c))
+      .map((c) => `r.${q(c)}`)
+      .join(', '),
+  );
 }
 
 function parseExpand(m: CompiledModule, raw: string | undefined): string[] {
