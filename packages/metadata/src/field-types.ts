@@ -60,13 +60,21 @@ const TEXT_OPS: FilterOperator[] = [...ORDERED, 'contains', 'starts_with'];
 const DATE_OPS: FilterOperator[] = [...ORDERED, 'date_in'];
 const ARRAY_OPS: FilterOperator[] = ['has', 'is_empty'];
 
+/** Most types sort, are not searched by `q`, are written by clients and need no property. */
+function spec(
+  entry: Omit<FieldTypeSpec, 'sortable' | 'searchable' | 'computed' | 'requires'> &
+    Partial<Pick<FieldTypeSpec, 'sortable' | 'searchable' | 'computed' | 'requires'>>,
+): FieldTypeSpec {
+  return { sortable: true, searchable: false, computed: false, requires: [], ...entry };
+}
+
 function textSpec(
   widget: string,
   maxLength: number,
   extra: JsonSchema,
   link?: 'mailto' | 'tel' | 'url',
 ): FieldTypeSpec {
-  return {
+  return spec({
     valueSchema: (f) => ({
       type: 'string',
       maxLength: f.maxLength ?? maxLength,
@@ -79,11 +87,8 @@ function textSpec(
     valueKind: 'string',
     format: () => ({ kind: 'text', ...(link && { link }) }),
     widget,
-    sortable: true,
     searchable: true,
-    computed: false,
-    requires: [],
-  };
+  });
 }
 
 function numericSpec(
@@ -93,7 +98,7 @@ function numericSpec(
   scale: number,
 ): FieldTypeSpec {
   const digits = (f: FieldDef) => ({ p: f.precision ?? precision, s: f.scale ?? scale });
-  return {
+  return spec({
     valueSchema: (f) => {
       const { p, s } = digits(f);
       const limit = 10 ** (p - s);
@@ -117,11 +122,7 @@ function numericSpec(
     valueKind: 'number',
     format: (f) => ({ kind: 'number', style, scale: digits(f).s }),
     widget,
-    sortable: true,
-    searchable: false,
-    computed: false,
-    requires: [],
-  };
+  });
 }
 
 const optionValues = (f: FieldDef) => (f.options ?? []).map((o) => o.value);
@@ -132,14 +133,14 @@ const optionValues = (f: FieldDef) => (f.options ?? []).map((o) => o.value);
  */
 export const FIELD_TYPES: Record<FieldTypeName, FieldTypeSpec> = {
   text: textSpec('text', 255, {}),
-  textarea: {
+  textarea: spec({
     ...textSpec('textarea', 32000, {}),
     format: () => ({ kind: 'text', multiline: true }),
-  },
+  }),
   email: textSpec('email', 254, { format: 'email' }, 'mailto'),
   phone: textSpec('phone', 40, { pattern: '^\\+?[0-9][0-9 ()./-]{1,38}$' }, 'tel'),
   url: textSpec('url', 2048, { format: 'uri' }, 'url'),
-  integer: {
+  integer: spec({
     valueSchema: (f) => ({
       type: 'integer',
       minimum: f.min ?? Number.MIN_SAFE_INTEGER,
@@ -150,51 +151,35 @@ export const FIELD_TYPES: Record<FieldTypeName, FieldTypeSpec> = {
     valueKind: 'integer',
     format: () => ({ kind: 'number', style: 'decimal', scale: 0 }),
     widget: 'integer',
-    sortable: true,
-    searchable: false,
-    computed: false,
-    requires: [],
-  },
+  }),
   decimal: numericSpec('decimal', 'decimal', 18, 2),
   currency: numericSpec('currency', 'currency', 18, 2),
   percent: numericSpec('percent', 'percent', 7, 2),
-  boolean: {
+  boolean: spec({
     valueSchema: () => ({ type: 'boolean' }),
     columnType: () => 'boolean',
     operators: ['eq', 'ne', 'is_empty'],
     valueKind: 'boolean',
     format: () => ({ kind: 'boolean' }),
     widget: 'checkbox',
-    sortable: true,
-    searchable: false,
-    computed: false,
-    requires: [],
-  },
-  date: {
+  }),
+  date: spec({
     valueSchema: () => ({ type: 'string', format: 'date' }),
     columnType: () => 'date',
     operators: DATE_OPS,
     valueKind: 'date',
     format: () => ({ kind: 'date' }),
     widget: 'date',
-    sortable: true,
-    searchable: false,
-    computed: false,
-    requires: [],
-  },
-  datetime: {
+  }),
+  datetime: spec({
     valueSchema: () => ({ type: 'string', format: 'date-time' }),
     columnType: () => 'timestamptz(3)',
     operators: DATE_OPS,
     valueKind: 'datetime',
     format: () => ({ kind: 'datetime' }),
     widget: 'datetime',
-    sortable: true,
-    searchable: false,
-    computed: false,
-    requires: [],
-  },
-  picklist: {
+  }),
+  picklist: spec({
     valueSchema: (f) => ({ type: 'string', enum: optionValues(f) }),
     columnType: () => 'text',
     defaultIndex: 'btree',
@@ -202,12 +187,9 @@ export const FIELD_TYPES: Record<FieldTypeName, FieldTypeSpec> = {
     valueKind: 'string',
     format: () => ({ kind: 'option' }),
     widget: 'select',
-    sortable: true,
-    searchable: false,
-    computed: false,
     requires: ['options'],
-  },
-  multipicklist: {
+  }),
+  multipicklist: spec({
     valueSchema: (f) => ({
       type: 'array',
       items: { type: 'string', enum: optionValues(f) },
@@ -220,11 +202,9 @@ export const FIELD_TYPES: Record<FieldTypeName, FieldTypeSpec> = {
     format: () => ({ kind: 'options' }),
     widget: 'multiselect',
     sortable: false,
-    searchable: false,
-    computed: false,
     requires: ['options'],
-  },
-  lookup: {
+  }),
+  lookup: spec({
     valueSchema: () => ({ type: 'string', format: 'uuid' }),
     columnType: () => 'uuid',
     defaultIndex: 'btree',
@@ -233,11 +213,9 @@ export const FIELD_TYPES: Record<FieldTypeName, FieldTypeSpec> = {
     format: () => ({ kind: 'reference' }),
     widget: 'lookup',
     sortable: false,
-    searchable: false,
-    computed: false,
     requires: ['target'],
-  },
-  user: {
+  }),
+  user: spec({
     valueSchema: () => ({ type: 'string', format: 'uuid' }),
     columnType: () => 'uuid',
     defaultIndex: 'btree',
@@ -246,11 +224,8 @@ export const FIELD_TYPES: Record<FieldTypeName, FieldTypeSpec> = {
     format: () => ({ kind: 'reference' }),
     widget: 'user',
     sortable: false,
-    searchable: false,
-    computed: false,
-    requires: [],
-  },
-  autonumber: {
+  }),
+  autonumber: spec({
     valueSchema: () => ({ type: 'string', readOnly: true }),
     columnType: () => 'text',
     defaultIndex: 'unique',
@@ -258,26 +233,21 @@ export const FIELD_TYPES: Record<FieldTypeName, FieldTypeSpec> = {
     valueKind: 'string',
     format: () => ({ kind: 'text' }),
     widget: 'readonly',
-    sortable: true,
     searchable: true,
     computed: true,
-    requires: [],
-  },
-  formula: {
+  }),
+  formula: spec({
     valueSchema: (f) => ({ ...returnSpec(f).valueSchema(returnField(f)), readOnly: true }),
     columnType: (f) => returnSpec(f).columnType(returnField(f)),
-    get operators(): readonly FilterOperator[] {
-      return ORDERED;
-    },
+    // Never read for filtering or values: valueSpec() answers with the returned type's spec.
+    operators: ORDERED,
     valueKind: 'number',
     format: (f) => returnSpec(f).format(returnField(f)),
     widget: 'readonly',
-    sortable: true,
-    searchable: false,
     computed: true,
     requires: ['returns', 'expression'],
-  },
-  tags: {
+  }),
+  tags: spec({
     valueSchema: () => ({
       type: 'array',
       items: { type: 'string', minLength: 1, maxLength: 64 },
@@ -291,10 +261,7 @@ export const FIELD_TYPES: Record<FieldTypeName, FieldTypeSpec> = {
     format: () => ({ kind: 'options' }),
     widget: 'tags',
     sortable: false,
-    searchable: false,
-    computed: false,
-    requires: [],
-  },
+  }),
 };
 
 /** The types a formula may return. */
