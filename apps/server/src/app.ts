@@ -7,6 +7,7 @@ import {
 } from '@atrium/engine';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { auth } from './auth.js';
+import { usersRoutes } from './users-routes.js';
 
 export interface AppOptions {
   engine: Engine;
@@ -55,6 +56,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(metaRoutes, { prefix: '/api', engine });
   await app.register(recordsRoutes, { prefix: '/api', engine });
+  await app.register(usersRoutes, { prefix: '/api', db: engine.db });
   await options.extend?.(app);
   return app;
 }

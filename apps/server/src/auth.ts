@@ -1,5 +1,6 @@
 import { type Actor, authenticate, type Db } from '@atrium/engine';
 import fastifyJwt from '@fastify/jwt';
+import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 
@@ -17,12 +18,23 @@ const PUBLIC = new Set(['/api/health', '/api/auth/login']);
  * comes from the token's claims, so a request costs no user lookup.
  */
 export const auth = fp(
-  async (app: FastifyInstance, opts: { db: Db; secret: string; expiresIn?: string }) => {
+  async (
+    app: FastifyInstance,
+    opts: { db: Db; secret: string; expiresIn?: string; loginAttemptsPerMinute?: number },
+  ) => {
     await app.register(fastifyJwt, {
       secret: opts.secret,
       sign: { expiresIn: opts.expiresIn ?? '12h' },
     });
     app.decorateRequest('actor', null);
+    // Guessing passwords is slowed per address and e-mail; the limit is per node.
+    await app.register(rateLimit, {
+      global: false,
+      errorResponseBuilder: (_request, context) => ({
+        statusCode: 429,
+        message: `Too many sign-in attempts; try again in ${Math.ceil(context.ttl / 1000)} s`,
+      }),
+    });
 
     app.addHook('onRequest', async (request, reply) => {
       const path = request.url.split('?')[0] ?? '';
@@ -48,6 +60,16 @@ export const auth = fp(
     app.post<{ Body: { email: string; password: string } }>(
       '/api/auth/login',
       {
+        config: {
+          rateLimit: {
+            max: opts.loginAttemptsPerMinute ?? 20,
+            timeWindow: '1 minute',
+            // After body parsing, so the key can hold the e-mail.
+            hook: 'preHandler',
+            keyGenerator: (request) =>
+              `${request.ip}|${String((request.body as { email?: unknown })?.email ?? '').toLowerCase()}`,
+          },
+        },
         schema: {
           body: {
             type: 'object',

@@ -109,3 +109,23 @@ export async function getOrCreateSetting<T>(db: Db, key: string, make: () => T):
   );
   return (r.rows[0] as { value: T }).value;
 }
+
+/** One user as the API shows it (never the password hash). */
+export async function getUser(db: Db, id: string): Promise<UserRow | undefined> {
+  const r = await sql<UserRow>`select id, email, name, is_admin as "isAdmin", locale
+    from atrium.users where id = ${id}`.execute(db);
+  return r.rows[0];
+}
+
+/** Active users whose name or e-mail contains `q`, by name: for owner and user-field pickers. */
+export async function listUsers(
+  db: Db,
+  options: { q?: string; limit?: number } = {},
+): Promise<UserRow[]> {
+  const pattern = `%${(options.q ?? '').replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const r =
+    await sql<UserRow>`select id, email, name, is_admin as "isAdmin", locale from atrium.users
+    where active and (name ilike ${pattern} or email ilike ${pattern})
+    order by lower(name), lower(email) limit ${options.limit ?? 50}`.execute(db);
+  return r.rows;
+}
