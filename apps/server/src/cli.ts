@@ -9,6 +9,7 @@ import {
   type PlannedStep,
   planChange,
   purgeTrash,
+  revertRequest,
 } from '@atrium/engine';
 import { boot } from './boot.js';
 import { loadConfig } from './config.js';
@@ -17,6 +18,7 @@ const USAGE = `usage:
   atrium plan <file|dir>             show what applying the documents would change
   atrium apply <file|dir> [--yes]    apply them (destructive steps need --yes)
   atrium user create --email E --password P [--name N] [--admin]
+  atrium revert <n> [--yes]          undo revision n (what it dropped comes back with its data)
   atrium trash                       list dropped fields and modules whose data is kept
   atrium purge [--days 30]           delete that data for good after N days`;
 
@@ -26,6 +28,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'plan' || command === 'apply') return planOrApply(command, rest);
   if (command === 'user' && rest[0] === 'create') return userCreate(rest.slice(1));
   if (command === 'trash' || command === 'purge') return trash(command, rest);
+  if (command === 'revert') return revert(rest);
   console.error(USAGE);
   return 2;
 }
@@ -93,6 +96,43 @@ async function userCreate(args: string[]): Promise<number> {
     console.log(
       `created user ${user.email} (${user.id})${user.isAdmin ? ' as administrator' : ''}`,
     );
+    return 0;
+  } finally {
+    await booted.close();
+  }
+}
+
+async function revert(args: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { yes: { type: 'boolean' } },
+  });
+  const n = Number(positionals[0]);
+  if (!Number.isInteger(n) || n < 1) {
+    console.error(USAGE);
+    return 2;
+  }
+  const booted = await boot(loadConfig(), () => {});
+  try {
+    const { engine } = booted;
+    const change = await revertRequest(engine.db, engine.workspace, n);
+    const planned = await planChange(engine.db, engine.workspace, change);
+    printSteps(planned.steps);
+    if (planned.steps.length === 0) return 0;
+    if (planned.destructive && !values.yes) {
+      console.error(
+        '\nThe plan drops or narrows data (marked !). Run again with --yes to apply it.',
+      );
+      return 1;
+    }
+    const applied = await applyChange(
+      engine.db,
+      engine.workspace,
+      { ...change, allowDestructive: values.yes ?? false },
+      null,
+    );
+    console.log(`\nreverted revision ${n}: now at revision ${applied.revision}`);
     return 0;
   } finally {
     await booted.close();

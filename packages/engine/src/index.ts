@@ -10,6 +10,7 @@ export { contextOf, localeOf } from './http/request-context.js';
 export { applyChange, type ChangeRequest, planChange } from './meta/apply.js';
 export { MetadataCache } from './meta/metadata-cache.js';
 export { type Plan, type PlannedStep, plan, type Step } from './meta/plan.js';
+export { revertRequest } from './meta/revert.js';
 export { loadMetadata } from './meta/store.js';
 export { listTrash, purgeTrash, type TrashEntry } from './meta/trash.js';
 export type { CompiledModule, Snapshot } from './records/compiled-module.js';

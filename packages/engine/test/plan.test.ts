@@ -496,3 +496,36 @@ describe('isWidening', () => {
     expect(isWidening(from, to)).toBe(widening);
   });
 });
+
+describe('plan: bringing dropped data back', () => {
+  const notes: ModuleDoc = {
+    kind: 'module',
+    name: 'notes',
+    fields: [
+      { name: 'body', type: 'text', searchable: true },
+      { name: 'tags', type: 'tags' },
+    ],
+  };
+  const bare: ModuleDoc = { ...notes, fields: [{ name: 'body', type: 'text', searchable: true }] };
+  const kinds = (p: Plan) => p.steps.map((s) => s.step.kind);
+
+  it('restores a field from the trash instead of adding an empty column, then re-indexes it', () => {
+    const p = plan([bare], [notes], { ...ON, restorable: new Map([['notes.tags', 4]]) });
+    expect(kinds(p)).toEqual(['restore_column', 'create_index', 'put_document']);
+    expect(p.steps[0]?.summary).toMatch(/revision 4/);
+    expect(p.destructive).toBe(false);
+  });
+
+  it('restores a module table whole: no new table, no new indexes', () => {
+    const p = plan([], [notes], { ...ON, restorable: new Map([['notes', 9]]) });
+    expect(kinds(p)).toEqual(['restore_table', 'put_document']);
+  });
+
+  it('adds fresh columns when nothing is restorable', () => {
+    expect(kinds(plan([bare], [notes], ON))).toEqual([
+      'add_column',
+      'create_index',
+      'put_document',
+    ]);
+  });
+});

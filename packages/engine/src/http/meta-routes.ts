@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { Engine } from '../engine.js';
 import { AtriumError } from '../errors.js';
 import { applyChange, type ChangeRequest, planChange } from '../meta/apply.js';
+import { revertRequest } from '../meta/revert.js';
 import { qt } from '../sql-names.js';
 import { contextOf, requireAdmin } from './request-context.js';
 
@@ -99,4 +100,49 @@ export async function metaRoutes(
       );
     return rows.rows[0];
   });
+
+  app.post<{ Params: { n: string }; Body: { allowDestructive?: boolean; dryRun?: boolean } }>(
+    '/meta/revisions/:n/revert',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { allowDestructive: { type: 'boolean' }, dryRun: { type: 'boolean' } },
+        },
+      },
+    },
+    async (request) => {
+      const ctx = requireAdmin(request);
+      const n = Number(request.params.n);
+      if (!Number.isInteger(n) || n < 1) {
+        throw new AtriumError('INVALID_QUERY', [
+          { path: 'n', message: 'must be a revision number' },
+        ]);
+      }
+      const change = await revertRequest(engine.db, engine.workspace, n);
+      const { allowDestructive = false, dryRun = false } = request.body ?? {};
+      if (dryRun) {
+        const planned = await planChange(engine.db, engine.workspace, change);
+        return {
+          revision: planned.revision,
+          destructive: planned.destructive,
+          steps: planned.steps,
+        };
+      }
+      const applied = await applyChange(
+        engine.db,
+        engine.workspace,
+        { ...change, allowDestructive },
+        ctx.actor.id,
+      );
+      await engine.metadata.refresh(applied.revision);
+      return {
+        revision: applied.revision,
+        changed: applied.changed,
+        destructive: applied.destructive,
+        steps: applied.steps,
+      };
+    },
+  );
 }

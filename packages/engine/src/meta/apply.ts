@@ -24,6 +24,11 @@ export interface ChangeRequest {
   /** Refuse when the workspace is no longer at this revision. */
   baseRevision?: number;
   allowDestructive?: boolean;
+  /**
+   * Fields and modules dropped by this revision come back with their data from the trash
+   * (set by a revert; not part of the HTTP body).
+   */
+  restoreFrom?: number;
 }
 
 export interface PlanResult extends Plan {
@@ -46,7 +51,8 @@ export async function planChange(
   request: ChangeRequest,
 ): Promise<PlanResult> {
   const stored = await loadMetadata(db, ws.schema);
-  return { ...desiredPlan(stored.documents, request, ws), revision: stored.revision };
+  const restorable = await restorableFrom(db, ws, request.restoreFrom);
+  return { ...desiredPlan(stored.documents, request, ws, restorable), revision: stored.revision };
 }
 
 /**
@@ -67,7 +73,8 @@ export async function applyChange(
         { path: 'baseRevision', message: `the workspace is at revision ${stored.revision}` },
       ]);
     }
-    const planned = desiredPlan(stored.documents, request, ws);
+    const restorable = await restorableFrom(trx, ws, request.restoreFrom);
+    const planned = desiredPlan(stored.documents, request, ws, restorable);
     if (planned.steps.length === 0)
       return { ...planned, revision: stored.revision, changed: false };
     if (planned.destructive && !request.allowDestructive) {
@@ -111,7 +118,26 @@ export async function applyChange(
   });
 }
 
-function desiredPlan(current: MetadataDoc[], request: ChangeRequest, ws: Workspace): Plan {
+/** What revision `n` dropped and the trash still holds: `module` or `module.field` → n. */
+async function restorableFrom(
+  db: Db,
+  ws: Workspace,
+  n: number | undefined,
+): Promise<Map<string, number>> {
+  if (n === undefined) return new Map();
+  const r = await sql<{ module: string; field: string | null }>`select module, field
+    from ${sql.raw(qt(ws.schema, '_trash'))} where revision = ${n} and purged_at is null`.execute(
+    db,
+  );
+  return new Map(r.rows.map((e) => [e.field ? `${e.module}.${e.field}` : e.module, n]));
+}
+
+function desiredPlan(
+  current: MetadataDoc[],
+  request: ChangeRequest,
+  ws: Workspace,
+  restorable: ReadonlyMap<string, number>,
+): Plan {
   if (!Array.isArray(request.documents)) {
     throw new AtriumError('INVALID_METADATA', [
       { path: 'documents', message: 'must be a list of documents' },
@@ -129,7 +155,7 @@ function desiredPlan(current: MetadataDoc[], request: ChangeRequest, ws: Workspa
       whole.problems.map((p) => keptPath(p, n, kept)),
     );
   }
-  return plan(current, whole.documents, { trigram: ws.trigram });
+  return plan(current, whole.documents, { trigram: ws.trigram, restorable });
 }
 
 /** A problem in a stored document the request did not send names it by key. */
@@ -174,6 +200,12 @@ async function writeBookkeeping(
         values (${revision}, ${step.module}, ${`${trashSchema(schema)}.${trashName(revision, step.module)}`})`.execute(
         trx,
       );
+      return;
+    case 'restore_column':
+    case 'restore_table':
+      await sql`delete from ${trash} where revision = ${step.revision} and module = ${step.module}
+        and field is not distinct from ${step.kind === 'restore_column' ? step.column.name : null}
+        and purged_at is null`.execute(trx);
       return;
     default:
       return;

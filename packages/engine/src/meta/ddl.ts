@@ -16,6 +16,13 @@ export function trashName(revision: number, name: string): string {
   return `${full.slice(0, 54)}_${createHash('sha1').update(full).digest('hex').slice(0, 8)}`;
 }
 
+/** The name an index of a dropped table is kept under (the same rule as the rename in SQL below). */
+export function trashIndexName(revision: number, name: string): string {
+  const full = `r${revision}__${name}`;
+  if (full.length <= 63) return full;
+  return `${full.slice(0, 54)}_${createHash('md5').update(name).digest('hex').slice(0, 8)}`;
+}
+
 const SYSTEM_DDL: Record<string, string> = {
   id: 'uuid primary key',
   // Millisecond precision: a JS Date holds the value exactly, so keyset cursors are exact.
@@ -106,6 +113,27 @@ export function stepSql(schema: string, step: Step, revision: number): string[] 
           end loop;
         end $$`,
         `alter table ${kept} set schema ${trash}`,
+      ];
+    }
+    case 'restore_column':
+      return [
+        `alter table ${table(step.module)} rename column ${q(trashName(step.revision, step.column.name))} to ${q(step.column.name)}`,
+      ];
+    case 'restore_table': {
+      const kept = trashName(step.revision, step.module);
+      const indexes = [
+        `${step.module}_pkey`,
+        ...[...SYSTEM_COLUMN_SPECS, ...step.columns]
+          .filter((c) => c.index)
+          .map((c) => indexName(step.module, c)),
+      ];
+      return [
+        `alter table ${qt(trashSchema(schema), kept)} set schema ${q(schema)}`,
+        `alter table ${qt(schema, kept)} rename to ${q(step.module)}`,
+        ...indexes.map(
+          (i) =>
+            `alter index if exists ${qt(schema, trashIndexName(step.revision, i))} rename to ${q(i)}`,
+        ),
       ];
     }
     case 'put_document':

@@ -9,7 +9,9 @@ import {
 /** One step of a plan. DDL steps change tables; document steps change metadata. */
 export type Step =
   | { kind: 'create_table'; module: string; columns: ColumnSpec[] }
+  | { kind: 'restore_table'; module: string; columns: ColumnSpec[]; revision: number }
   | { kind: 'add_column'; module: string; column: ColumnSpec }
+  | { kind: 'restore_column'; module: string; column: ColumnSpec; revision: number }
   | { kind: 'alter_column_type'; module: string; column: string; from: string; to: string }
   | { kind: 'create_index'; module: string; column: ColumnSpec }
   | { kind: 'drop_index'; module: string; column: ColumnSpec }
@@ -37,6 +39,11 @@ export interface Plan {
 export interface PlanOptions {
   /** pg_trgm is installed: searchable text columns get trigram indexes. */
   trigram: boolean;
+  /**
+   * Dropped fields (`module.field`) and modules (`module`) still in the trash, with the revision
+   * that dropped them: a field or module coming back takes its data back from there.
+   */
+  restorable?: ReadonlyMap<string, number>;
 }
 
 /** Execution order: drops of indexes and keys first, data drops last, documents at the end. */
@@ -44,7 +51,9 @@ const ORDER: Step['kind'][] = [
   'drop_foreign_key',
   'drop_index',
   'create_table',
+  'restore_table',
   'add_column',
+  'restore_column',
   'alter_column_type',
   'set_autonumber',
   'add_foreign_key',
@@ -80,6 +89,15 @@ export function plan(
     const old = before.get(name);
     const columns = fieldColumns(module).map((c) => withTrigram(c, options));
     if (!old) {
+      const kept = options.restorable?.get(name);
+      if (kept !== undefined) {
+        // Its indexes and keys come back with the table.
+        add(
+          { kind: 'restore_table', module: name, columns, revision: kept },
+          `bring module ${name} back from the trash (dropped in revision ${kept}) with its records`,
+        );
+        continue;
+      }
       add({ kind: 'create_table', module: name, columns }, `create table for module ${name}`);
       for (const c of columns) addColumnExtras(name, c, add);
       continue;
@@ -88,10 +106,18 @@ export function plan(
     for (const c of columns) {
       const was = oldColumns.get(c.name);
       if (!was) {
-        add(
-          { kind: 'add_column', module: name, column: c },
-          `add column ${name}.${c.name} (${c.type})`,
-        );
+        const kept = options.restorable?.get(`${name}.${c.name}`);
+        if (kept !== undefined) {
+          add(
+            { kind: 'restore_column', module: name, column: c, revision: kept },
+            `bring field ${name}.${c.name} back from the trash (dropped in revision ${kept}) with its values`,
+          );
+        } else {
+          add(
+            { kind: 'add_column', module: name, column: c },
+            `add column ${name}.${c.name} (${c.type})`,
+          );
+        }
         addColumnExtras(name, c, add);
         continue;
       }
