@@ -4,7 +4,9 @@ import { parseArgs } from 'node:util';
 import {
   AtriumError,
   applyChange,
+  type ChangeRequest,
   createUser,
+  type Engine,
   listTrash,
   type PlannedStep,
   planChange,
@@ -45,30 +47,13 @@ async function planOrApply(command: 'plan' | 'apply', args: string[]): Promise<n
     return 2;
   }
   const documents = await readDocuments(target);
-  const booted = await boot(loadConfig(), () => {});
-  try {
-    const { engine } = booted;
-    const planned = await planChange(engine.db, engine.workspace, { documents });
-    printSteps(planned.steps);
-    if (command === 'plan') return 0;
-    if (planned.steps.length === 0) return 0;
-    if (planned.destructive && !values.yes) {
-      console.error(
-        '\nThe plan drops or narrows data (marked !). Run again with --yes to apply it.',
-      );
-      return 1;
-    }
-    const applied = await applyChange(
-      engine.db,
-      engine.workspace,
-      { documents, allowDestructive: values.yes ?? false },
-      null,
-    );
-    console.log(`\napplied: revision ${applied.revision}`);
-    return 0;
-  } finally {
-    await booted.close();
-  }
+  return withEngine((engine) =>
+    planThenApply(
+      engine,
+      { documents },
+      { applyIt: command === 'apply', yes: values.yes ?? false },
+    ),
+  );
 }
 
 async function userCreate(args: string[]): Promise<number> {
@@ -85,21 +70,14 @@ async function userCreate(args: string[]): Promise<number> {
     console.error(USAGE);
     return 2;
   }
-  const booted = await boot(loadConfig(), () => {});
-  try {
-    const user = await createUser(booted.handle.db, {
-      email: values.email,
-      password: values.password,
-      name: values.name ?? '',
-      isAdmin: values.admin ?? false,
-    });
+  const { email, password, name = '', admin = false } = values;
+  return withEngine(async (engine) => {
+    const user = await createUser(engine.db, { email, password, name, isAdmin: admin });
     console.log(
       `created user ${user.email} (${user.id})${user.isAdmin ? ' as administrator' : ''}`,
     );
     return 0;
-  } finally {
-    await booted.close();
-  }
+  });
 }
 
 async function revert(args: string[]): Promise<number> {
@@ -113,27 +91,42 @@ async function revert(args: string[]): Promise<number> {
     console.error(USAGE);
     return 2;
   }
+  return withEngine(async (engine) =>
+    planThenApply(engine, await revertRequest(engine.db, engine.workspace, n), {
+      applyIt: true,
+      yes: values.yes ?? false,
+    }),
+  );
+}
+
+/** Prints the plan of `change`, then applies it when asked (destructive steps need --yes). */
+async function planThenApply(
+  engine: Engine,
+  change: ChangeRequest,
+  options: { applyIt: boolean; yes: boolean },
+): Promise<number> {
+  const planned = await planChange(engine.db, engine.workspace, change);
+  printSteps(planned.steps);
+  if (!options.applyIt || planned.steps.length === 0) return 0;
+  if (planned.destructive && !options.yes) {
+    console.error('\nThe plan drops or narrows data (marked !). Run again with --yes to apply it.');
+    return 1;
+  }
+  const applied = await applyChange(
+    engine.db,
+    engine.workspace,
+    { ...change, allowDestructive: options.yes },
+    null,
+  );
+  console.log(`\napplied: revision ${applied.revision}`);
+  return 0;
+}
+
+/** Boots against the configured database, runs `work`, and always closes. */
+async function withEngine(work: (engine: Engine) => Promise<number>): Promise<number> {
   const booted = await boot(loadConfig(), () => {});
   try {
-    const { engine } = booted;
-    const change = await revertRequest(engine.db, engine.workspace, n);
-    const planned = await planChange(engine.db, engine.workspace, change);
-    printSteps(planned.steps);
-    if (planned.steps.length === 0) return 0;
-    if (planned.destructive && !values.yes) {
-      console.error(
-        '\nThe plan drops or narrows data (marked !). Run again with --yes to apply it.',
-      );
-      return 1;
-    }
-    const applied = await applyChange(
-      engine.db,
-      engine.workspace,
-      { ...change, allowDestructive: values.yes ?? false },
-      null,
-    );
-    console.log(`\nreverted revision ${n}: now at revision ${applied.revision}`);
-    return 0;
+    return await work(booted.engine);
   } finally {
     await booted.close();
   }
@@ -146,9 +139,7 @@ async function trash(command: 'trash' | 'purge', args: string[]): Promise<number
     console.error('--days must be a whole number of days');
     return 2;
   }
-  const booted = await boot(loadConfig(), () => {});
-  try {
-    const { engine } = booted;
+  return withEngine(async (engine) => {
     const entries =
       command === 'trash'
         ? await listTrash(engine.db, engine.workspace)
@@ -158,13 +149,11 @@ async function trash(command: 'trash' | 'purge', args: string[]): Promise<number
     for (const e of entries) {
       const what = e.field ? `field ${e.module}.${e.field}` : `module ${e.module}`;
       console.log(
-        `${command === 'purge' ? 'purged' : 'kept'} ${what} (revision ${e.revision}, ${e.droppedAt.toISOString()}) as ${e.storedAs}`,
+        `${command === 'purge' ? 'purged' : 'kept'} ${what} (revision ${e.revision}, ${e.droppedAt}) as ${e.storedAs}`,
       );
     }
     return 0;
-  } finally {
-    await booted.close();
-  }
+  });
 }
 
 function printSteps(steps: PlannedStep[]): void {

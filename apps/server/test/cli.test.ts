@@ -233,4 +233,21 @@ describe('the atrium CLI', () => {
     );
     expect(count.rows[0]?.n).toBe(2);
   });
+
+  it('lists the trash, and reverting the drop brings the field back with its values', async () => {
+    const listed = await atrium('trash');
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).toMatch(
+      /kept field accounts\.employees \(revision 2, .*\) as r2__employees/,
+    );
+    const r = await atrium('revert', '2');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('bring field accounts.employees back from the trash');
+    const back = await sql<{ employees: number }>`select employees from ws_main.accounts`.execute(
+      handle.db,
+    );
+    expect(back.rows).toEqual([{ employees: 5 }]);
+    expect((await atrium('trash')).stdout).toContain('the trash is empty');
+    expect((await atrium('revert', 'x')).code).toBe(2);
+  });
 });

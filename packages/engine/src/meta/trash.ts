@@ -10,7 +10,8 @@ export interface TrashEntry {
   module: string;
   field: string | null;
   storedAs: string;
-  droppedAt: Date;
+  /** ISO time. */
+  droppedAt: string;
 }
 
 /** Dropped fields and modules whose data is still kept. */
