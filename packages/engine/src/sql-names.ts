@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { SAFE_NAME } from '@atrium/metadata';
 
 /**
  * Quotes an identifier for SQL. Identifiers come from validated metadata only; this refuses
@@ -22,8 +21,4 @@ export function derivedName(module: string, column: string, suffix: string): str
   if (full.length <= 63) return full;
   const hash = createHash('sha1').update(full).digest('hex').slice(0, 8);
   return `${full.slice(0, 63 - suffix.length - 11)}_${hash}__${suffix}`;
-}
-
-export function isSafeName(name: string): boolean {
-  return SAFE_NAME.test(name);
 }

@@ -12,7 +12,7 @@ import { qt } from '../sql-names.js';
 import type { Workspace } from '../system/workspace.js';
 import { stepSql, trashName, trashSchema } from './ddl.js';
 import { type Plan, plan } from './plan.js';
-import { currentRevision, loadMetadata, META_LOCK, mergeDocuments } from './store.js';
+import { loadMetadata, META_LOCK, mergeDocuments } from './store.js';
 
 /** What a client asks to change: the body of /api/meta/plan and /api/meta/apply. */
 export interface ChangeRequest {
@@ -224,5 +224,3 @@ function stepPath(step: Plan['steps'][number]['step']): string {
   }
   return 'key' in step ? step.key : '';
 }
-
-export { currentRevision };

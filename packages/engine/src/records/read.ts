@@ -122,9 +122,9 @@ export async function recordHistory(
   id: string,
   query: { limit?: string | number; cursor?: string },
 ): Promise<{ data: Row[]; nextCursor: string | null }> {
-  const m = moduleOf(engine.metadata.current, module);
-  engine.access.authorize(ctx.actor, m, 'read');
+  // getRecord authorizes the read and answers 404 for an unknown record (deleted ones included).
   await getRecord(engine, ctx, module, id, { deleted: true });
+  const m = moduleOf(engine.metadata.current, module);
   const limit = parseLimit(query.limit);
   const before = query.cursor
     ? Number(decodeCursor(query.cursor, [{ column: 'id', dir: 'desc' }])[0])
