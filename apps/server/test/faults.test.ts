@@ -1,0 +1,283 @@
+import { rm } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { applyChange, createDb, createEngine } from '@atrium/engine';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../../scripts/test/db.js';
+import { findFreePort, makeTempDir } from '../../../scripts/test/global-setup.js';
+import { startEmbeddedPostgres } from '../src/embedded-postgres.js';
+import {
+  type Client,
+  load,
+  type ServerProcess,
+  signIn,
+  startServerProcess,
+  stopServerProcess,
+  Tally,
+  terminateSessions,
+  waitFor,
+  withAdmin,
+} from './support/server-process.js';
+
+/**
+ * Faults a server must ride through by itself: its connections killed, its metadata listener
+ * killed, its Postgres restarted, itself killed with SIGKILL. Figures are printed per test.
+ */
+
+const notes = {
+  kind: 'module',
+  name: 'notes',
+  recordName: 'title',
+  fields: [
+    { name: 'title', type: 'text', required: true },
+    { name: 'n', type: 'integer' },
+  ],
+};
+
+const moduleNamed = (name: string) => ({
+  kind: 'module',
+  name,
+  recordName: 'title',
+  fields: [{ name: 'title', type: 'text' }],
+});
+
+/** Creates notes from `workers` loops until `until()`; tallies replies, keeps acknowledged ids. */
+function writeLoad(api: Client, workers: number, until: () => boolean) {
+  const tally = new Tally();
+  const acked: string[] = [];
+  const done = load(workers, until, async (w, i) => {
+    try {
+      const a = await api.call('POST', '/api/records/notes', { title: `w${w}-${i}`, n: i });
+      tally.add(a);
+      if (a.status === 201) acked.push(a.body.id);
+      // While the database is away, do not spin on the CPU the server needs.
+      else if (a.status === 503) await sleep(20);
+    } catch {
+      tally.noReply++;
+      await sleep(20);
+    }
+  });
+  return { tally, acked, done };
+}
+
+/** Applies `documents` as another node would: its own pool and engine, in this process. */
+async function applyElsewhere(url: string, documents: unknown[]): Promise<number> {
+  const handle = createDb(url, { max: 1 });
+  try {
+    const engine = await createEngine(handle.db, { workspace: 'main' });
+    return (await applyChange(handle.db, engine.workspace, { documents }, null)).revision;
+  } finally {
+    await handle.destroy();
+  }
+}
+
+/** How many of `ids` are stored. */
+async function stored(url: string, ids: string[]): Promise<number> {
+  return withAdmin(url, async (c) => {
+    const r = await c.query('select count(*)::int as n from ws_main.notes where id = any($1)', [
+      ids,
+    ]);
+    return r.rows[0].n as number;
+  });
+}
+
+describe('a server on a shared Postgres', () => {
+  let db: TestDatabase;
+  let server: ServerProcess;
+  let api: Client;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    server = startServerProcess(db.url);
+    api = await signIn(await server.up);
+    expect((await api.call('POST', '/api/meta/apply', { documents: [notes] })).status).toBe(200);
+  });
+  afterAll(async () => {
+    if (server) await stopServerProcess(server);
+    await db?.drop();
+  });
+
+  it('rides through its connections being terminated, idle and under load', async () => {
+    // Idle: the pool holds connections from the apply; all of them die at once.
+    expect(await terminateSessions(db.url)).toBeGreaterThan(0);
+    await sleep(200);
+    expect(
+      (await api.call('POST', '/api/records/notes', { title: 'after idle kill' })).status,
+    ).toBe(201);
+
+    let stop = false;
+    const { tally, acked, done } = writeLoad(api, 6, () => stop);
+    const recoveries: number[] = [];
+    let killed = 0;
+    for (let k = 0; k < 3; k++) {
+      await sleep(400);
+      killed += await terminateSessions(db.url);
+      recoveries.push(
+        await waitFor(
+          'a write after the kill',
+          async () =>
+            (await api.call('POST', '/api/records/notes', { title: 'probe' })).status === 201,
+          5_000,
+          0,
+        ),
+      );
+    }
+    await sleep(300);
+    stop = true;
+    await done;
+    console.log(
+      `[faults] pool kills: ${killed} sessions terminated in 3 rounds under load; replies ${tally}; ` +
+        `first write after each kill in ${recoveries.join(', ')} ms`,
+    );
+    expect(server.alive()).toBe(true);
+    expect(tally.noReply).toBe(0);
+    expect(tally.serverErrors).toEqual([]);
+    expect(tally.failed).toBe(0);
+    expect(tally.outOfShape).toBe(0);
+    expect(tally.ok).toBeGreaterThan(0);
+    expect(await stored(db.url, acked)).toBe(acked.length);
+  });
+
+  it('answers 503 in the error shape, not 500, for a request cut off mid-transaction', async () => {
+    // A statement that is running when its session is terminated.
+    const slow = withAdmin(db.url, async (c) => {
+      await c.query('begin');
+      await c.query('lock table ws_main.notes in exclusive mode');
+      await sleep(300);
+      await c.query('rollback');
+    });
+    await sleep(50);
+    const write = api.call('POST', '/api/records/notes', { title: 'cut off' });
+    await sleep(100);
+    expect(await terminateSessions(db.url, 'insert into%', true)).toBe(1);
+    const a = await write;
+    await slow;
+    expect(a.status).toBe(503);
+    expect(a.body.error.code).toBe('DATABASE_UNAVAILABLE');
+    expect(a.body.error.details).toEqual([]);
+  });
+
+  it('hears of new revisions again after its listener connection is terminated', async () => {
+    expect(await terminateSessions(db.url, 'listen%')).toBe(1);
+    const killedAt = Date.now();
+    // One revision right away (before it listens again), one once it surely listens again.
+    await applyElsewhere(db.url, [moduleNamed('first_after_kill')]);
+    const first = await waitFor(
+      'a module applied by another node right after the kill',
+      async () => (await api.call('GET', '/api/records/first_after_kill')).status === 200,
+      10_000,
+    );
+    await sleep(500);
+    const appliedAt = Date.now();
+    await applyElsewhere(db.url, [moduleNamed('second_after_kill')]);
+    const second = await waitFor(
+      'a module applied by another node later',
+      async () => (await api.call('GET', '/api/records/second_after_kill')).status === 200,
+      10_000,
+    );
+    console.log(
+      `[faults] listener killed: the next revision seen ${first} ms after its apply ` +
+        `(${Date.now() - killedAt} ms after the kill), a later one in ${second} ms ` +
+        `(${Date.now() - appliedAt} ms with the apply)`,
+    );
+    expect(
+      await withAdmin(
+        db.url,
+        async (c) =>
+          (
+            await c.query(
+              `select count(*)::int as n from pg_stat_activity where datname = current_database() and query ilike 'listen%'`,
+            )
+          ).rows[0].n,
+      ),
+    ).toBe(1);
+  });
+
+  it('loses no acknowledged write when killed with SIGKILL mid-load', async () => {
+    const victim = startServerProcess(db.url);
+    const victimApi = await signIn(await victim.up);
+    let stop = false;
+    const { tally, acked, done } = writeLoad(victimApi, 6, () => stop);
+    await sleep(800);
+    stop = true;
+    victim.child.kill('SIGKILL');
+    await done;
+    await victim.exited;
+    expect(acked.length).toBeGreaterThan(0);
+    const restarted = startServerProcess(db.url);
+    try {
+      const again = await signIn(await restarted.up);
+      expect(await stored(db.url, acked)).toBe(acked.length);
+      const sample = acked.slice(-5);
+      for (const id of sample)
+        expect((await again.call('GET', `/api/records/notes/${id}`)).status).toBe(200);
+      expect(
+        (await again.call('POST', '/api/records/notes', { title: 'after restart' })).status,
+      ).toBe(201);
+      console.log(
+        `[faults] SIGKILL mid-load: ${acked.length} writes acknowledged, all ${acked.length} found after restart; ` +
+          `replies ${tally}`,
+      );
+    } finally {
+      await stopServerProcess(restarted);
+    }
+    expect(tally.failed).toBe(0);
+  });
+});
+
+describe('a server whose Postgres restarts under load', () => {
+  it('answers 503 while it is down and recovers by itself', async () => {
+    const dataDir = await makeTempDir('atrium-fault-pg-');
+    const port = await findFreePort();
+    let database = await startEmbeddedPostgres({ dataDir, port });
+    let server: ServerProcess | undefined;
+    try {
+      server = startServerProcess(database.url);
+      const api = await signIn(await server.up);
+      expect((await api.call('POST', '/api/meta/apply', { documents: [notes] })).status).toBe(200);
+
+      let stop = false;
+      const { tally, acked, done } = writeLoad(api, 4, () => stop);
+      await sleep(500);
+      const okBefore = tally.ok;
+      await database.stop();
+      const downAt = Date.now();
+      await sleep(1_000);
+      const unavailableWhileDown = tally.unavailable;
+      database = await startEmbeddedPostgres({ dataDir, port });
+      const backAt = Date.now();
+      const recovery = await waitFor(
+        'a write after Postgres is back',
+        async () =>
+          (await api.call('POST', '/api/records/notes', { title: 'probe' })).status === 201,
+        10_000,
+        0,
+      );
+      await sleep(500);
+      stop = true;
+      await done;
+
+      // The listener reconnects with backoff: a revision applied now reaches the server.
+      await applyElsewhere(database.url, [moduleNamed('after_restart')]);
+      const heard = await waitFor(
+        'a module applied after the restart',
+        async () => (await api.call('GET', '/api/records/after_restart')).status === 200,
+        15_000,
+      );
+      console.log(
+        `[faults] Postgres restart: down ${backAt - downAt} ms, ${unavailableWhileDown} × 503 meanwhile; ` +
+          `first write ${recovery} ms after it was back; a new revision seen ${heard} ms after its apply; ` +
+          `replies ${tally} (${okBefore} ok before the stop)`,
+      );
+      expect(server.alive()).toBe(true);
+      expect(unavailableWhileDown).toBeGreaterThan(0);
+      expect(tally.noReply).toBe(0);
+      expect(tally.serverErrors).toEqual([]);
+      expect(tally.failed).toBe(0);
+      expect(tally.outOfShape).toBe(0);
+      expect(await stored(database.url, acked)).toBe(acked.length);
+    } finally {
+      if (server) await stopServerProcess(server);
+      await database.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
