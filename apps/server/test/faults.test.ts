@@ -191,6 +191,34 @@ describe('a server on a shared Postgres', () => {
     ).toBe(1);
   });
 
+  it('listens again after each loss, and close() stops listening and retrying', async () => {
+    const url = `${db.url}?application_name=closing_cache`;
+    const sessions = () =>
+      withAdmin(db.url, async (c) => {
+        const r = await c.query(
+          `select count(*)::int as n from pg_stat_activity where application_name = 'closing_cache'`,
+        );
+        return r.rows[0].n as number;
+      });
+    const handle = createDb(db.url, { max: 2 });
+    try {
+      const engine = await createEngine(handle.db, { workspace: 'main' });
+      await engine.metadata.listen(url);
+      expect(await sessions()).toBe(1);
+      for (let k = 0; k < 2; k++) {
+        await terminateSessions(url, 'listen%');
+        await waitFor('the listener back', async () => (await sessions()) === 1, 5_000);
+      }
+      // Lost, then closed while a retry is pending: no session comes back.
+      await terminateSessions(url, 'listen%');
+      await engine.metadata.close();
+      await sleep(1_500);
+      expect(await sessions()).toBe(0);
+    } finally {
+      await handle.destroy();
+    }
+  });
+
   it('loses no acknowledged write when killed with SIGKILL mid-load', async () => {
     const victim = startServerProcess(db.url);
     const victimApi = await signIn(await victim.up);

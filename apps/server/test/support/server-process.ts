@@ -70,6 +70,7 @@ export async function stopServerProcess(server: ServerProcess): Promise<number |
 /** A reply: status and parsed JSON body (undefined when the body is not JSON). */
 export interface Answer {
   status: number;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read into bodies of many shapes.
   body: any;
 }
 
@@ -112,13 +113,16 @@ export async function signIn(base: string): Promise<Client> {
 }
 
 /** Whether a reply is in the one error shape `{ error: { code, message, details[] } }`. */
-export function inErrorShape(body: any): boolean {
-  const e = body?.error;
+export function inErrorShape(body: unknown): boolean {
+  const e = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } })?.error;
   return (
     typeof e?.code === 'string' &&
     typeof e.message === 'string' &&
     Array.isArray(e.details) &&
-    e.details.every((d: any) => typeof d?.path === 'string' && typeof d?.message === 'string')
+    e.details.every(
+      (d: { path?: unknown; message?: unknown }) =>
+        typeof d?.path === 'string' && typeof d?.message === 'string',
+    )
   );
 }
 

@@ -12,6 +12,8 @@ export class MetadataCache {
   #snapshot: Snapshot;
   #listener: pg.Client | undefined;
   #loading: Promise<Snapshot> | undefined;
+  /** A load on a write transaction's connection, for the revision that write saw. */
+  #loadingVia: { revision: number; snapshot: Promise<Snapshot> } | undefined;
   /** Set by close(): no more listening, nor retries. */
   #closed = false;
   #retry: NodeJS.Timeout | undefined;
@@ -46,10 +48,28 @@ export class MetadataCache {
    */
   async refresh(seen?: number, via?: Db): Promise<Snapshot> {
     if (seen !== undefined && seen <= this.#snapshot.revision) return this.#snapshot;
-    if (via) return this.install(await loadMetadata(via, this.schema));
+    if (via) return this.loadVia(via, seen);
     const joined = this.#loading !== undefined;
     const snapshot = await this.load();
     if (joined && seen !== undefined && snapshot.revision < seen) return this.load();
+    return snapshot;
+  }
+
+  /**
+   * Writes queued behind an apply reach the new revision together: one loads and compiles it
+   * on its connection, the others with the same `seen` wait for that. It cannot be older: its
+   * transaction holds the shared lock, so no apply commits between its read of `seen` and its load.
+   */
+  private loadVia(via: Db, seen: number | undefined): Promise<Snapshot> {
+    if (seen !== undefined && this.#loadingVia?.revision === seen) return this.#loadingVia.snapshot;
+    const snapshot = loadMetadata(via, this.schema).then((stored) => this.install(stored));
+    if (seen === undefined) return snapshot;
+    const entry = { revision: seen, snapshot };
+    this.#loadingVia = entry;
+    const done = () => {
+      if (this.#loadingVia === entry) this.#loadingVia = undefined;
+    };
+    snapshot.then(done, done);
     return snapshot;
   }
 
