@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { applyChange, createDb, createEngine } from '@atrium/engine';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../scripts/test/db.js';
 import { findFreePort, makeTempDir } from '../../../scripts/test/global-setup.js';
@@ -248,6 +249,69 @@ describe('a server on a shared Postgres', () => {
       await stopServerProcess(restarted);
     }
     expect(tally.failed).toBe(0);
+  });
+  it('leaves metadata and tables in agreement when killed with SIGKILL mid-apply', async () => {
+    const columns = () =>
+      withAdmin(db.url, async (c) => {
+        const r = await c.query(
+          `select column_name from information_schema.columns
+           where table_schema = 'ws_main' and table_name = 'notes'`,
+        );
+        return r.rows.map((row) => row.column_name as string);
+      });
+    const withExtra = { ...notes, fields: [...notes.fields, { name: 'extra', type: 'text' }] };
+    const victim = startServerProcess(db.url);
+    const victimApi = await signIn(await victim.up);
+    const before = (await victimApi.call('GET', '/api/meta')).body.revision as number;
+    // A reader holds the table, so the apply stops at its ALTER TABLE: kill it there.
+    const blocker = new pg.Client({ connectionString: db.url });
+    await blocker.connect();
+    try {
+      await blocker.query('begin');
+      await blocker.query('lock table ws_main.notes in access share mode');
+      const applying = victimApi
+        .call('POST', '/api/meta/apply', { documents: [withExtra] })
+        .catch(() => undefined);
+      await waitFor(
+        'the apply waiting on its ALTER TABLE',
+        () =>
+          withAdmin(db.url, async (c) => {
+            const r = await c.query(
+              `select 1 from pg_stat_activity where datname = current_database()
+               and wait_event_type = 'Lock' and query ilike 'alter table%'`,
+            );
+            return r.rows.length === 1;
+          }),
+        10_000,
+      );
+      victim.child.kill('SIGKILL');
+      await victim.exited;
+      expect(await applying).toBeUndefined();
+      await blocker.query('rollback');
+    } finally {
+      await blocker.end();
+    }
+    const restarted = startServerProcess(db.url);
+    try {
+      const again = await signIn(await restarted.up);
+      // The killed apply's transaction never committed: neither its revision nor its column.
+      await waitFor(
+        'the killed apply rolled back',
+        async () => !(await columns()).includes('extra'),
+        5_000,
+      );
+      expect((await again.call('GET', '/api/meta')).body.revision).toBe(before);
+      const retried = await again.call('POST', '/api/meta/apply', { documents: [withExtra] });
+      expect(retried.status).toBe(200);
+      expect(retried.body.revision).toBe(before + 1);
+      expect(await columns()).toContain('extra');
+      expect(
+        (await again.call('POST', '/api/records/notes', { title: 'with extra', extra: 'x' }))
+          .status,
+      ).toBe(201);
+    } finally {
+      await stopServerProcess(restarted);
+    }
   });
 });
 
