@@ -7,6 +7,7 @@ import { createTestDatabase, type TestDatabase } from '../../../scripts/test/db.
 import { findFreePort, makeTempDir } from '../../../scripts/test/global-setup.js';
 import { startEmbeddedPostgres } from '../src/embedded-postgres.js';
 import {
+  type Answer,
   type Client,
   load,
   type ServerProcess,
@@ -69,6 +70,18 @@ async function applyElsewhere(url: string, documents: unknown[]): Promise<number
   } finally {
     await handle.destroy();
   }
+}
+
+/** Whether one session of the database waits on a lock running a statement like `queryLike`. */
+async function waitingOn(url: string, queryLike: string): Promise<boolean> {
+  return withAdmin(url, async (c) => {
+    const r = await c.query(
+      `select 1 from pg_stat_activity where datname = current_database()
+       and wait_event_type = 'Lock' and query ilike $1`,
+      [queryLike],
+    );
+    return r.rows.length === 1;
+  });
 }
 
 /** How many of `ids` are stored. */
@@ -138,19 +151,25 @@ describe('a server on a shared Postgres', () => {
   });
 
   it('answers 503 in the error shape, not 500, for a request cut off mid-transaction', async () => {
-    // A statement that is running when its session is terminated.
-    const slow = withAdmin(db.url, async (c) => {
-      await c.query('begin');
-      await c.query('lock table ws_main.notes in exclusive mode');
-      await sleep(300);
-      await c.query('rollback');
-    });
-    await sleep(50);
-    const write = api.call('POST', '/api/records/notes', { title: 'cut off' });
-    await sleep(100);
-    expect(await terminateSessions(db.url, 'insert into%', true)).toBe(1);
-    const a = await write;
-    await slow;
+    // The write's INSERT waits on a table lock held here, and its session is terminated there.
+    const blocker = new pg.Client({ connectionString: db.url });
+    await blocker.connect();
+    let a: Answer;
+    try {
+      await blocker.query('begin');
+      await blocker.query('lock table ws_main.notes in exclusive mode');
+      const write = api.call('POST', '/api/records/notes', { title: 'cut off' });
+      await waitFor(
+        'the write waiting on its INSERT',
+        () => waitingOn(db.url, 'insert into%'),
+        10_000,
+      );
+      expect(await terminateSessions(db.url, 'insert into%', true)).toBe(1);
+      a = await write;
+      await blocker.query('rollback');
+    } finally {
+      await blocker.end();
+    }
     expect(a.status).toBe(503);
     expect(a.body.error.code).toBe('DATABASE_UNAVAILABLE');
     expect(a.body.error.details).toEqual([]);
@@ -274,14 +293,7 @@ describe('a server on a shared Postgres', () => {
         .catch(() => undefined);
       await waitFor(
         'the apply waiting on its ALTER TABLE',
-        () =>
-          withAdmin(db.url, async (c) => {
-            const r = await c.query(
-              `select 1 from pg_stat_activity where datname = current_database()
-               and wait_event_type = 'Lock' and query ilike 'alter table%'`,
-            );
-            return r.rows.length === 1;
-          }),
+        () => waitingOn(db.url, 'alter table%'),
         10_000,
       );
       victim.child.kill('SIGKILL');
