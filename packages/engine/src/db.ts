@@ -40,15 +40,74 @@ export interface DbHandle {
   destroy(): Promise<void>;
 }
 
-/** Opens a pool on `url` with Atrium's type parsing. */
-export function createDb(url: string, options: { max?: number } = {}): DbHandle {
+/** Options of {@link createDb}. */
+export interface DbOptions {
+  /** Most connections the pool opens (default 10). */
+  max?: number;
+  /**
+   * How long a query waits for a connection, free or new, before failing (default 10 s): while
+   * the database is away a request answers 503 instead of hanging.
+   */
+  connectionTimeoutMillis?: number;
+  /** Hears of connections that died while idle in the pool (the pool already dropped them). */
+  onError?: (e: Error) => void;
+}
+
+/**
+ * Opens a pool on `url` with Atrium's type parsing. The pool survives the database going away
+ * (restart, `pg_terminate_backend`, an idle timeout): dead connections are dropped, queries fail
+ * with an error {@link isDatabaseUnavailable} recognises, and new connections are opened once
+ * the database is back.
+ */
+export function createDb(url: string, options: DbOptions = {}): DbHandle {
   const pool = new pg.Pool({
     connectionString: url,
     max: options.max ?? 10,
+    connectionTimeoutMillis: options.connectionTimeoutMillis ?? 10_000,
+    keepAlive: true,
     types,
     // Timestamps are read and written in UTC whatever the server's default zone.
     options: '-c TimeZone=UTC',
   });
+  // An idle connection that dies makes the pool emit 'error'; unheard, Node would exit.
+  pool.on('error', options.onError ?? (() => {}));
+  // A connection that dies while checked out (between two statements of a transaction) emits
+  // 'error' on itself, where the pool does not listen. Its next query fails with the cause and
+  // the pool discards it on release, so nothing else is needed here.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
   return { db, pool, url, destroy: () => db.destroy() };
+}
+
+/** SQLSTATEs of a server that is shutting down, starting up, crashed or full. */
+const UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03', '53300']);
+/** Socket errors of a server that is not there, or a connection cut under us. */
+const UNAVAILABLE_SOCKET = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+]);
+/** Errors node-postgres raises without a code when a connection is gone or cannot be had. */
+const UNAVAILABLE_MESSAGE =
+  /^(Connection terminated|Client has encountered a connection error|Client was closed and is not queryable|timeout exceeded when trying to connect)/;
+
+/**
+ * Whether `e` says the database cannot be reached right now (as opposed to refusing a
+ * statement): the request may succeed when retried, so it deserves a 503, not a 500.
+ */
+export function isDatabaseUnavailable(e: unknown): boolean {
+  if (typeof e !== 'object' || e === null) return false;
+  const err = e as { code?: unknown; message?: unknown; errors?: unknown };
+  if (typeof err.code === 'string') {
+    // Class 08: connection exception.
+    if (UNAVAILABLE_STATES.has(err.code) || err.code.startsWith('08')) return true;
+    if (UNAVAILABLE_SOCKET.has(err.code)) return true;
+  }
+  if (typeof err.message === 'string' && UNAVAILABLE_MESSAGE.test(err.message)) return true;
+  // Node tries every address of `localhost` and reports all failures together.
+  return Array.isArray(err.errors) && err.errors.some(isDatabaseUnavailable);
 }

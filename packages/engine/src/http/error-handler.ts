@@ -1,6 +1,7 @@
 import { ajvProblems } from '@atrium/metadata';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { isDatabaseUnavailable } from '../db.js';
 import { AtriumError } from '../errors.js';
 
 /**
@@ -11,6 +12,12 @@ export const errorHandler = fp(
   async (app: FastifyInstance) => {
     app.setErrorHandler((error: FastifyError | AtriumError, request, reply) => {
       if (error instanceof AtriumError) return reply.status(error.status).send(error.toJSON());
+      if (isDatabaseUnavailable(error)) {
+        // The pool reconnects by itself; the client may retry.
+        request.log.warn({ err: error }, 'database unavailable');
+        const refusal = new AtriumError('DATABASE_UNAVAILABLE');
+        return reply.status(refusal.status).header('retry-after', '1').send(refusal.toJSON());
+      }
       if ('validation' in error && error.validation) {
         // A body property or a query parameter is named as such: `documents`, `limit`.
         const details = ajvProblems(error.validation as Parameters<typeof ajvProblems>[0]);

@@ -26,15 +26,14 @@ export const META_LOCK = 7_240_003;
 /**
  * The revision a write transaction works under. The shared lock keeps an apply from committing
  * new rules (or DDL) between this read and the write's commit.
+ *
+ * The revision is read by a second statement, after the lock is held: under READ COMMITTED a
+ * statement sees the data committed when it began, so a read in the statement that waited
+ * behind an apply would still see the revision from before that apply.
  */
 export async function lockRevisionShared(trx: Db, schema: string): Promise<number> {
-  const r = await sql<{
-    n: number;
-  }>`select pg_advisory_xact_lock_shared(${META_LOCK}, hashtext(${schema})),
-    (select coalesce(max(n), 0)::int from ${sql.raw(qt(schema, '_meta_revisions'))}) as n`.execute(
-    trx,
-  );
-  return r.rows[0]?.n ?? 0;
+  await sql`select pg_advisory_xact_lock_shared(${META_LOCK}, hashtext(${schema}))`.execute(trx);
+  return currentRevision(trx, schema);
 }
 
 export async function currentRevision(db: Db, schema: string): Promise<number> {

@@ -149,22 +149,26 @@ async function setDeleted(
 
 /**
  * Runs `work` in one transaction with the module as compiled for the revision the database is
- * at now: a process that has not yet heard of a new revision reloads before writing.
+ * at once the transaction holds the shared metadata lock: a write queued behind an apply, or
+ * sent to a process that has not yet heard of a new revision, reloads (on its own connection)
+ * and writes under the new rules — never under the ones the apply replaced.
  */
 async function inWriteTransaction<T>(
   engine: Engine,
   module: string,
   work: (trx: Db, m: CompiledModule, snapshot: Snapshot) => Promise<T>,
 ): Promise<T> {
-  moduleOf(engine.metadata.current, module);
+  // Set once the rules are known; a refusal before that (no such module) passes through as is.
+  let m: CompiledModule | undefined;
   try {
     return await engine.db.transaction().execute(async (trx) => {
       const revision = await lockRevisionShared(trx, engine.workspace.schema);
       const snapshot = await engine.metadata.refresh(revision, trx);
-      return work(trx, moduleOf(snapshot, module), snapshot);
+      m = moduleOf(snapshot, module);
+      return work(trx, m, snapshot);
     });
   } catch (e) {
-    throw pgRefusal(e, moduleOf(engine.metadata.current, module));
+    throw m ? pgRefusal(e, m) : e;
   }
 }
 
