@@ -1,4 +1,5 @@
 import type { Locale, Problem } from '@atrium/metadata';
+import { sql } from 'kysely';
 import type { Engine, RequestContext } from '../engine.js';
 import { AtriumError, type ErrorCode } from '../errors.js';
 import type { LookupWrite } from './lookup-targets.js';
@@ -9,6 +10,7 @@ import type { Row } from './row-writes.js';
 import type { Values } from './values.js';
 import {
   insertRecord,
+  insertRecords,
   inWriteTransaction,
   lockForBin,
   type PreparedUpdate,
@@ -109,9 +111,26 @@ export async function bulkWrite(
         throw refusal;
       }
     };
-    const created: Row[] = [];
-    for (const c of creates)
-      created.push(await write(c.prefix, () => insertRecord(trx, engine, ctx, m, c.values)));
+    let created: Row[];
+    await sql`savepoint atrium_bulk_create`.execute(trx);
+    try {
+      created = await insertRecords(
+        trx,
+        engine,
+        ctx,
+        m,
+        creates.map((c) => c.values),
+      );
+    } catch (e) {
+      const refusal = pgRefusal(e, m);
+      if (!(refusal instanceof AtriumError)) throw e;
+      // Batched, the database does not say which record met the constraint: replay them one by
+      // one to refuse at the right path (only on this error path).
+      await sql`rollback to savepoint atrium_bulk_create`.execute(trx);
+      for (const c of creates)
+        await write(c.prefix, () => insertRecord(trx, engine, ctx, m, c.values));
+      throw refusal;
+    }
     const updated: Row[] = [];
     for (const u of updates)
       updated.push(await write(u.prefix, () => writeUpdate(trx, engine, ctx, m, u.update)));

@@ -20,13 +20,41 @@ export interface Cause {
  * everything before; these only write.
  */
 export async function insertRow(trx: Db, m: CompiledModule, row: Values): Promise<Row> {
-  const columns = Object.keys(row);
-  const result =
-    await sql<Row>`insert into ${sql.raw(m.table)} as r (${sql.raw(columns.map(q).join(', '))})
-      values (${sql.join(columns.map((c) => row[c]))}) returning ${sql.raw(m.selectList)}`.execute(
-      trx,
-    );
-  return result.rows[0] as Row;
+  return (await insertRows(trx, m, [row]))[0] as Row;
+}
+
+/** Postgres binds at most 65,535 parameters per statement. */
+const MAX_PARAMETERS = 60_000;
+
+/**
+ * Inserts many rows (each with an `id`) in as few statements as their column sets allow and
+ * returns them as stored, in the order given.
+ */
+export async function insertRows(
+  trx: Db,
+  m: CompiledModule,
+  rows: readonly Values[],
+): Promise<Row[]> {
+  const groups = new Map<string, Values[]>();
+  for (const row of rows) {
+    const key = Object.keys(row).join(',');
+    groups.set(key, [...(groups.get(key) ?? []), row]);
+  }
+  const stored = new Map<string, Row>();
+  for (const [key, group] of groups) {
+    const columns = key.split(',');
+    const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / columns.length));
+    for (let i = 0; i < group.length; i += perStatement) {
+      const values = group
+        .slice(i, i + perStatement)
+        .map((row) => sql`(${sql.join(columns.map((c) => row[c]))})`);
+      const result =
+        await sql<Row>`insert into ${sql.raw(m.table)} as r (${sql.raw(columns.map(q).join(', '))})
+        values ${sql.join(values)} returning ${sql.raw(m.selectList)}`.execute(trx);
+      for (const r of result.rows) stored.set(r.id as string, r);
+    }
+  }
+  return rows.map((row) => stored.get(row.id as string) as Row);
 }
 
 /** Sets `columns` of one row from `values`, bumping its version. */

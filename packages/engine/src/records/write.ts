@@ -8,7 +8,7 @@ import type { CompiledModule, Snapshot } from './compiled-module.js';
 import { lookupProblems } from './lookup-targets.js';
 import { msg } from './messages.js';
 import { moveToBin, restoreFromBin } from './recycle-bin.js';
-import { insertRow, type Row, updateRow, writeHistory } from './row-writes.js';
+import { insertRows, type Row, updateRow, writeHistory } from './row-writes.js';
 import { uuidv7 } from './uuid.js';
 import {
   canonicalTimes,
@@ -124,21 +124,27 @@ export async function insertRecord(
   m: CompiledModule,
   values: Values,
 ): Promise<Row> {
-  const system: Values = {
+  return (await insertRecords(trx, engine, ctx, m, [values]))[0] as Row;
+}
+
+/** Inserts prepared creates (batched) and their history entries; rows come back in order. */
+export async function insertRecords(
+  trx: Db,
+  engine: Engine,
+  ctx: RequestContext,
+  m: CompiledModule,
+  list: readonly Values[],
+): Promise<Row[]> {
+  const rows = list.map((values) => ({
+    ...values,
     id: uuidv7(),
     created_by: ctx.actor.id,
     updated_by: ctx.actor.id,
     owner_id: values.owner_id ?? ctx.actor.id,
-  };
-  const created = await insertRow(trx, m, { ...values, ...system });
-  await writeHistory(
-    trx,
-    engine,
-    ctx,
-    m.doc.name,
-    [{ id: created.id as string, changes: diffRows(m, {}, created) }],
-    'create',
-  );
+  }));
+  const created = await insertRows(trx, m, rows);
+  const entries = created.map((r) => ({ id: r.id as string, changes: diffRows(m, {}, r) }));
+  await writeHistory(trx, engine, ctx, m.doc.name, entries, 'create');
   return created;
 }
 
