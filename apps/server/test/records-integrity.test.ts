@@ -56,6 +56,15 @@ const PEOPLE = {
     },
   ],
 };
+const FOLDERS = {
+  kind: 'module',
+  name: 'folders',
+  recordName: 'name',
+  fields: [
+    { name: 'name', type: 'text', required: true },
+    { name: 'parent', type: 'lookup', target: 'folders', onDelete: 'cascade' },
+  ],
+};
 const PROJECTS = {
   kind: 'module',
   name: 'projects',
@@ -104,6 +113,7 @@ describe('records: referential integrity of lookups', () => {
       CONTACTS,
       COMPANIES,
       PEOPLE,
+      FOLDERS,
       PROJECTS,
       TASKS,
       CHECKS,
@@ -320,5 +330,35 @@ describe('records: referential integrity of lookups', () => {
       name: 'Z2',
     });
     expect(renamed.status, JSON.stringify(renamed.body)).toBe(200);
+  });
+
+  it('cascade within one module (a tree) takes the whole branch and brings it back', async () => {
+    const root = await create('folders', { name: 'root' });
+    const a = await create('folders', { name: 'a', parent: root.id });
+    const b = await create('folders', { name: 'b', parent: a.id });
+    const other = await create('folders', { name: 'other' });
+    expect((await t.call('DELETE', `/api/records/folders/${a.id}`)).status).toBe(200);
+    expect((await get('folders', b.id)).deleted_at).not.toBeNull();
+    expect((await get('folders', root.id)).deleted_at).toBeNull();
+    expect((await get('folders', other.id)).deleted_at).toBeNull();
+    expect((await t.call('POST', `/api/records/folders/${a.id}/restore`)).status).toBe(200);
+    expect((await get('folders', b.id)).deleted_at).toBeNull();
+  });
+
+  it('a delete racing writes that link to the same record never leaves a live link into the bin', async () => {
+    for (let round = 0; round < 15; round++) {
+      const acct = await create('accounts', { name: `race ${round}` });
+      const results = await Promise.all([
+        t.call('POST', '/api/records/deals', { name: 'racer', account: acct.id }),
+        t.call('DELETE', `/api/records/accounts/${acct.id}`),
+        t.call('POST', '/api/records/deals', { name: 'racer 2', account: acct.id }),
+      ]);
+      for (const r of results)
+        expect([200, 201, 400, 409], JSON.stringify(r.body)).toContain(r.status);
+    }
+    const dangling = await sql<{ n: number }>`select count(*)::int as n from ws_main.deals d
+      join ws_main.accounts a on a.id = d.account
+      where d.deleted_at is null and a.deleted_at is not null`.execute(t.handle.db);
+    expect(dangling.rows[0]?.n).toBe(0);
   });
 });
