@@ -5,7 +5,7 @@ import { AtriumError, type ErrorCode } from '../errors.js';
 import type { LookupWrite } from './lookup-targets.js';
 import { lookupProblems } from './lookup-targets.js';
 import { msg } from './messages.js';
-import { moveToBin } from './recycle-bin.js';
+import { moveToBin } from './move-to-bin.js';
 import type { Row } from './row-writes.js';
 import type { Values } from './values.js';
 import {

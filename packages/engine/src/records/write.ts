@@ -7,7 +7,8 @@ import { lockRevisionShared } from '../meta/store.js';
 import type { CompiledModule, Snapshot } from './compiled-module.js';
 import { lookupProblems } from './lookup-targets.js';
 import { msg } from './messages.js';
-import { moveToBin, restoreFromBin } from './recycle-bin.js';
+import { moveToBin } from './move-to-bin.js';
+import { restoreFromBin } from './restore-from-bin.js';
 import { insertRows, type Row, updateRow, writeHistory } from './row-writes.js';
 import { uuidv7 } from './uuid.js';
 import {
@@ -67,7 +68,7 @@ export async function updateRecord(
 
 /**
  * Moves a record to the recycle bin (soft delete), honouring the `onDelete` of every lookup that
- * points at it (see recycle-bin.ts).
+ * points at it (see move-to-bin.ts).
  */
 export async function deleteRecord(
   engine: Engine,
