@@ -16,6 +16,12 @@ const LEDGER = {
     { name: 'stage', type: 'picklist', options: [{ value: 'open' }, { value: 'won' }] },
     { name: 'tags', type: 'tags' },
     { name: 'notes', type: 'textarea' },
+    {
+      name: 'scaled',
+      type: 'formula',
+      returns: 'currency',
+      expression: { '*': [{ var: 'amount' }, 1000] },
+    },
   ],
 };
 
@@ -90,6 +96,32 @@ describe('records: values are exact, or refused at their path', () => {
     });
     const exp = await send('POST', '/api/records/ledger', '{"title":"e","amount":1.5e3}');
     expect(exp.body.amount).toBe(1500);
+  });
+
+  it('checks numbers exactly on update and in bulk too, at their paths', async () => {
+    const created = (await t.call('POST', '/api/records/ledger', { title: 'p' })).body;
+    const patch = await send(
+      'PATCH',
+      `/api/records/ledger/${created.id}`,
+      '{"version":1,"amount":999999999999999.99}',
+    );
+    expect(patch.status).toBe(400);
+    expect(paths(patch)).toEqual(['amount']);
+    const bulk = await send(
+      'POST',
+      '/api/records/ledger/bulk',
+      '{"create":[{"title":"a","amount":1},{"title":"b","amount":999999999999999.99}]}',
+    );
+    expect(bulk.status).toBe(400);
+    expect(paths(bulk)).toEqual(['create[1].amount']);
+  });
+
+  it('a formula result the column cannot hold is stored empty, not a server error', async () => {
+    const r = await t.call('POST', '/api/records/ledger', { title: 'f', amount: 1e14 });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expect(r.body.scaled).toBeNull();
+    const ok = await t.call('POST', '/api/records/ledger', { title: 'g', amount: 2.5 });
+    expect(ok.body.scaled).toBe(2500);
   });
 
   it('refuses a value beyond the column, whatever min/max the admin wrote, and too many decimals', async () => {
