@@ -18,6 +18,10 @@ export const ERRORS = {
   },
   METADATA_CHANGED: { status: 409, message: 'The metadata changed meanwhile; plan again' },
   APPLY_FAILED: { status: 422, message: 'The change could not be applied; nothing was changed' },
+  REFERENCED: {
+    status: 409,
+    message: 'Other records refer to this one and restrict its deletion; remove those links first',
+  },
   DATABASE_UNAVAILABLE: {
     status: 503,
     message: 'The database cannot be reached right now; try again shortly',

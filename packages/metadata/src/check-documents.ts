@@ -1,11 +1,12 @@
 import type { ValidateFunction } from 'ajv';
 import { ajvProblems, createAjv, type Problem } from './ajv.js';
+import { isCurrencyCode } from './currency-codes.js';
 import { DOCUMENT_SCHEMAS } from './document-schemas.js';
 import type { FieldDef, JsonLogic, MetadataDoc, ModuleDoc } from './documents.js';
 import { docKey } from './documents.js';
 import { FIELD_TYPES, valueSpec } from './field-types.js';
+import { fieldValue } from './field-value.js';
 import { nameProblem } from './identifiers.js';
-import { nullable } from './json-schema.js';
 import { compileFilter, FilterError } from './logic/compile-filter.js';
 import { usedVars } from './logic/evaluate.js';
 import { fieldResolver, systemFields } from './module-fields.js';
@@ -103,6 +104,8 @@ class Checker {
       names.add(f.name);
       this.field(doc, f, at);
     });
+    if (doc.defaultCurrency !== undefined && !isCurrencyCode(doc.defaultCurrency))
+      this.add('.defaultCurrency', `"${doc.defaultCurrency}" is not an active ISO 4217 code`);
     if (doc.recordName && !names.has(doc.recordName))
       this.add('.recordName', `unknown field "${doc.recordName}"`);
     this.formulaCycles(doc);
@@ -140,11 +143,22 @@ class Checker {
     }
     if (f.type === 'formula' && f.expression !== undefined)
       this.vars(doc, f.expression, `${at}.expression`);
-    if (f.default !== undefined && f.default !== null) {
-      if (spec.computed) this.add(`${at}.default`, `a ${f.type} field computes its own value`);
-      else {
-        const validate = createAjv().compile(nullable(valueSpec(f).valueSchema(f)));
-        if (!validate(f.default)) this.add(`${at}.default`, `is not a valid ${f.type} value`);
+    if (f.default !== undefined) {
+      // The default is what a create stores when nothing is sent: it obeys the field's own rules,
+      // required included (a required field cannot default to null or blank).
+      const value = fieldValue(f);
+      if (value.computed) {
+        if (f.default !== null)
+          this.add(`${at}.default`, `a ${f.type} field computes its own value`);
+      } else if (!createAjv().compile(value.input)(f.default)) {
+        this.add(
+          `${at}.default`,
+          f.default === null || f.default === ''
+            ? 'a required field cannot default to empty'
+            : `is not a valid ${f.type} value`,
+        );
+      } else if (JSON.stringify(f.default).includes('\\u0000')) {
+        this.add(`${at}.default`, 'must not contain NUL characters');
       }
     }
   }

@@ -104,9 +104,10 @@ function numericSpec(
       const limit = 10 ** (p - s);
       // numeric(p,s) holds less than 10^(p-s). `limit - 10^-s` rounds to `limit` as a double when
       // p is large (18,2 → 1e16 would pass and overflow the column), so fall back to an exclusive
-      // bound whenever the inclusive one does not stay below the limit.
-      const minimum = f.min ?? -limit + 10 ** -s;
-      const maximum = f.max ?? limit - 10 ** -s;
+      // bound whenever the inclusive one does not stay below the limit. An admin's min/max may
+      // narrow that range, never widen it past what the column holds.
+      const minimum = Math.max(f.min ?? Number.NEGATIVE_INFINITY, -limit + 10 ** -s);
+      const maximum = Math.min(f.max ?? Number.POSITIVE_INFINITY, limit - 10 ** -s);
       return {
         type: 'number',
         ...(minimum > -limit ? { minimum } : { exclusiveMinimum: -limit }),
@@ -143,8 +144,9 @@ export const FIELD_TYPES: Record<FieldTypeName, FieldTypeSpec> = {
   integer: spec({
     valueSchema: (f) => ({
       type: 'integer',
-      minimum: f.min ?? Number.MIN_SAFE_INTEGER,
-      maximum: f.max ?? Number.MAX_SAFE_INTEGER,
+      // Whole numbers a JSON number holds exactly (the bigint column holds more).
+      minimum: Math.max(f.min ?? Number.MIN_SAFE_INTEGER, Number.MIN_SAFE_INTEGER),
+      maximum: Math.min(f.max ?? Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER),
     }),
     columnType: () => 'bigint',
     operators: ORDERED,

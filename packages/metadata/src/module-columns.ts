@@ -1,6 +1,7 @@
 import type { FieldDef, ModuleDoc } from './documents.js';
 import { FIELD_TYPES, type IndexKind, valueSpec } from './field-types.js';
-import { hasCurrency } from './module-fields.js';
+import { fieldValue } from './field-value.js';
+import { hasCurrency, lookupOnDelete } from './module-fields.js';
 
 /**
  * What a module needs in Postgres, derived from its document alone. plan() diffs two of these,
@@ -37,8 +38,7 @@ export function fieldColumns(module: ModuleDoc): ColumnSpec[] {
 }
 
 function fieldColumn(f: FieldDef, module: ModuleDoc): ColumnSpec {
-  const spec = valueSpec(f);
-  const column: ColumnSpec = { name: f.name, type: spec.columnType(f), field: f };
+  const column: ColumnSpec = { name: f.name, type: fieldValue(f).column, field: f };
   const index: ColumnSpec['index'] = f.unique
     ? 'unique'
     : f.type === 'formula'
@@ -49,9 +49,8 @@ function fieldColumn(f: FieldDef, module: ModuleDoc): ColumnSpec {
   const searchable = isSearchField(f, module);
   if (index) column.index = index;
   else if (searchable) column.index = 'trgm';
-  // A required link is not emptied behind the user's back when its target is purged.
-  const onDelete = f.onDelete ?? (f.required ? 'restrict' : 'set_null');
-  if (f.type === 'lookup' && f.target) column.references = { module: f.target, onDelete };
+  if (f.type === 'lookup' && f.target)
+    column.references = { module: f.target, onDelete: lookupOnDelete(f) };
   if (f.type === 'user') column.references = { users: true };
   if (f.type === 'autonumber')
     column.autonumber = { prefix: f.prefix ?? '', digits: f.digits ?? 5 };

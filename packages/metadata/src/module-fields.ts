@@ -7,6 +7,35 @@ export function hasCurrency(module: ModuleDoc): boolean {
   );
 }
 
+/** What a lookup does when its target leaves: the purge's foreign key and the recycle bin alike. */
+export type OnDelete = 'set_null' | 'restrict' | 'cascade';
+
+/**
+ * A lookup's `onDelete`, with the one default: a required link is not emptied behind the user's
+ * back (`restrict`); an optional one is cleared (`set_null`).
+ */
+export function lookupOnDelete(f: FieldDef): OnDelete {
+  return f.onDelete ?? (f.required ? 'restrict' : 'set_null');
+}
+
+/**
+ * The lookups of every module that point at `target` (a module may point at itself): who must
+ * be asked when one of its records goes to the recycle bin.
+ */
+export function referringLookups(
+  target: string,
+  modules: Iterable<ModuleDoc>,
+): { module: ModuleDoc; field: FieldDef; onDelete: OnDelete }[] {
+  const out: { module: ModuleDoc; field: FieldDef; onDelete: OnDelete }[] = [];
+  for (const module of modules) {
+    for (const field of module.fields) {
+      if (field.type === 'lookup' && field.target === target)
+        out.push({ module, field, onDelete: lookupOnDelete(field) });
+    }
+  }
+  return out;
+}
+
 /**
  * The system columns of a module, described as fields so filters, sorts and the OpenAPI
  * document treat them like any other (they are read-only to clients).

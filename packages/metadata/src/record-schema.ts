@@ -1,5 +1,6 @@
-import type { FieldDef, ModuleDoc } from './documents.js';
-import { FIELD_TYPES, valueSpec } from './field-types.js';
+import { CURRENCY_CODE_SCHEMA } from './currency-codes.js';
+import type { ModuleDoc } from './documents.js';
+import { fieldValue } from './field-value.js';
 import { type JsonSchema, nullable } from './json-schema.js';
 import { hasCurrency, systemFields } from './module-fields.js';
 
@@ -12,13 +13,13 @@ export function recordInputSchema(module: ModuleDoc, mode: 'create' | 'patch'): 
   const properties: Record<string, JsonSchema> = {};
   const required: string[] = [];
   for (const f of module.fields) {
-    if (FIELD_TYPES[f.type].computed) continue;
-    const schema = valueSpec(f).valueSchema(f);
-    properties[f.name] = f.required ? withMin(schema, f) : nullable(schema);
-    if (f.required && mode === 'create' && f.default === undefined) required.push(f.name);
+    const value = fieldValue(f);
+    if (value.computed) continue;
+    properties[f.name] = value.input;
+    if (f.required && mode === 'create' && value.default === undefined) required.push(f.name);
   }
   properties.owner_id = { type: 'string', format: 'uuid' };
-  if (hasCurrency(module)) properties.currency_code = { type: 'string', pattern: '^[A-Z]{3}$' };
+  if (hasCurrency(module)) properties.currency_code = CURRENCY_CODE_SCHEMA;
   if (mode === 'patch') {
     properties.version = { type: 'integer', minimum: 1 };
     required.push('version');
@@ -26,21 +27,11 @@ export function recordInputSchema(module: ModuleDoc, mode: 'create' | 'patch'): 
   return { type: 'object', properties, required, additionalProperties: false };
 }
 
-/** A required text must not be blank; a required list must not be empty. */
-function withMin(schema: JsonSchema, f: FieldDef): JsonSchema {
-  if (schema.type === 'string' && schema.enum === undefined && schema.format === undefined) {
-    return { ...schema, minLength: Math.max(1, f.minLength ?? 1) };
-  }
-  if (schema.type === 'array') return { ...schema, minItems: 1 };
-  return schema;
-}
-
 /** JSON Schema of a record as the API returns it (for the OpenAPI document). */
 export function recordOutputSchema(module: ModuleDoc): JsonSchema {
   const properties: Record<string, JsonSchema> = {};
   for (const f of [...systemFields(module), ...module.fields]) {
-    const spec = valueSpec(f);
-    const schema = f.name === 'id' ? { type: 'string', format: 'uuid' } : spec.valueSchema(f);
+    const schema = f.name === 'id' ? { type: 'string', format: 'uuid' } : fieldValue(f).schema;
     properties[f.name] = f.name === 'id' || f.name === 'version' ? schema : nullable(schema);
   }
   return { type: 'object', properties, required: ['id', 'version'] };

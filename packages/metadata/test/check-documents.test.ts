@@ -416,6 +416,37 @@ describe('checkDocuments: fields', () => {
     expect(paths([moduleWith(field)])).toEqual([]);
   });
 
+  it.each<FieldDef>([
+    { name: 'code', type: 'text', required: true, default: null },
+    { name: 'code', type: 'text', required: true, default: '' },
+    { name: 'tags', type: 'tags', required: true, default: [] },
+  ])('refuses an empty default on a required field (%j)', (field) => {
+    expectOneProblem(
+      [moduleWith(field)],
+      'documents[0].fields[0].default',
+      /required field cannot default to empty|is not a valid/,
+    );
+  });
+
+  it('refuses a default beyond what the column holds, whatever max says', () => {
+    expectOneProblem(
+      [moduleWith({ name: 'amount', type: 'currency', max: 1e20, default: 1e16 })],
+      'documents[0].fields[0].default',
+      'is not a valid currency value',
+    );
+  });
+
+  it('refuses a module currency that is not an active ISO 4217 code', () => {
+    expectOneProblem(
+      [{ ...moduleWith({ name: 'amount', type: 'currency' }), defaultCurrency: 'XXQ' }],
+      'documents[0].defaultCurrency',
+      /ISO 4217/,
+    );
+    expect(
+      paths([{ ...moduleWith({ name: 'amount', type: 'currency' }), defaultCurrency: 'CNY' }]),
+    ).toEqual([]);
+  });
+
   it('refuses a default on a computed field', () => {
     expectOneProblem(
       [moduleWith({ name: 'no', type: 'autonumber', default: 'X-1' })],

@@ -1,9 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { Engine } from '../engine.js';
 import { AtriumError } from '../errors.js';
+import { BULK_LIMIT, bulkWrite } from '../records/bulk.js';
+import { inexactNumbers } from '../records/exact-json.js';
+import { msg } from '../records/messages.js';
 import { getRecord, type ListQuery, listRecords, recordHistory } from '../records/read.js';
 import { createRecord, deleteRecord, restoreRecord, updateRecord } from '../records/write.js';
-import { contextOf } from './request-context.js';
+import { contextOf, localeOf } from './request-context.js';
 
 type ModuleParams = { Params: { module: string } };
 type RecordParams = { Params: { module: string; id: string } };
@@ -13,6 +16,25 @@ export async function recordsRoutes(
   app: FastifyInstance,
   { engine }: { engine: Engine },
 ): Promise<void> {
+  // Record bodies are parsed as usual, then refused where a number would not survive the
+  // parse (999999999999999.99 → 1e15): money is never rounded behind the caller's back.
+  const json = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, text, done) => {
+    json(request, text as string, (err, parsed) => {
+      if (err) return done(err);
+      const inexact = inexactNumbers(text as string);
+      if (inexact.length === 0) return done(null, parsed);
+      const message = msg(localeOf(request), 'inexactNumber');
+      done(
+        new AtriumError(
+          'VALIDATION_FAILED',
+          inexact.map((path) => ({ path, message })),
+        ),
+      );
+    });
+  });
+
   app.get<ModuleParams & { Querystring: ListQuery }>('/records/:module', async (request) =>
     listRecords(engine, contextOf(request), request.params.module, request.query),
   );
@@ -21,6 +43,13 @@ export async function recordsRoutes(
     const row = await createRecord(engine, contextOf(request), request.params.module, request.body);
     return reply.status(201).send(row);
   });
+
+  // Room for BULK_LIMIT records of a few hundred bytes each.
+  app.post<ModuleParams>(
+    '/records/:module/bulk',
+    { bodyLimit: BULK_LIMIT * 8 * 1024 },
+    async (request) => bulkWrite(engine, contextOf(request), request.params.module, request.body),
+  );
 
   app.get<RecordParams & { Querystring: { expand?: string; deleted?: string } }>(
     '/records/:module/:id',

@@ -1,11 +1,11 @@
 import {
   type ColumnSpec,
   createAjv,
-  FIELD_TYPES,
   type FieldDef,
   type FieldResolver,
   fieldColumns,
   fieldResolver,
+  fieldValue,
   type MetadataDoc,
   type ModuleDoc,
   recordInputSchema,
@@ -65,11 +65,12 @@ export function compileModule(
   const table = qt(schema, doc.name);
   const columns = [...SYSTEM_COLUMN_SPECS, ...fieldColumns(doc)].map((c) => c.name);
   const selectList = columns.map((c) => `r.${q(c)}`).join(', ');
-  const writable = doc.fields.filter((f) => !FIELD_TYPES[f.type].computed).map((f) => f.name);
+  const values = doc.fields.map((f) => [f.name, fieldValue(f)] as const);
+  const writable = values.filter(([, v]) => !v.computed).map(([name]) => name);
   const defaults = Object.fromEntries(
-    doc.fields
-      .filter((f) => f.default !== undefined && writable.includes(f.name))
-      .map((f) => [f.name, f.default]),
+    values
+      .filter(([, v]) => !v.computed && v.default !== undefined)
+      .map(([n, v]) => [n, v.default]),
   );
   const hasMoney = columns.includes('currency_code');
   return {

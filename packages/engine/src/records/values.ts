@@ -1,7 +1,7 @@
 import {
-  ajvProblems,
   evaluate,
   type FieldDef,
+  fieldValue,
   type Locale,
   labelText,
   type Problem,
@@ -11,18 +11,30 @@ import {
 import type { ValidateFunction } from 'ajv';
 import { AtriumError } from '../errors.js';
 import type { CompiledModule } from './compiled-module.js';
+import { msg, valueProblems } from './messages.js';
 
 export type Values = Record<string, unknown>;
 
-/** Validates a request body with a compiled validator: 400 with every bad field's path. */
-export function validateBody(validate: ValidateFunction, body: unknown): Values {
+/**
+ * Validates a record body with a compiled validator: 400 with every bad field's path, messages
+ * in the caller's language. `defaults` are merged under the body before validating, so a
+ * required field is judged by the value that would be stored, whoever supplied it.
+ */
+export function validateBody(
+  validate: ValidateFunction,
+  body: unknown,
+  locale: Locale,
+  defaults: Values = {},
+): Values {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw new AtriumError('VALIDATION_FAILED', [
-      { path: '(body)', message: 'must be a JSON object' },
+      { path: '(body)', message: msg(locale, 'jsonObject') },
     ]);
   }
-  const values = normalize(body as Values);
-  if (!validate(values)) throw new AtriumError('VALIDATION_FAILED', ajvProblems(validate.errors));
+  const values = { ...defaults, ...normalize(body as Values) };
+  const problems = nulProblems(values, locale);
+  if (!validate(values)) problems.push(...valueProblems(validate.errors, locale));
+  if (problems.length > 0) throw new AtriumError('VALIDATION_FAILED', problems);
   return values;
 }
 
@@ -31,6 +43,21 @@ function normalize(body: Values): Values {
   const out: Values = {};
   for (const [k, v] of Object.entries(body)) out[k] = typeof v === 'string' ? v.trim() : v;
   return out;
+}
+
+/** Postgres text cannot hold NUL: refuse it at the value's path rather than fail on insert. */
+function nulProblems(values: Values, locale: Locale): Problem[] {
+  const problems: Problem[] = [];
+  for (const [k, v] of Object.entries(values)) {
+    if (typeof v === 'string' && v.includes('\u0000'))
+      problems.push({ path: k, message: msg(locale, 'nul') });
+    else if (Array.isArray(v))
+      v.forEach((item, i) => {
+        if (typeof item === 'string' && item.includes('\u0000'))
+          problems.push({ path: `${k}[${i}]`, message: msg(locale, 'nul') });
+      });
+  }
+  return problems;
 }
 
 /**
@@ -75,7 +102,8 @@ function formulaValue(f: FieldDef, value: unknown): unknown {
       const n = Number(value);
       if (!Number.isFinite(n)) return null;
       const scale = f.returns === 'integer' ? 0 : (f.scale ?? 2);
-      return Math.round(n * 10 ** scale) / 10 ** scale;
+      const rounded = Math.round(n * 10 ** scale) / 10 ** scale;
+      return fitsColumn(f, rounded) ? rounded : null;
     }
     case 'boolean':
       return truthy(value);
@@ -88,6 +116,19 @@ function formulaValue(f: FieldDef, value: unknown): unknown {
     default:
       return String(value);
   }
+}
+
+/** A computed number the column cannot hold is stored as null, not refused by Postgres. */
+function fitsColumn(f: FieldDef, n: number): boolean {
+  const { schema } = fieldValue(f);
+  const num = (k: string) => schema[k] as number | undefined;
+  if (num('maximum') !== undefined && n > (num('maximum') as number)) return false;
+  if (num('exclusiveMaximum') !== undefined && n >= (num('exclusiveMaximum') as number))
+    return false;
+  if (num('minimum') !== undefined && n < (num('minimum') as number)) return false;
+  if (num('exclusiveMinimum') !== undefined && n <= (num('exclusiveMinimum') as number))
+    return false;
+  return true;
 }
 
 /** Runs the module's validation rules (true = invalid) and refuses with every broken rule. */

@@ -1,10 +1,15 @@
-import { type RawBuilder, sql } from 'kysely';
+import type { Locale } from '@atrium/metadata';
+import { sql } from 'kysely';
 import type { Db } from '../db.js';
 import { type Engine, moduleOf, type RequestContext } from '../engine.js';
 import { AtriumError } from '../errors.js';
 import { lockRevisionShared } from '../meta/store.js';
-import { q, qt } from '../sql-names.js';
 import type { CompiledModule, Snapshot } from './compiled-module.js';
+import { lookupProblems } from './lookup-targets.js';
+import { msg } from './messages.js';
+import { moveToBin } from './move-to-bin.js';
+import { restoreFromBin } from './restore-from-bin.js';
+import { insertRows, type Row, updateRow, writeHistory } from './row-writes.js';
 import { uuidv7 } from './uuid.js';
 import {
   canonicalTimes,
@@ -15,12 +20,14 @@ import {
   validateBody,
 } from './values.js';
 
-export type Row = Record<string, unknown>;
+export type { Row };
 
 /**
  * The one write path. Create, update, delete and restore each run in ONE transaction:
- * authorize → validate (compiled Ajv) → [blueprint guard] → formulas → validation rules →
- * write with optimistic concurrency → field-level history → [outbox of side effects].
+ * authorize → validate (compiled Ajv, after defaults) → [blueprint guard] → formulas →
+ * validation rules → lookups point at live records → write with optimistic concurrency →
+ * field-level history → [outbox of side effects]. The steps are exported one by one so a bulk
+ * write (bulk.ts) runs exactly these, record after record, in its single transaction.
  */
 export async function createRecord(
   engine: Engine,
@@ -28,38 +35,17 @@ export async function createRecord(
   module: string,
   body: unknown,
 ): Promise<Row> {
-  return inWriteTransaction(engine, module, async (trx, m) => {
+  return inWriteTransaction(engine, module, async (trx, m, snapshot) => {
     engine.access.authorize(ctx.actor, m, 'create');
-    const input = validateBody(m.validateCreate, body);
-    if (input.owner_id !== undefined) await checkOwner(trx, input.owner_id);
-    const values: Values = canonicalTimes(m, { ...m.defaults, ...input });
-    if (m.currency) values.currency_code ??= m.currency;
-    computeFormulas(m, values);
-    checkRules(m, values, ctx.locale);
-    const system: Values = {
-      id: uuidv7(),
-      created_by: ctx.actor.id,
-      updated_by: ctx.actor.id,
-      owner_id: values.owner_id ?? ctx.actor.id,
-    };
-    const row = { ...values, ...system };
-    const columns = Object.keys(row);
-    const result =
-      await sql<Row>`insert into ${sql.raw(m.table)} as r (${sql.raw(columns.map(q).join(', '))})
-      values (${sql.join(columns.map((c) => row[c]))}) returning ${sql.raw(m.selectList)}`.execute(
-        trx,
-      );
-    const created = result.rows[0] as Row;
-    await writeHistory(
+    const values = await prepareCreate(trx, ctx, m, body);
+    await refuseLookups(
       trx,
-      engine,
+      snapshot,
       m,
-      created.id as string,
-      'create',
-      diffRows(m, {}, created),
+      [{ prefix: '', values, fields: Object.keys(values) }],
       ctx,
     );
-    return created;
+    return insertRecord(trx, engine, ctx, m, values);
   });
 }
 
@@ -71,80 +57,175 @@ export async function updateRecord(
   id: string,
   body: unknown,
 ): Promise<Row> {
-  return inWriteTransaction(engine, module, async (trx, m) => {
+  return inWriteTransaction(engine, module, async (trx, m, snapshot) => {
     engine.access.authorize(ctx.actor, m, 'update');
-    const { version, ...input } = validateBody(m.validatePatch, body);
-    if (input.owner_id !== undefined) await checkOwner(trx, input.owner_id);
-    const current = await lockRow(trx, m, id);
-    if (current.deleted_at !== null) throw notFound(id, 'is in the recycle bin; restore it first');
-    if (current.version !== version) {
-      throw new AtriumError('VERSION_CONFLICT', [
-        { path: 'version', message: `the record is at version ${current.version}, not ${version}` },
-      ]);
-    }
-    const values: Values = canonicalTimes(m, { ...current, ...input });
-    computeFormulas(m, values);
-    checkRules(m, values, ctx.locale);
-    const changes = diffRows(m, current, values);
-    if (Object.keys(changes).length === 0) return current;
-    const sets: RawBuilder<unknown>[] = Object.keys(changes).map(
-      (c) => sql`${sql.raw(q(c))} = ${values[c]}`,
-    );
-    const updated = await sql<Row>`update ${sql.raw(m.table)} as r set ${sql.join(sets)},
-        version = r.version + 1, updated_at = now(), updated_by = ${ctx.actor.id}
-      where r.id = ${id} returning ${sql.raw(m.selectList)}`.execute(trx);
-    const row = updated.rows[0] as Row;
-    await writeHistory(trx, engine, m, id, 'update', changes, ctx);
-    return row;
+    const update = await prepareUpdate(trx, ctx, m, id, body);
+    const fields = Object.keys(update.changes);
+    await refuseLookups(trx, snapshot, m, [{ prefix: '', values: update.values, fields }], ctx);
+    return writeUpdate(trx, engine, ctx, m, update);
   });
 }
 
-/** Moves a record to the recycle bin (soft delete). */
+/**
+ * Moves a record to the recycle bin (soft delete), honouring the `onDelete` of every lookup that
+ * points at it (see move-to-bin.ts).
+ */
 export async function deleteRecord(
   engine: Engine,
   ctx: RequestContext,
   module: string,
   id: string,
   version?: number,
-) {
-  return setDeleted(engine, ctx, module, id, version, true);
+): Promise<Row> {
+  return inWriteTransaction(engine, module, async (trx, m, snapshot) => {
+    engine.access.authorize(ctx.actor, m, 'delete');
+    const current = await lockForBin(trx, ctx, m, id, version);
+    const [row] = await moveToBin(trx, engine, ctx, snapshot, m, [
+      { id: current.id as string, prefix: '' },
+    ]);
+    return row as Row;
+  });
 }
 
-/** Brings a record back from the recycle bin. */
+/** Brings a record back from the recycle bin, with what its delete took along by cascade. */
 export async function restoreRecord(
   engine: Engine,
   ctx: RequestContext,
   module: string,
   id: string,
-) {
-  return setDeleted(engine, ctx, module, id, undefined, false);
+): Promise<Row> {
+  return inWriteTransaction(engine, module, async (trx, m, snapshot) => {
+    engine.access.authorize(ctx.actor, m, 'delete');
+    const current = await lockRow(trx, m, id, ctx.locale);
+    if (current.deleted_at === null) throw missing(ctx.locale, id, 'notInBin');
+    return restoreFromBin(trx, engine, ctx, snapshot, m, current.id as string);
+  });
 }
 
-async function setDeleted(
+/** Validates a create body and computes what will be stored (nothing is written). */
+export async function prepareCreate(
+  trx: Db,
+  ctx: RequestContext,
+  m: CompiledModule,
+  body: unknown,
+): Promise<Values> {
+  const values = canonicalTimes(m, validateBody(m.validateCreate, body, ctx.locale, m.defaults));
+  if (values.owner_id !== undefined) await checkOwner(trx, values.owner_id, ctx.locale);
+  if (m.currency) values.currency_code ??= m.currency;
+  computeFormulas(m, values);
+  checkRules(m, values, ctx.locale);
+  return values;
+}
+
+/** Inserts a prepared create and its history entry. */
+export async function insertRecord(
+  trx: Db,
   engine: Engine,
   ctx: RequestContext,
-  module: string,
+  m: CompiledModule,
+  values: Values,
+): Promise<Row> {
+  return (await insertRecords(trx, engine, ctx, m, [values]))[0] as Row;
+}
+
+/** Inserts prepared creates (batched) and their history entries; rows come back in order. */
+export async function insertRecords(
+  trx: Db,
+  engine: Engine,
+  ctx: RequestContext,
+  m: CompiledModule,
+  list: readonly Values[],
+): Promise<Row[]> {
+  const rows = list.map((values) => ({
+    ...values,
+    id: uuidv7(),
+    created_by: ctx.actor.id,
+    updated_by: ctx.actor.id,
+    owner_id: values.owner_id ?? ctx.actor.id,
+  }));
+  const created = await insertRows(trx, m, rows);
+  const entries = created.map((r) => ({ id: r.id as string, changes: diffRows(m, {}, r) }));
+  await writeHistory(trx, engine, ctx, m.doc.name, entries, 'create');
+  return created;
+}
+
+/** An update checked and computed against the locked row, not yet written. */
+export interface PreparedUpdate {
+  current: Row;
+  values: Values;
+  changes: Record<string, { from: unknown; to: unknown }>;
+}
+
+/** Validates a patch, locks the row, checks its version and computes the new values. */
+export async function prepareUpdate(
+  trx: Db,
+  ctx: RequestContext,
+  m: CompiledModule,
+  id: string,
+  body: unknown,
+): Promise<PreparedUpdate> {
+  const { version, ...input } = validateBody(m.validatePatch, body, ctx.locale);
+  if (input.owner_id !== undefined) await checkOwner(trx, input.owner_id, ctx.locale);
+  const current = await lockRow(trx, m, id, ctx.locale);
+  if (current.deleted_at !== null) throw missing(ctx.locale, id, 'inBin');
+  checkVersion(ctx.locale, current, version as number);
+  const values: Values = canonicalTimes(m, { ...current, ...input });
+  computeFormulas(m, values);
+  checkRules(m, values, ctx.locale);
+  return { current, values, changes: diffRows(m, current, values) };
+}
+
+/** Writes a prepared update (nothing when nothing changed: no version, no history). */
+export async function writeUpdate(
+  trx: Db,
+  engine: Engine,
+  ctx: RequestContext,
+  m: CompiledModule,
+  update: PreparedUpdate,
+): Promise<Row> {
+  const columns = Object.keys(update.changes);
+  if (columns.length === 0) return update.current;
+  const id = update.current.id as string;
+  const row = await updateRow(trx, m, id, update.values, columns, ctx.actor.id);
+  await writeHistory(trx, engine, ctx, m.doc.name, [{ id, changes: update.changes }], 'update');
+  return row;
+}
+
+/** Locks a live record about to go to the bin and checks the version the client read. */
+export async function lockForBin(
+  trx: Db,
+  ctx: RequestContext,
+  m: CompiledModule,
   id: string,
   version: number | undefined,
-  deleted: boolean,
 ): Promise<Row> {
-  return inWriteTransaction(engine, module, async (trx, m) => {
-    engine.access.authorize(ctx.actor, m, 'delete');
-    const current = await lockRow(trx, m, id);
-    if ((current.deleted_at !== null) === deleted) {
-      throw notFound(id, deleted ? 'is already in the recycle bin' : 'is not in the recycle bin');
-    }
-    if (version !== undefined && current.version !== version) {
-      throw new AtriumError('VERSION_CONFLICT', [
-        { path: 'version', message: `the record is at version ${current.version}` },
-      ]);
-    }
-    const updated = await sql<Row>`update ${sql.raw(m.table)} as r
-      set deleted_at = ${deleted ? sql`now()` : null}, version = r.version + 1, updated_at = now(), updated_by = ${ctx.actor.id}
-      where r.id = ${id} returning ${sql.raw(m.selectList)}`.execute(trx);
-    await writeHistory(trx, engine, m, id, deleted ? 'delete' : 'restore', {}, ctx);
-    return updated.rows[0] as Row;
-  });
+  const current = await lockRow(trx, m, id, ctx.locale);
+  if (current.deleted_at !== null) throw missing(ctx.locale, id, 'alreadyInBin');
+  if (version !== undefined) checkVersion(ctx.locale, current, version);
+  return current;
+}
+
+/** Refuses (400) writes whose lookups point at missing or binned records. */
+export async function refuseLookups(
+  trx: Db,
+  snapshot: Snapshot,
+  m: CompiledModule,
+  writes: Parameters<typeof lookupProblems>[3],
+  ctx: RequestContext,
+): Promise<void> {
+  const problems = await lookupProblems(trx, snapshot, m, writes, ctx.locale);
+  if (problems.length > 0) throw new AtriumError('VALIDATION_FAILED', problems);
+}
+
+function checkVersion(locale: Locale, current: Row, sent: number): void {
+  if (current.version !== sent) {
+    throw new AtriumError('VERSION_CONFLICT', [
+      {
+        path: 'version',
+        message: msg(locale, 'versionConflict', { current: current.version as number, sent }),
+      },
+    ]);
+  }
 }
 
 /**
@@ -153,7 +234,7 @@ async function setDeleted(
  * sent to a process that has not yet heard of a new revision, reloads (on its own connection)
  * and writes under the new rules — never under the ones the apply replaced.
  */
-async function inWriteTransaction<T>(
+export async function inWriteTransaction<T>(
   engine: Engine,
   module: string,
   work: (trx: Db, m: CompiledModule, snapshot: Snapshot) => Promise<T>,
@@ -172,37 +253,24 @@ async function inWriteTransaction<T>(
   }
 }
 
-async function lockRow(trx: Db, m: CompiledModule, id: string): Promise<Row> {
-  if (!UUID.test(id)) throw notFound(id);
+async function lockRow(trx: Db, m: CompiledModule, id: string, locale: Locale): Promise<Row> {
+  if (!UUID.test(id)) throw missing(locale, id, 'notFound');
   const r =
     await sql<Row>`select ${sql.raw(m.selectList)} from ${sql.raw(m.table)} r where r.id = ${id} for update`.execute(
       trx,
     );
   const row = r.rows[0];
-  if (!row) throw notFound(id);
+  if (!row) throw missing(locale, id, 'notFound');
   return row;
 }
 
-async function writeHistory(
-  trx: Db,
-  engine: Engine,
-  m: CompiledModule,
-  id: string,
-  action: 'create' | 'update' | 'delete' | 'restore',
-  changes: Record<string, unknown>,
-  ctx: RequestContext,
-): Promise<void> {
-  await sql`insert into ${sql.raw(qt(engine.workspace.schema, '_history'))} (module, record_id, action, changes, actor)
-    values (${m.doc.name}, ${id}, ${action}, ${JSON.stringify(changes)}::jsonb, ${ctx.actor.id})`.execute(
-    trx,
-  );
-}
-
 /** `owner_id` has no foreign key (system column): the owner must be a user all the same. */
-async function checkOwner(trx: Db, owner: unknown): Promise<void> {
+async function checkOwner(trx: Db, owner: unknown, locale: Locale): Promise<void> {
   const r = await sql`select 1 from atrium.users where id = ${owner}`.execute(trx);
   if (r.rows.length === 0)
-    throw new AtriumError('VALIDATION_FAILED', [{ path: 'owner_id', message: 'is not a user' }]);
+    throw new AtriumError('VALIDATION_FAILED', [
+      { path: 'owner_id', message: msg(locale, 'notAUser') },
+    ]);
 }
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -211,8 +279,16 @@ export function notFound(id: string, why = 'does not exist'): AtriumError {
   return new AtriumError('NOT_FOUND', [{ path: 'id', message: `record ${id} ${why}` }]);
 }
 
+function missing(
+  locale: Locale,
+  id: string,
+  key: 'notFound' | 'inBin' | 'alreadyInBin' | 'notInBin',
+): AtriumError {
+  return new AtriumError('NOT_FOUND', [{ path: 'id', message: msg(locale, key, { id }) }]);
+}
+
 /** Turns constraint violations into refusals on the right field. */
-function pgRefusal(e: unknown, m: CompiledModule): unknown {
+export function pgRefusal(e: unknown, m: CompiledModule): unknown {
   const err = e as { code?: string; constraint?: string; column?: string; message?: string };
   if (err.code === '23505' && err.constraint) {
     const field = m.uniqueIndexes.get(err.constraint) ?? err.constraint;

@@ -49,6 +49,9 @@ const WORKSPACE_MIGRATIONS: readonly ((s: string) => string)[] = [
       purged_at timestamptz
     );
   `,
+  // A record sent to the recycle bin (or back) by a cascade names the record it came with, so a
+  // restore brings back exactly what its delete took along.
+  (s) => `alter table ${s}._history add column cause jsonb;`,
 ];
 
 /** Creates or upgrades the workspace `name` (schema `ws_<name>`). Idempotent; takes a lock. */

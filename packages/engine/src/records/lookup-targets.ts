@@ -1,0 +1,53 @@
+import type { Locale, Problem } from '@atrium/metadata';
+import { sql } from 'kysely';
+import type { Db } from '../db.js';
+import { moduleOf } from '../engine.js';
+import type { CompiledModule, Snapshot } from './compiled-module.js';
+import { msg } from './messages.js';
+import type { Values } from './values.js';
+
+/** One record about to be written: where its problems go and which lookups it sets. */
+export interface LookupWrite {
+  /** Prefix of its paths: '' for a single write, `create[2].` in a bulk. */
+  prefix: string;
+  values: Values;
+  /** The lookups whose value this write sets (on update, only those that change). */
+  fields: readonly string[];
+}
+
+/**
+ * A lookup may only point at a live record: not one that does not exist, not one in the recycle
+ * bin. One query per lookup field for any number of records (a bulk write included); the
+ * targets found are share-locked so a concurrent delete waits for this write, then sees it.
+ */
+export async function lookupProblems(
+  trx: Db,
+  snapshot: Snapshot,
+  m: CompiledModule,
+  writes: readonly LookupWrite[],
+  locale: Locale,
+): Promise<Problem[]> {
+  const problems: Problem[] = [];
+  for (const field of m.doc.fields) {
+    if (field.type !== 'lookup' || !field.target) continue;
+    const pointing = writes.filter(
+      (w) => w.fields.includes(field.name) && typeof w.values[field.name] === 'string',
+    );
+    if (pointing.length === 0) continue;
+    const target = moduleOf(snapshot, field.target);
+    const ids = [...new Set(pointing.map((w) => w.values[field.name] as string))];
+    const found = await sql<{ id: string; binned: boolean }>`
+      select t.id, t.deleted_at is not null as binned from ${sql.raw(target.table)} t
+      where t.id = any(${ids}::uuid[]) for key share`.execute(trx);
+    const state = new Map(found.rows.map((r) => [r.id, r.binned]));
+    for (const w of pointing) {
+      const binned = state.get((w.values[field.name] as string).toLowerCase());
+      if (binned === false) continue;
+      problems.push({
+        path: `${w.prefix}${field.name}`,
+        message: msg(locale, binned ? 'lookupInBin' : 'lookupMissing'),
+      });
+    }
+  }
+  return problems;
+}
