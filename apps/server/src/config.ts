@@ -24,6 +24,8 @@ export interface Config {
   logLevel: string;
   /** Template installed into an empty workspace at start (`ATRIUM_TEMPLATE`, default `b2b-sales`; `none` for none). */
   template: string | undefined;
+  /** Other origins whose pages may call the API (`ATRIUM_CORS_ORIGINS`, comma-separated; default none). */
+  corsOrigins: string[];
 }
 
 /** Allowed workspace names: a lower-case letter, then up to 30 lower-case letters, digits or `_`. */
@@ -81,7 +83,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     embeddedPgPort: readPort(env, 'ATRIUM_PG_PORT', 54329, 1),
     logLevel: read(env, 'LOG_LEVEL') ?? 'info',
     template: templateName(read(env, 'ATRIUM_TEMPLATE') ?? 'b2b-sales'),
+    corsOrigins: corsOrigins(read(env, 'ATRIUM_CORS_ORIGINS')),
   };
+}
+
+/** `https://a.example, http://localhost:5173` → exact origins (scheme, host, port; no path). */
+function corsOrigins(raw: string | undefined): string[] {
+  if (raw === undefined) return [];
+  return raw
+    .split(',')
+    .map((o) => o.trim().replace(/\/$/, ''))
+    .filter((o) => o !== '')
+    .map((o) => {
+      let origin: string | undefined;
+      try {
+        origin = new URL(o).origin;
+      } catch {}
+      if (origin !== o || !/^https?:/.test(o)) {
+        throw new Error(
+          `ATRIUM_CORS_ORIGINS must list origins such as https://crm.example.com, got ${JSON.stringify(o)}`,
+        );
+      }
+      return o;
+    });
 }
 
 function templateName(raw: string): string | undefined {

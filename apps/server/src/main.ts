@@ -24,6 +24,7 @@ async function main(): Promise<void> {
     engine: booted.engine,
     jwtSecret: booted.jwtSecret,
     logger: { level: config.logLevel },
+    corsOrigins: config.corsOrigins,
   });
   let closing = false;
   const shutdown = async () => {
