@@ -7,10 +7,11 @@ import {
   createUser,
   type DbHandle,
   type Engine,
-  getOrCreateSetting,
   migrateSystem,
 } from '@atrium/engine';
+import { sql } from 'kysely';
 import type { Config } from './config.js';
+import { readOrCreateJwtSecret } from './data-dir.js';
 import { type OpenDatabase, openDatabase } from './database.js';
 
 /** A database with the system schema migrated and the workspace's engine loaded. */
@@ -24,24 +25,31 @@ export interface Booted {
 
 /**
  * Opens the database (embedded or DATABASE_URL), applies system migrations, refuses a schema
- * this build does not match, and opens the workspace.
+ * this build does not match, and opens the workspace. The session signing secret comes from
+ * `ATRIUM_JWT_SECRET` or the data dir's `jwt-secret` file (0600), never from the database:
+ * whoever can read the database must not be able to sign an administrator's token.
  */
 export async function boot(
   config: Config,
   log: (line: string) => void = console.log,
 ): Promise<Booted> {
-  const database = await openDatabase(config);
+  const database = await openDatabase(config, log);
   const handle = createDb(database.url);
   try {
     const applied = await migrateSystem(handle.db);
     if (applied.length > 0) log(`applied system migrations ${applied.join(', ')}`);
     await assertSystemMigrated(handle.db);
     const engine = await createEngine(handle.db, { workspace: config.workspace });
-    const jwtSecret =
-      config.jwtSecret ??
-      (await getOrCreateSetting(handle.db, 'jwt_secret', () =>
-        randomBytes(32).toString('base64url'),
-      ));
+    const jwtSecret = config.jwtSecret ?? (await readOrCreateJwtSecret(config.dataDir));
+    // Earlier versions kept the secret in the database; a token signed with it must not live on.
+    const legacy = await sql`delete from atrium.settings where key = 'jwt_secret'`.execute(
+      handle.db,
+    );
+    if (Number(legacy.numAffectedRows ?? 0) > 0) {
+      log(
+        'removed the session secret from the database (it lives in the data dir now); sign in again',
+      );
+    }
     return {
       database,
       handle,

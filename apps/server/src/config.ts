@@ -18,8 +18,11 @@ export interface Config {
   jwtSecret: string | undefined;
   /** Workspace name, also usable as a schema name (`ATRIUM_WORKSPACE`, default `main`). */
   workspace: string;
-  /** Port of the embedded Postgres when `DATABASE_URL` is unset (`ATRIUM_PG_PORT`, 1..65535, default 54329). */
-  embeddedPgPort: number;
+  /**
+   * Port of the embedded Postgres when `DATABASE_URL` is unset (`ATRIUM_PG_PORT`, 1..65535).
+   * Unset: the port recorded in the data dir, else 54329 or, when another process has it, a free one.
+   */
+  embeddedPgPort: number | undefined;
   /** Log level passed to the logger (`LOG_LEVEL`, default `info`). */
   logLevel: string;
   /** Template installed into an empty workspace at start (`ATRIUM_TEMPLATE`, default `b2b-sales`; `none` for none). */
@@ -40,7 +43,12 @@ function read(env: NodeJS.ProcessEnv, name: string): string | undefined {
 }
 
 /** Parses a TCP port (an integer min..65535), throwing an error that names the variable. */
-function readPort(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
+function readPort<F extends number | undefined>(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: F,
+  min = 0,
+): number | F {
   const raw = read(env, name);
   if (raw === undefined) return fallback;
   const port = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
@@ -80,7 +88,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminPassword: env.ATRIUM_ADMIN_PASSWORD === '' ? undefined : env.ATRIUM_ADMIN_PASSWORD,
     jwtSecret: env.ATRIUM_JWT_SECRET === '' ? undefined : env.ATRIUM_JWT_SECRET,
     workspace,
-    embeddedPgPort: readPort(env, 'ATRIUM_PG_PORT', 54329, 1),
+    embeddedPgPort: readPort(env, 'ATRIUM_PG_PORT', undefined, 1),
     logLevel: read(env, 'LOG_LEVEL') ?? 'info',
     template: templateName(read(env, 'ATRIUM_TEMPLATE') ?? 'b2b-sales'),
     corsOrigins: corsOrigins(read(env, 'ATRIUM_CORS_ORIGINS')),
