@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import {
   assertSystemMigrated,
   countUsers,
@@ -10,8 +11,8 @@ import {
   migrateSystem,
 } from '@atrium/engine';
 import { sql } from 'kysely';
-import type { Config } from './config.js';
-import { readOrCreateJwtSecret } from './data-dir.js';
+import { type Config, REPO_ROOT } from './config.js';
+import { moveEarlierDataDir, readOrCreateJwtSecret } from './data-dir.js';
 import { type OpenDatabase, openDatabase } from './database.js';
 
 /** A database with the system schema migrated and the workspace's engine loaded. */
@@ -33,8 +34,14 @@ export async function boot(
   config: Config,
   log: (line: string) => void = console.log,
 ): Promise<Booted> {
+  if (config.dataDir === path.join(REPO_ROOT, '.data')) {
+    await moveEarlierDataDir(path.join(REPO_ROOT, 'apps/server/.data'), config.dataDir, log);
+  }
   const database = await openDatabase(config, log);
   const handle = createDb(database.url);
+  // An idle connection closed by Postgres (Ctrl-C reaches the embedded one too) must not
+  // crash the process; the pool opens a new one when asked.
+  handle.pool.on('error', (e) => log(`database connection closed: ${e.message}`));
   try {
     const applied = await migrateSystem(handle.db);
     if (applied.length > 0) log(`applied system migrations ${applied.join(', ')}`);

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { clusterStatus } from './postmaster.js';
 
 /**
  * What a data dir records about its own embedded Postgres, in `postgres.json` (mode 0600):
@@ -74,4 +76,22 @@ export async function readOrCreateJwtSecret(dataDir: string): Promise<string> {
 /** Replaces the signing secret in the data dir: every token signed before stops being accepted. */
 export async function rotateJwtSecret(dataDir: string): Promise<void> {
   await writePrivateFile(jwtSecretFile(dataDir), `${randomSecret()}\n`);
+}
+
+/**
+ * Earlier versions kept the default data dir in apps/server/.data; it is `.data` at the
+ * repository root now. Moves the earlier one there, once, so an upgrade does not start on an
+ * empty database. Refuses while a Postgres runs in it.
+ */
+export async function moveEarlierDataDir(
+  earlier: string,
+  dataDir: string,
+  log: (line: string) => void,
+): Promise<void> {
+  if (existsSync(dataDir) || !existsSync(earlier)) return;
+  if ((await clusterStatus(earlier)).state !== 'none') {
+    throw new Error(`Stop the Atrium server using ${earlier} first: its data moves to ${dataDir}.`);
+  }
+  await fs.rename(earlier, dataDir);
+  log(`moved the data dir from ${earlier} to ${dataDir}`);
 }

@@ -5,8 +5,10 @@ import type { Config } from './config.js';
 export interface OpenDatabase {
   /** Connection string of the application database. */
   url: string;
-  /** True when the database lives in an embedded Postgres started by this process. */
+  /** True when the database lives in the data dir's embedded Postgres. */
   embedded: boolean;
+  /** The embedded cluster's superuser URL (database `postgres`); unset with `DATABASE_URL`. */
+  adminUrl?: string;
   /** Releases the database; stops the embedded Postgres if one was started. Idempotent. */
   close(): Promise<void>;
 }

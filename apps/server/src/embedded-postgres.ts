@@ -370,12 +370,11 @@ export async function openEmbeddedDatabase(opts: {
           'earlier version of Atrium. Stop it and start the server again.',
       );
     }
-    await assertClusterOf(
-      localUrl(SUPERUSER, state.superuserPassword, status.port, 'postgres'),
-      pgDir,
-    );
+    const adminUrl = localUrl(SUPERUSER, state.superuserPassword, status.port, 'postgres');
+    await assertClusterOf(adminUrl, pgDir);
     return {
       url: localUrl(APP_ROLE, state.appPassword, status.port, APP_DATABASE),
+      adminUrl,
       embedded: true,
       close: async () => {},
     };
@@ -385,22 +384,26 @@ export async function openEmbeddedDatabase(opts: {
     port: opts.port,
     notice: opts.notice,
   });
-  return { url: server.url, embedded: true, close: () => server.stop() };
+  return { url: server.url, adminUrl: server.adminUrl, embedded: true, close: () => server.stop() };
 }
 
 /**
  * Installs SIGINT and SIGTERM handlers that await `stop()` and then exit: with 0 when it
  * stopped cleanly (Ctrl-C or a service manager's SIGTERM is the normal way to stop the
- * server), 1 when it failed. A second signal while stopping exits at once with 128 + its
- * number.
+ * server), 1 when it failed. Another signal a second or more after the first exits at once
+ * with 128 + its number; one sooner is the same Ctrl-C arriving twice (from the terminal to
+ * the whole process group, and forwarded by `pnpm`) and is ignored.
  *
  * @returns a function that removes the handlers.
  */
 export function stopOnSignals(stop: () => Promise<void>): () => void {
-  let stopping = false;
+  let firstAt: number | undefined;
   const handler = (signal: NodeJS.Signals) => {
-    if (stopping) process.exit(128 + (os.constants.signals[signal] ?? 0));
-    stopping = true;
+    if (firstAt !== undefined) {
+      if (Date.now() - firstAt >= 1000) process.exit(128 + (os.constants.signals[signal] ?? 0));
+      return;
+    }
+    firstAt = Date.now();
     stop().then(
       () => process.exit(0),
       (error: unknown) => {
