@@ -2,6 +2,7 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -118,6 +119,28 @@ describe('the server process on DATABASE_URL', () => {
     // Empty values sort as the largest, as in Postgres (so one index serves both directions).
     const amounts = page.data.map((d) => d.amount ?? Number.POSITIVE_INFINITY);
     expect(amounts).toEqual([...amounts].sort((a, b) => b - a));
+    expect(await stop(server)).toBe(0);
+  });
+
+  it('refuses tokens signed before `atrium secret rotate`, within seconds and without a restart', async () => {
+    const server = start(env());
+    const base = await server.up;
+    const me = (token: string) =>
+      fetch(`${base}/api/auth/me`, { headers: { authorization: `Bearer ${token}` } }).then(
+        (r) => r.status,
+        () => 0, // the moment the server swaps its app
+      );
+    const old = await login(base);
+    expect(await me(old)).toBe(200);
+    const rotated = await cli(['secret', 'rotate'], {
+      DATABASE_URL: db.url,
+      ATRIUM_DATA_DIR: dataDir,
+    });
+    expect(rotated.code, rotated.stderr).toBe(0);
+    for (let i = 0; i < 50 && !server.output().includes('secret was rotated'); i++)
+      await sleep(200);
+    expect(await me(old)).toBe(401);
+    expect(await me(await login(base))).toBe(200);
     expect(await stop(server)).toBe(0);
   });
 
