@@ -224,11 +224,15 @@ export async function startEmbeddedPostgres(
       log(line);
     }
   };
+  // initdb reads the password from a file the package leaves in the temporary directory for a
+  // moment (readable by others when Postgres runs as another user): that one is thrown away
+  // right after the start, replaced by the one kept in the data dir.
+  const initPassword = randomSecret();
   const pg = new EmbeddedPostgres({
     databaseDir: pgDir,
     port,
     user: SUPERUSER,
-    password: superuserPassword,
+    password: initPassword,
     authMethod: 'scram-sha-256',
     persistent: true,
     createPostgresUser: true,
@@ -306,8 +310,7 @@ export async function startEmbeddedPostgres(
 
   const adminUrl = localUrl(SUPERUSER, superuserPassword, port, 'postgres');
   try {
-    await secureSuperuser(adminUrl, superuserPassword, port, dataDir, notice);
-    await assertClusterOf(adminUrl, pgDir);
+    await secureSuperuser(superuserPassword, fresh, initPassword, port, dataDir, notice);
     await ensureAppRole(adminUrl, appPassword);
   } catch (error) {
     await stop();
@@ -322,31 +325,39 @@ export async function startEmbeddedPostgres(
 }
 
 /**
- * Makes sure the superuser's password is the generated one: a cluster made by an earlier
- * version still has the well-known `postgres`, which any local user could use.
+ * Makes sure the superuser's password is the one kept in the data dir: a new cluster still
+ * has initdb's throwaway one, a cluster made by an earlier version the well-known `postgres`,
+ * which any local user could use.
  */
 async function secureSuperuser(
-  adminUrl: string,
   password: string,
+  fresh: boolean,
+  initPassword: string,
   port: number,
   dataDir: string,
   notice: (line: string) => void,
 ): Promise<void> {
-  try {
-    await withClient(adminUrl, (c) => c.query('select 1'), 5_000);
+  const candidates = [password, fresh ? initPassword : LEGACY_PASSWORD];
+  for (const [i, candidate] of candidates.entries()) {
+    const url = localUrl(SUPERUSER, candidate, port, 'postgres');
+    try {
+      await assertClusterOf(url, clusterPaths(dataDir).pgDir);
+    } catch (error) {
+      if (isAuthFailure(error) && i < candidates.length - 1) continue;
+      throw error;
+    }
+    if (i === 0) return;
+    await withClient(url, (c) =>
+      c.query(`alter role ${SUPERUSER} password ${c.escapeLiteral(password)}`),
+    );
+    if (!fresh) {
+      notice(
+        `the superuser of the embedded Postgres had the well-known password "postgres"; it now ` +
+          `has a generated one, kept in ${clusterStateFile(dataDir)}`,
+      );
+    }
     return;
-  } catch (error) {
-    if (!isAuthFailure(error)) throw error;
   }
-  const legacyUrl = localUrl(SUPERUSER, LEGACY_PASSWORD, port, 'postgres');
-  await assertClusterOf(legacyUrl, clusterPaths(dataDir).pgDir);
-  await withClient(legacyUrl, (c) =>
-    c.query(`alter role ${SUPERUSER} password ${c.escapeLiteral(password)}`),
-  );
-  notice(
-    `the superuser of the embedded Postgres had the well-known password "postgres"; it now has ` +
-      `a generated one, kept in ${clusterStateFile(dataDir)}`,
-  );
 }
 
 /**
