@@ -33,9 +33,13 @@ export async function backup(config: Config, file: string, log: (line: string) =
   await fs.writeFile(file, '', { mode: 0o600 });
   await fs.chmod(file, 0o600);
   if (config.databaseUrl !== undefined) {
-    await run('pg_dump', ['--format=custom', `--file=${file}`, config.databaseUrl]);
+    const { url, env } = outOfArgv(config.databaseUrl);
+    await run('pg_dump', ['--format=custom', `--file=${file}`, url], { env });
     log(`backed up ${new URL(config.databaseUrl).pathname.slice(1)} to ${file} (pg_dump)`);
     return;
+  }
+  if (!existsSync(path.join(clusterPaths(config.dataDir).pgDir, 'PG_VERSION'))) {
+    throw new Error(`There is no database in ${config.dataDir} to back up.`);
   }
   const { openEmbeddedDatabase } = await import('./embedded-postgres.js');
   const database = await openEmbeddedDatabase({
@@ -59,6 +63,15 @@ export async function backup(config: Config, file: string, log: (line: string) =
     await database.close();
   }
   log(`backed up the embedded Postgres of ${config.dataDir} to ${file}`);
+}
+
+/** The URL without its password, which goes to the tool in PGPASSWORD: argv is visible to every local user. */
+function outOfArgv(databaseUrl: string): { url: string; env: NodeJS.ProcessEnv } {
+  const parsed = new URL(databaseUrl);
+  const password = decodeURIComponent(parsed.password);
+  parsed.password = '';
+  const env = password === '' ? process.env : { ...process.env, PGPASSWORD: password };
+  return { url: parsed.toString(), env };
 }
 
 /** Copies the running cluster of `dataDir`, consistent as of `pg_backup_stop`, into `target`. */

@@ -362,7 +362,7 @@ async function secureSuperuser(
 
 /**
  * The embedded database of `dataDir`. When a live Atrium process already runs it (a CLI
- * command next to the running server), it is shared: checked to be this data dir's cluster,
+ * command next to the running server, or this process itself), it is shared: checked to be this data dir's cluster,
  * and left running on close. Otherwise it is started here (an orphan of a killed server is
  * stopped first) and stopped on close.
  */
@@ -373,7 +373,7 @@ export async function openEmbeddedDatabase(opts: {
 }): Promise<OpenDatabase> {
   const { dataDir, pgDir } = clusterPaths(opts.dataDir);
   const status = await clusterStatus(dataDir);
-  if (status.state === 'in-use' && status.owner !== process.pid) {
+  if (status.state === 'in-use') {
     const state = await readClusterState(dataDir);
     if (!state.superuserPassword || !state.appPassword || status.port === undefined) {
       throw new Error(
