@@ -15,6 +15,8 @@ export interface ClusterState {
   superuserPassword?: string;
   /** Password of the role `atrium` the server connects as (not a superuser). */
   appPassword?: string;
+  /** initdb's throwaway superuser password, until the start that replaces it completes. */
+  initPassword?: string;
 }
 
 /** A random secret of `bytes` bytes, base64url (no characters a URL or a shell would mangle). */

@@ -1,4 +1,4 @@
-import { type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -208,7 +208,13 @@ export async function startEmbeddedPostgres(
   const superuserPassword = (!fresh && state.superuserPassword) || randomSecret();
   const appPassword = (!fresh && state.appPassword) || randomSecret();
   const port = await choosePort(dataDir, opts.port, state.port, notice);
-  await writeClusterState(dataDir, { ...state, port, superuserPassword, appPassword });
+  // initdb reads the password from a file the package leaves in the temporary directory for a
+  // moment (readable by others when Postgres runs as another user): that one is thrown away
+  // right after the start, replaced by the kept one. Recorded until then, so that a crash in
+  // between does not lock us out.
+  const initPassword = fresh ? randomSecret() : state.initPassword;
+  const settled = { port, superuserPassword, appPassword };
+  await writeClusterState(dataDir, { ...settled, ...(initPassword ? { initPassword } : {}) });
   await fs.writeFile(ownerFile, `${process.pid}\n`);
 
   // Imported here, not at the top: the package registers process hooks on import.
@@ -224,15 +230,11 @@ export async function startEmbeddedPostgres(
       log(line);
     }
   };
-  // initdb reads the password from a file the package leaves in the temporary directory for a
-  // moment (readable by others when Postgres runs as another user): that one is thrown away
-  // right after the start, replaced by the one kept in the data dir.
-  const initPassword = randomSecret();
   const pg = new EmbeddedPostgres({
     databaseDir: pgDir,
     port,
     user: SUPERUSER,
-    password: initPassword,
+    password: initPassword ?? superuserPassword,
     authMethod: 'scram-sha-256',
     persistent: true,
     createPostgresUser: true,
@@ -310,7 +312,8 @@ export async function startEmbeddedPostgres(
 
   const adminUrl = localUrl(SUPERUSER, superuserPassword, port, 'postgres');
   try {
-    await secureSuperuser(superuserPassword, fresh, initPassword, port, dataDir, notice);
+    await secureSuperuser(superuserPassword, initPassword, port, dataDir, notice);
+    if (initPassword) await writeClusterState(dataDir, settled);
     await ensureAppRole(adminUrl, appPassword);
   } catch (error) {
     await stop();
@@ -331,13 +334,12 @@ export async function startEmbeddedPostgres(
  */
 async function secureSuperuser(
   password: string,
-  fresh: boolean,
-  initPassword: string,
+  initPassword: string | undefined,
   port: number,
   dataDir: string,
   notice: (line: string) => void,
 ): Promise<void> {
-  const candidates = [password, fresh ? initPassword : LEGACY_PASSWORD];
+  const candidates = [password, initPassword ?? LEGACY_PASSWORD];
   for (const [i, candidate] of candidates.entries()) {
     const url = localUrl(SUPERUSER, candidate, port, 'postgres');
     try {
@@ -350,7 +352,7 @@ async function secureSuperuser(
     await withClient(url, (c) =>
       c.query(`alter role ${SUPERUSER} password ${c.escapeLiteral(password)}`),
     );
-    if (!fresh) {
+    if (initPassword === undefined) {
       notice(
         `the superuser of the embedded Postgres had the well-known password "postgres"; it now ` +
           `has a generated one, kept in ${clusterStateFile(dataDir)}`,

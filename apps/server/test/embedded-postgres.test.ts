@@ -69,6 +69,8 @@ describe('startEmbeddedPostgres', () => {
     // The port and the passwords are kept in the data dir, readable by this user only.
     const state = JSON.parse(await fs.readFile(path.join(dir, 'postgres.json'), 'utf8'));
     expect(state.port).toBe(port);
+    // initdb's throwaway password (its file sat in the temporary directory) is gone.
+    expect(state.initPassword).toBeUndefined();
     expect(first.url).toContain(state.appPassword);
     expect(await mode(path.join(dir, 'postgres.json'))).toBe('600');
 
@@ -89,7 +91,7 @@ describe('startEmbeddedPostgres', () => {
     expect(await query(second.url, 'select v from kept')).toEqual([{ v: 'hello' }]);
     await second.stop();
     console.log(`embedded Postgres: first start ${firstMs} ms, restart ${secondMs} ms`);
-  });
+  }, 90_000);
 
   it('never serves another data dir: a taken port is refused naming its data dir, or replaced when not asked for', async () => {
     const [a, b] = [await tempDir(), await tempDir()];
@@ -116,7 +118,7 @@ describe('startEmbeddedPostgres', () => {
     expect(again.port).toBe(second.port);
     await second.stop();
     await first.stop();
-  });
+  }, 90_000);
 
   it('secures a data dir made by an earlier version (postgres/postgres, secret in the database)', async () => {
     const dir = await tempDir();
@@ -174,5 +176,5 @@ describe('startEmbeddedPostgres', () => {
     } finally {
       await booted.close();
     }
-  }, 60_000);
+  }, 90_000);
 });
