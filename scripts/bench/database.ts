@@ -47,7 +47,7 @@ export async function openBenchDatabase(log: (line: string) => void): Promise<Be
   const port = await freePort();
   log(`starting an embedded Postgres in ${dataDir} on port ${port}`);
   const pg = await startEmbeddedPostgres({ dataDir, port });
-  const adminUrl = withDatabaseName(pg.url, 'postgres');
+  const { adminUrl } = pg;
   try {
     await createDatabaseIfMissing(adminUrl, name);
   } catch (e) {
@@ -55,7 +55,7 @@ export async function openBenchDatabase(log: (line: string) => void): Promise<Be
     throw e;
   }
   return {
-    url: withDatabaseName(pg.url, name),
+    url: withDatabaseName(adminUrl, name),
     name,
     server: `embedded Postgres on port ${port}`,
     close: async ({ keep }) => {

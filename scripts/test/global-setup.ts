@@ -125,7 +125,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     );
   }
   const running = server;
-  project.provide('pgAdminUrl', running.url);
+  project.provide('pgAdminUrl', running.adminUrl);
   project.provide('pgMode', 'embedded');
 
   return async () => {

@@ -5,6 +5,7 @@ import {
   openApiDocument,
   recordsRoutes,
 } from '@atrium/engine';
+import cors from '@fastify/cors';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { auth } from './auth.js';
 import { usersRoutes } from './users-routes.js';
@@ -13,6 +14,11 @@ export interface AppOptions {
   engine: Engine;
   jwtSecret: string;
   logger?: FastifyServerOptions['logger'];
+  /**
+   * Origins (`https://crm.example.com`) whose pages may call the API from a browser
+   * (`ATRIUM_CORS_ORIGINS`). Default none: only pages served from the API's own origin.
+   */
+  corsOrigins?: readonly string[];
   /** Extra routes mounted after the engine (the benchmark's hand-written baseline). */
   extend?: (app: FastifyInstance) => Promise<void> | void;
 }
@@ -30,6 +36,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: true } },
   });
   await app.register(errorHandler);
+  // Before auth: a browser's preflight carries no token and must be answered (or not) here.
+  const origins = options.corsOrigins ?? [];
+  await app.register(cors, { origin: origins.length > 0 ? [...origins] : false });
   await app.register(auth, { db: engine.db, secret: options.jwtSecret });
 
   app.get('/api/health', async () => ({ status: 'ok' }));

@@ -13,8 +13,10 @@ import {
   purgeTrash,
   revertRequest,
 } from '@atrium/engine';
+import { backup, restore } from './backup.js';
 import { boot } from './boot.js';
-import { loadConfig } from './config.js';
+import { callerDir, loadConfig } from './config.js';
+import { jwtSecretFile, rotateJwtSecret } from './data-dir.js';
 
 const USAGE = `usage:
   atrium plan <file|dir>             show what applying the documents would change
@@ -22,7 +24,12 @@ const USAGE = `usage:
   atrium user create --email E --password P [--name N] [--admin]
   atrium revert <n> [--yes]          undo revision n (what it dropped comes back with its data)
   atrium trash                       list dropped fields and modules whose data is kept
-  atrium purge [--days 30]           delete that data for good after N days`;
+  atrium purge [--days 30]           delete that data for good after N days
+  atrium secret rotate               new session signing secret: every token signed before is refused
+  atrium backup <file>               back up the database (the server may be running)
+  atrium restore <file>              restore a backup into an empty data dir (or DATABASE_URL)
+
+Paths are relative to the directory you run the command from.`;
 
 /** The `atrium` command: metadata plan/apply from files, and user administration. */
 async function main(argv: string[]): Promise<number> {
@@ -31,6 +38,13 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'user' && rest[0] === 'create') return userCreate(rest.slice(1));
   if (command === 'trash' || command === 'purge') return trash(command, rest);
   if (command === 'revert') return revert(rest);
+  if (command === 'secret' && rest[0] === 'rotate' && rest.length === 1) return rotateSecret();
+  if ((command === 'backup' || command === 'restore') && rest.length === 1 && rest[0]) {
+    const file = path.resolve(callerDir(), rest[0]);
+    const log = (line: string) => console.log(line);
+    await (command === 'backup' ? backup : restore)(loadConfig(), file, log);
+    return 0;
+  }
   console.error(USAGE);
   return 2;
 }
@@ -46,7 +60,7 @@ async function planOrApply(command: 'plan' | 'apply', args: string[]): Promise<n
     console.error(USAGE);
     return 2;
   }
-  const documents = await readDocuments(target);
+  const documents = await readDocuments(path.resolve(callerDir(), target));
   return withEngine((engine) =>
     planThenApply(
       engine,
@@ -97,6 +111,26 @@ async function revert(args: string[]): Promise<number> {
       yes: values.yes ?? false,
     }),
   );
+}
+
+/**
+ * Replaces the signing secret in the data dir. A running server notices within seconds and
+ * refuses every token signed before; users sign in again.
+ */
+async function rotateSecret(): Promise<number> {
+  const config = loadConfig();
+  if (config.jwtSecret !== undefined) {
+    console.error(
+      'The signing secret comes from ATRIUM_JWT_SECRET: change it there and restart every server.',
+    );
+    return 1;
+  }
+  await rotateJwtSecret(config.dataDir);
+  console.log(
+    `new signing secret in ${jwtSecretFile(config.dataDir)}: tokens signed before are refused ` +
+      '(a running server picks it up within seconds; servers with another data dir need it too)',
+  );
+  return 0;
 }
 
 /** Prints the plan of `change`, then applies it when asked (destructive steps need --yes). */

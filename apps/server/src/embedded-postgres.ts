@@ -1,139 +1,69 @@
-import { type ChildProcess, execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createDatabaseIfMissing } from './database.js';
+import {
+  APP_DATABASE,
+  APP_ROLE,
+  assertClusterOf,
+  ensureAppRole,
+  isAuthFailure,
+  LEGACY_PASSWORD,
+  localUrl,
+  SUPERUSER,
+} from './cluster-roles.js';
+import { clusterStateFile, randomSecret, readClusterState, writeClusterState } from './data-dir.js';
+import { type OpenDatabase, withClient } from './database.js';
+import {
+  clusterPaths,
+  clusterStatus,
+  dataDirOnPort,
+  readPid,
+  stopStaleEmbeddedPostgres,
+  waitForExit,
+} from './postmaster.js';
+
+export { stopStaleEmbeddedPostgres } from './postmaster.js';
 
 /** Options of {@link startEmbeddedPostgres}. */
 export interface EmbeddedPostgresOptions {
   /** Directory for local state; the cluster lives in `${dataDir}/pg`. */
   dataDir: string;
-  /** TCP port Postgres listens on (127.0.0.1 only). */
-  port: number;
-  /** Receives Postgres and initdb output plus lifecycle messages. Default: discard. */
+  /**
+   * TCP port Postgres listens on (127.0.0.1 only). When unset: the port recorded in the data
+   * dir, else 54329; when that one is taken, the next free one (recorded for next time).
+   */
+  port?: number;
+  /** Receives Postgres and initdb output. Default: discard. */
   log?: (line: string) => void;
+  /** Receives what the start did on its own (an orphan stopped, a port chosen, a password set). Default: `log`. */
+  notice?: (line: string) => void;
 }
 
 /** A running embedded Postgres server. */
 export interface EmbeddedPostgresServer {
-  /** Connection string of the `atrium` database. */
+  /** Connection string of the `atrium` database as the role `atrium` (not a superuser). */
   url: string;
+  /** Connection string of the `postgres` database as the superuser: for creating databases. */
+  adminUrl: string;
+  /** The port it listens on. */
+  port: number;
   /** Stops the server (fast shutdown). Idempotent; data is kept. */
   stop(): Promise<void>;
 }
 
-const USER = 'postgres';
-const PASSWORD = 'postgres';
-const DATABASE = 'atrium';
+/** The port of a data dir's first cluster. */
+export const DEFAULT_PG_PORT = 54329;
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 20_000;
 
 /** The part of the package's private state we look at to avoid waiting on a dead process. */
 interface WithProcess {
   process?: ChildProcess;
-}
-
-/** Whether a process with this pid exists and is not a zombie. */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
-  try {
-    // Linux: the state follows the parenthesised command name in /proc/<pid>/stat.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return true;
-  }
-}
-
-/** Waits until `pid` has exited, up to `timeoutMs`; returns whether it exited. */
-async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (!isAlive(pid)) return true;
-    await sleep(50);
-  }
-  return !isAlive(pid);
-}
-
-/** Reads a pid file's first line, or undefined. */
-async function readPid(file: string): Promise<number | undefined> {
-  const text = await fs.readFile(file, 'utf8').catch(() => undefined);
-  const pid = Number.parseInt(text?.split('\n')[0] ?? '', 10);
-  return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined;
-}
-
-/** The command line of `pid` (from /proc, else `ps`), or undefined. */
-async function commandLine(pid: number): Promise<string | undefined> {
-  const proc = await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => undefined);
-  if (proc !== undefined) return proc.replaceAll('\0', ' ');
-  return new Promise((resolve) => {
-    execFile('ps', ['-o', 'command=', '-p', String(pid)], (error, stdout) =>
-      resolve(error ? undefined : stdout),
-    );
-  });
-}
-
-/**
- * Whether `pid` is the postmaster serving `pgDir`: it was started with `-D <pgDir>`.
- * Guards against a recycled pid pointing at some other process, such as another server.
- */
-async function isPostmasterOf(pid: number, pgDir: string): Promise<boolean> {
-  const cmd = await commandLine(pid);
-  return !!cmd?.includes('postgres') && cmd.includes(` -D ${pgDir} `);
-}
-
-/** Files of the cluster in a data directory. */
-function clusterPaths(dataDir: string) {
-  const pgDir = path.join(path.resolve(dataDir), 'pg');
-  return { pgDir, pidFile: path.join(pgDir, 'postmaster.pid'), ownerFile: ownerFileOf(dataDir) };
-}
-
-/** The file holding the pid of the process that started the cluster in `dataDir`. */
-function ownerFileOf(dataDir: string): string {
-  return path.join(path.resolve(dataDir), 'pg-owner.pid');
-}
-
-/**
- * Deals with an embedded Postgres possibly left running in `${dataDir}/pg`.
- *
- * - Nothing running (no `postmaster.pid`, or its process is gone): returns `'none'`.
- * - Running, and the process that started it (recorded in `${dataDir}/pg-owner.pid`) is
- *   still alive and is not this process: the directory is in use; returns `'in-use'`.
- * - Running for a dead owner (a crashed or SIGKILLed run): shuts it down (fast shutdown,
- *   then immediate) and returns `'stopped'`; throws when it does not go away.
- */
-export async function stopStaleEmbeddedPostgres(
-  dataDir: string,
-  log: (line: string) => void = () => {},
-): Promise<'none' | 'in-use' | 'stopped'> {
-  const { pgDir, pidFile, ownerFile } = clusterPaths(dataDir);
-  const pid = await readPid(pidFile);
-  if (pid === undefined || !isAlive(pid) || !(await isPostmasterOf(pid, pgDir))) return 'none';
-  const owner = await readPid(ownerFile);
-  if (owner !== undefined && owner !== process.pid && isAlive(owner)) return 'in-use';
-  const port = await readPort(pidFile);
-  log(`[atrium] stopping orphaned embedded Postgres (pid ${pid}, port ${port}) in ${pgDir}`);
-  process.kill(pid, 'SIGINT'); // fast shutdown
-  if (await waitForExit(pid, STOP_TIMEOUT_MS)) return 'stopped';
-  process.kill(pid, 'SIGQUIT'); // immediate shutdown
-  if (await waitForExit(pid, 5_000)) return 'stopped';
-  throw new Error(
-    `Could not stop the orphaned embedded Postgres (pid ${pid}, port ${port}) in ${pgDir}; kill it by hand.`,
-  );
-}
-
-/** The port recorded in a postmaster.pid file (4th line), or '?'. */
-async function readPort(pidFile: string): Promise<string> {
-  const text = await fs.readFile(pidFile, 'utf8').catch(() => '');
-  return text.split('\n')[3]?.trim() || '?';
 }
 
 /**
@@ -159,24 +89,59 @@ function removePackageExitHooks(log: (line: string) => void): void {
   }
 }
 
-/** Throws a clear error when something already listens on 127.0.0.1:port. */
-async function assertPortFree(port: number, pgDir: string): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
+/** Whether 127.0.0.1:port can be bound right now. */
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = net.createServer();
-    server.once('error', (error: NodeJS.ErrnoException) => {
-      reject(
-        error.code === 'EADDRINUSE'
-          ? new Error(
-              `Cannot start embedded Postgres for ${pgDir}: port ${port} is already in use ` +
-                '(set ATRIUM_PG_PORT to a free port, or DATABASE_URL to use an existing server).',
-            )
-          : error,
-      );
-    });
+    server.once('error', () => resolve(false));
     server.listen({ port, host: '127.0.0.1', exclusive: true }, () =>
-      server.close(() => resolve()),
+      server.close(() => resolve(true)),
     );
   });
+}
+
+/** A port the OS says is free. */
+function anyFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen({ port: 0, host: '127.0.0.1' }, () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * The port for the cluster of `dataDir`: the one asked for (refused, naming its user, when
+ * taken), else the recorded one or 54329, moving to a free one when another process has it.
+ */
+async function choosePort(
+  dataDir: string,
+  asked: number | undefined,
+  recorded: number | undefined,
+  notice: (line: string) => void,
+): Promise<number> {
+  const wanted = asked ?? recorded ?? DEFAULT_PG_PORT;
+  if (await canListen(wanted)) return wanted;
+  const other = await dataDirOnPort(wanted);
+  const user = other ? `the embedded Postgres of ${other}` : 'another process';
+  if (asked !== undefined) {
+    throw new Error(
+      `Cannot start the embedded Postgres of ${dataDir}: port ${wanted} is in use by ${user}. ` +
+        'Set ATRIUM_PG_PORT to a free port (or leave it unset to pick one), or use DATABASE_URL.',
+    );
+  }
+  let port: number | undefined;
+  for (let p = wanted + 1; p <= Math.min(wanted + 20, 65535) && port === undefined; p++) {
+    if (await canListen(p)) port = p;
+  }
+  port ??= await anyFreePort();
+  notice(
+    `port ${wanted} is in use by ${user}; the embedded Postgres of ${dataDir} listens on ` +
+      `${port} instead (recorded in ${clusterStateFile(dataDir)})`,
+  );
+  return port;
 }
 
 /**
@@ -203,31 +168,53 @@ async function checkAccessForPostgresUser(dataDir: string): Promise<void> {
 
 /**
  * Starts a Postgres server with its cluster in `${dataDir}/pg`, creating the cluster on
- * first use (skipped when `PG_VERSION` exists, so data persists across runs), and
- * ensures the database `atrium` exists. Listens on 127.0.0.1 only, no Unix socket.
- * A server left behind by a crashed run on the same data directory is shut down first.
+ * first use (skipped when `PG_VERSION` exists, so data persists across runs). Listens on
+ * 127.0.0.1 only, no Unix socket. A server left behind by a killed run on the same data
+ * directory is shut down first (and said so through `notice`).
  *
- * @returns the `atrium` database URL (`postgres://postgres:postgres@127.0.0.1:<port>/atrium`)
- *   and an idempotent `stop()`.
+ * The data dir keeps, in `postgres.json` (mode 0600), the port and two generated passwords:
+ * the superuser's and that of the role `atrium`, which owns the database `atrium` and is
+ * what the server connects as. A cluster made by an earlier version (superuser password
+ * `postgres`) gets a generated password and its Atrium schemas are handed to `atrium`.
+ * Before returning, the server is checked to be this data dir's (`SHOW data_directory`).
+ *
+ * @returns the URLs of the `atrium` database (as `atrium`) and of the superuser, and an
+ *   idempotent `stop()`.
  */
 export async function startEmbeddedPostgres(
   opts: EmbeddedPostgresOptions,
 ): Promise<EmbeddedPostgresServer> {
   const log = opts.log ?? (() => {});
-  const dataDir = path.resolve(opts.dataDir);
-  const { pgDir, pidFile, ownerFile } = clusterPaths(dataDir);
-  const { port } = opts;
+  const notice = opts.notice ?? log;
+  const { dataDir, pgDir, ownerFile } = clusterPaths(opts.dataDir);
 
-  await fs.mkdir(dataDir, { recursive: true });
+  await fs.mkdir(dataDir, { recursive: true, mode: 0o700 });
   await checkAccessForPostgresUser(dataDir);
-  if ((await stopStaleEmbeddedPostgres(dataDir, log)) === 'in-use') {
+  if ((await stopStaleEmbeddedPostgres(dataDir, notice)) === 'in-use') {
+    const status = await clusterStatus(dataDir);
+    const detail =
+      status.state === 'in-use'
+        ? ` (postmaster pid ${status.pid}, port ${status.port ?? '?'}) for live process ${status.owner}`
+        : '';
     throw new Error(
-      `Embedded Postgres in ${pgDir} is already running (postmaster pid ${await readPid(pidFile)}, ` +
-        `port ${await readPort(pidFile)}) for live process ${await readPid(ownerFile)}. ` +
+      `Embedded Postgres in ${pgDir} is already running${detail}. ` +
         'Stop that process or use another ATRIUM_DATA_DIR.',
     );
   }
-  await assertPortFree(port, pgDir);
+
+  const fresh = !existsSync(path.join(pgDir, 'PG_VERSION'));
+  const state = await readClusterState(dataDir);
+  // Written down before they are set anywhere, so a crash in between never loses one.
+  const superuserPassword = (!fresh && state.superuserPassword) || randomSecret();
+  const appPassword = (!fresh && state.appPassword) || randomSecret();
+  const port = await choosePort(dataDir, opts.port, state.port, notice);
+  // initdb reads the password from a file the package leaves in the temporary directory for a
+  // moment (readable by others when Postgres runs as another user): that one is thrown away
+  // right after the start, replaced by the kept one. Recorded until then, so that a crash in
+  // between does not lock us out.
+  const initPassword = fresh ? randomSecret() : state.initPassword;
+  const settled = { port, superuserPassword, appPassword };
+  await writeClusterState(dataDir, { ...settled, ...(initPassword ? { initPassword } : {}) });
   await fs.writeFile(ownerFile, `${process.pid}\n`);
 
   // Imported here, not at the top: the package registers process hooks on import.
@@ -246,8 +233,8 @@ export async function startEmbeddedPostgres(
   const pg = new EmbeddedPostgres({
     databaseDir: pgDir,
     port,
-    user: USER,
-    password: PASSWORD,
+    user: SUPERUSER,
+    password: initPassword ?? superuserPassword,
     authMethod: 'scram-sha-256',
     persistent: true,
     createPostgresUser: true,
@@ -291,7 +278,7 @@ export async function startEmbeddedPostgres(
     return stopping;
   };
 
-  if (!existsSync(path.join(pgDir, 'PG_VERSION'))) {
+  if (fresh) {
     if (existsSync(pgDir)) {
       // A cluster whose initdb never finished: nothing worth keeping.
       log(`[atrium] removing incomplete Postgres cluster in ${pgDir}`);
@@ -320,38 +307,121 @@ export async function startEmbeddedPostgres(
     throw failure('start', error);
   }
   child()?.once('exit', (code, signal) => {
-    if (!stopping)
-      log(`[atrium] embedded Postgres exited unexpectedly (code ${code}, signal ${signal})`);
+    if (!stopping) notice(`embedded Postgres exited unexpectedly (code ${code}, signal ${signal})`);
   });
 
-  const adminUrl = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
+  const adminUrl = localUrl(SUPERUSER, superuserPassword, port, 'postgres');
   try {
-    await createDatabaseIfMissing(adminUrl, DATABASE);
+    await secureSuperuser(superuserPassword, initPassword, port, dataDir, notice);
+    if (initPassword) await writeClusterState(dataDir, settled);
+    await ensureAppRole(adminUrl, appPassword);
   } catch (error) {
     await stop();
-    throw failure(`create the database ${DATABASE}`, error);
+    throw failure('prepare its roles', error);
   }
-  return { url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`, stop };
+  return {
+    url: localUrl(APP_ROLE, appPassword, port, APP_DATABASE),
+    adminUrl,
+    port,
+    stop,
+  };
 }
 
 /**
- * Installs SIGINT and SIGTERM handlers that await `stop()` and then exit with 128 + the
- * signal number, so an interrupted server does not leave Postgres running. A second
- * signal while stopping exits at once.
+ * Makes sure the superuser's password is the one kept in the data dir: a new cluster still
+ * has initdb's throwaway one, a cluster made by an earlier version the well-known `postgres`,
+ * which any local user could use.
+ */
+async function secureSuperuser(
+  password: string,
+  initPassword: string | undefined,
+  port: number,
+  dataDir: string,
+  notice: (line: string) => void,
+): Promise<void> {
+  const candidates = [password, initPassword ?? LEGACY_PASSWORD];
+  for (const [i, candidate] of candidates.entries()) {
+    const url = localUrl(SUPERUSER, candidate, port, 'postgres');
+    try {
+      await assertClusterOf(url, clusterPaths(dataDir).pgDir);
+    } catch (error) {
+      if (isAuthFailure(error) && i < candidates.length - 1) continue;
+      throw error;
+    }
+    if (i === 0) return;
+    await withClient(url, (c) =>
+      c.query(`alter role ${SUPERUSER} password ${c.escapeLiteral(password)}`),
+    );
+    if (initPassword === undefined) {
+      notice(
+        `the superuser of the embedded Postgres had the well-known password "postgres"; it now ` +
+          `has a generated one, kept in ${clusterStateFile(dataDir)}`,
+      );
+    }
+    return;
+  }
+}
+
+/**
+ * The embedded database of `dataDir`. When a live Atrium process already runs it (a CLI
+ * command next to the running server, or this process itself), it is shared: checked to be this data dir's cluster,
+ * and left running on close. Otherwise it is started here (an orphan of a killed server is
+ * stopped first) and stopped on close.
+ */
+export async function openEmbeddedDatabase(opts: {
+  dataDir: string;
+  port?: number;
+  notice: (line: string) => void;
+}): Promise<OpenDatabase> {
+  const { dataDir, pgDir } = clusterPaths(opts.dataDir);
+  const status = await clusterStatus(dataDir);
+  if (status.state === 'in-use') {
+    const state = await readClusterState(dataDir);
+    if (!state.superuserPassword || !state.appPassword || status.port === undefined) {
+      throw new Error(
+        `The embedded Postgres of ${dataDir} is run by process ${status.owner}, started by an ` +
+          'earlier version of Atrium. Stop it and start the server again.',
+      );
+    }
+    const adminUrl = localUrl(SUPERUSER, state.superuserPassword, status.port, 'postgres');
+    await assertClusterOf(adminUrl, pgDir);
+    return {
+      url: localUrl(APP_ROLE, state.appPassword, status.port, APP_DATABASE),
+      adminUrl,
+      embedded: true,
+      close: async () => {},
+    };
+  }
+  const server = await startEmbeddedPostgres({
+    dataDir,
+    port: opts.port,
+    notice: opts.notice,
+  });
+  return { url: server.url, adminUrl: server.adminUrl, embedded: true, close: () => server.stop() };
+}
+
+/**
+ * Installs SIGINT and SIGTERM handlers that await `stop()` and then exit: with 0 when it
+ * stopped cleanly (Ctrl-C or a service manager's SIGTERM is the normal way to stop the
+ * server), 1 when it failed. Another signal a second or more after the first exits at once
+ * with 128 + its number; one sooner is the same Ctrl-C arriving twice (from the terminal to
+ * the whole process group, and forwarded by `pnpm`) and is ignored.
  *
  * @returns a function that removes the handlers.
  */
 export function stopOnSignals(stop: () => Promise<void>): () => void {
-  let stopping = false;
+  let firstAt: number | undefined;
   const handler = (signal: NodeJS.Signals) => {
-    const code = 128 + (os.constants.signals[signal] ?? 0);
-    if (stopping) process.exit(code);
-    stopping = true;
+    if (firstAt !== undefined) {
+      if (Date.now() - firstAt >= 1000) process.exit(128 + (os.constants.signals[signal] ?? 0));
+      return;
+    }
+    firstAt = Date.now();
     stop().then(
-      () => process.exit(code),
+      () => process.exit(0),
       (error: unknown) => {
         console.error(error);
-        process.exit(code);
+        process.exit(1);
       },
     );
   };

@@ -1,6 +1,11 @@
+import { unwatchFile, watchFile } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { boot, ensureFirstAdmin } from './boot.js';
 import { loadConfig } from './config.js';
+import { jwtSecretFile } from './data-dir.js';
 import { stopOnSignals } from './embedded-postgres.js';
 import { installTemplate } from './templates.js';
 
@@ -20,20 +25,46 @@ async function main(): Promise<void> {
   await booted.engine.metadata.listen(booted.database.url, (e) =>
     log(`metadata listener: ${e.message}`),
   );
-  const app = await buildApp({
-    engine: booted.engine,
-    jwtSecret: booted.jwtSecret,
-    logger: { level: config.logLevel },
-  });
+  const build = (jwtSecret: string) =>
+    buildApp({
+      engine: booted.engine,
+      jwtSecret,
+      logger: { level: config.logLevel },
+      corsOrigins: config.corsOrigins,
+    });
+  let secret = booted.jwtSecret;
+  let app: FastifyInstance = await build(secret);
+  // One change at a time: a rotation, then the shutdown, never both at once.
+  let queue: Promise<void> = Promise.resolve();
   let closing = false;
+  const secretFile = jwtSecretFile(config.dataDir);
   const shutdown = async () => {
-    if (closing) return;
     closing = true;
+    unwatchFile(secretFile);
+    await queue.catch(() => {});
     await app.close();
     await booted.close();
   };
   stopOnSignals(shutdown);
   const address = await app.listen({ port: config.port, host: config.host });
+  const { port } = app.server.address() as AddressInfo;
+
+  if (config.jwtSecret === undefined) {
+    // `atrium secret rotate` writes a new secret: serve with it, refusing older tokens.
+    watchFile(secretFile, { interval: 1000, persistent: false }, () => {
+      queue = queue
+        .then(async () => {
+          const next = (await readFile(secretFile, 'utf8').catch(() => '')).trim();
+          if (closing || next === '' || next === secret) return;
+          await app.close();
+          secret = next;
+          app = await build(secret);
+          await app.listen({ port, host: config.host });
+          log('the session signing secret was rotated: tokens signed before are refused');
+        })
+        .catch((e: unknown) => log(`could not apply the new signing secret: ${String(e)}`));
+    });
+  }
   log(`Atrium is up: ${address}/api/health (API under /api, OpenAPI at /api/openapi.json)`);
 }
 

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,26 +46,30 @@ describe('the atrium CLI', () => {
   let handle: DbHandle;
   let dir: string;
 
-  /** Runs the built CLI against the test database. */
-  const atrium = (...args: string[]): Promise<Run> =>
+  /** Runs the built CLI against the test database, with `extra` on top of the environment. */
+  const atriumWith = (extra: NodeJS.ProcessEnv, ...args: string[]): Promise<Run> =>
     new Promise((resolve) => {
       const env: NodeJS.ProcessEnv = {
         ...process.env,
         DATABASE_URL: database.url,
+        ATRIUM_DATA_DIR: dir,
         ATRIUM_TEMPLATE: 'none',
       };
       delete env.ATRIUM_WORKSPACE;
       delete env.ATRIUM_JWT_SECRET;
+      delete env.npm_lifecycle_event;
+      delete env.INIT_CWD;
       execFile(
         process.execPath,
         [CLI, ...args],
-        { env, timeout: 20_000 },
+        { env: { ...env, ...extra }, timeout: 20_000, cwd: os.tmpdir() },
         (error, stdout, stderr) => {
           const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
           resolve({ code, stdout, stderr });
         },
       );
     });
+  const atrium = (...args: string[]) => atriumWith({}, ...args);
 
   /** Writes documents as files of a fresh folder (one a file, nested folders allowed). */
   async function folder(name: string, files: Record<string, unknown>): Promise<string> {
@@ -129,6 +133,37 @@ describe('the atrium CLI', () => {
       t: string | null;
     }>`select to_regclass('ws_main.accounts')::text as t`.execute(handle.db);
     expect(table.rows[0]?.t).toBeNull();
+  });
+
+  it('reads relative paths from where the user stands, also under pnpm (INIT_CWD)', async () => {
+    // `pnpm atrium plan v1` run in `dir`: pnpm starts the command elsewhere and says where in INIT_CWD.
+    const viaPnpm = await atriumWith(
+      { npm_lifecycle_event: 'atrium', INIT_CWD: dir },
+      'plan',
+      'v1',
+    );
+    expect(viaPnpm.stderr).toBe('');
+    expect(viaPnpm.stdout).toContain('create table for module accounts');
+    // Outside a pnpm script INIT_CWD is some outer run's and means nothing: the current directory counts.
+    const stray = await atriumWith({ npm_lifecycle_event: 'test', INIT_CWD: dir }, 'plan', 'v1');
+    expect(stray.code).toBe(1);
+    expect(stray.stderr).toContain(path.join(os.tmpdir(), 'v1'));
+  });
+
+  it('rotates the signing secret kept in the data dir (0600), unless it comes from the environment', async () => {
+    const file = path.join(dir, 'jwt-secret');
+    await atrium('trash'); // any command starts the server side once, creating the secret
+    const before = await readFile(file, 'utf8');
+    const r = await atrium('secret', 'rotate');
+    expect(r.code, r.stderr).toBe(0);
+    const after = await readFile(file, 'utf8');
+    expect(after.trim()).toMatch(/^[\w-]{43}$/);
+    expect(after).not.toBe(before);
+    expect(((await stat(file)).mode & 0o777).toString(8)).toBe('600');
+    const fromEnv = await atriumWith({ ATRIUM_JWT_SECRET: 'x'.repeat(40) }, 'secret', 'rotate');
+    expect(fromEnv.code).toBe(1);
+    expect(fromEnv.stderr).toContain('ATRIUM_JWT_SECRET');
+    expect(await readFile(file, 'utf8')).toBe(after);
   });
 
   it('applies, and finds nothing to do the second time', async () => {
