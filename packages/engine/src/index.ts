@@ -21,6 +21,7 @@ export {
   listRecords,
   recordHistory,
 } from './records/read.js';
+export { type ModuleSerializer, serializerFor } from './records/serializer.js';
 export { uuidv7 } from './records/uuid.js';
 export {
   createRecord,
