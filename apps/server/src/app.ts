@@ -4,6 +4,7 @@ import {
   metaRoutes,
   openApiDocument,
   recordsRoutes,
+  settingsRoutes,
 } from '@atrium/engine';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { auth } from './auth.js';
@@ -56,7 +57,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(metaRoutes, { prefix: '/api', engine });
   await app.register(recordsRoutes, { prefix: '/api', engine });
-  await app.register(usersRoutes, { prefix: '/api', db: engine.db });
+  await app.register(settingsRoutes, { prefix: '/api', engine });
+  await app.register(usersRoutes, { prefix: '/api', db: engine.db, zones: engine.zones });
   await options.extend?.(app);
   return app;
 }

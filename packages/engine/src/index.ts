@@ -6,7 +6,8 @@ export { errorHandler } from './http/error-handler.js';
 export { metaRoutes } from './http/meta-routes.js';
 export { openApiDocument } from './http/openapi.js';
 export { recordsRoutes } from './http/records-routes.js';
-export { contextOf, localeOf } from './http/request-context.js';
+export { contextOf, localeOf, timeZoneHook } from './http/request-context.js';
+export { settingsRoutes, timeZoneValue } from './http/settings-routes.js';
 export { applyChange, type ChangeRequest, planChange } from './meta/apply.js';
 export { MetadataCache } from './meta/metadata-cache.js';
 export { type Plan, type PlannedStep, plan, type Step } from './meta/plan.js';
@@ -32,4 +33,11 @@ export {
 } from './records/write.js';
 export { assertSystemMigrated, migrateSystem, SYSTEM_MIGRATIONS } from './system/migrations.js';
 export * from './system/users.js';
-export { ensureWorkspace, type Workspace } from './system/workspace.js';
+export { TimeZones } from './system/time-zones.js';
+export {
+  ensureWorkspace,
+  updateWorkspaceSettings,
+  type Workspace,
+  type WorkspaceSettings,
+  workspaceSettings,
+} from './system/workspace.js';

@@ -4,7 +4,7 @@ import { AtriumError } from '../errors.js';
 import { getRecord, type ListQuery, listRecords, recordHistory } from '../records/read.js';
 import { serializerFor } from '../records/serializer.js';
 import { createRecord, deleteRecord, restoreRecord, updateRecord } from '../records/write.js';
-import { contextOf } from './request-context.js';
+import { contextOf, timeZoneHook } from './request-context.js';
 
 type ModuleParams = { Params: { module: string } };
 type RecordParams = { Params: { module: string; id: string } };
@@ -16,6 +16,8 @@ export async function recordsRoutes(
   app: FastifyInstance,
   { engine }: { engine: Engine },
 ): Promise<void> {
+  app.addHook('preHandler', timeZoneHook(engine));
+
   app.get<ModuleParams & { Querystring: ListQuery }>('/records/:module', async (request, reply) => {
     // Taken before the read, which compiles against the same revision.
     const snapshot = engine.metadata.current;

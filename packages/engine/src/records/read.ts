@@ -56,7 +56,7 @@ export async function listRecords(
   const keys = parseSort(m, query.sort);
   const where: RawBuilder<unknown>[] = [deletedSql(query.deleted)];
   if (query.filter !== undefined && query.filter !== '')
-    where.push(filterSql(parseFilter(m, query.filter), schema));
+    where.push(filterSql(parseFilter(m, query.filter, ctx.timeZone), schema));
   const scope = engine.access.readScope(ctx.actor, m);
   if (scope) where.push(filterSql(scope, schema));
   if (query.q !== undefined && query.q.trim() !== '') where.push(searchSql(m, query.q.trim()));
@@ -166,7 +166,7 @@ function parseLimit(raw: string | number | undefined): number {
   return n;
 }
 
-function parseFilter(m: CompiledModule, raw: string): FilterNode {
+function parseFilter(m: CompiledModule, raw: string, timeZone?: string): FilterNode {
   let logic: JsonLogic;
   try {
     logic = JSON.parse(raw);
@@ -176,7 +176,7 @@ function parseFilter(m: CompiledModule, raw: string): FilterNode {
     ]);
   }
   try {
-    return compileFilter(logic, m.resolve, { path: 'filter' });
+    return compileFilter(logic, m.resolve, { path: 'filter', ...(timeZone && { timeZone }) });
   } catch (e) {
     if (e instanceof FilterError)
       throw new AtriumError('INVALID_FILTER', [{ path: e.path, message: e.message }]);
