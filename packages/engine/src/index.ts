@@ -32,8 +32,8 @@ export {
   updateRecord,
 } from './records/write.js';
 export { assertSystemMigrated, migrateSystem, SYSTEM_MIGRATIONS } from './system/migrations.js';
-export * from './system/users.js';
 export { TimeZones } from './system/time-zones.js';
+export * from './system/users.js';
 export {
   ensureWorkspace,
   updateWorkspaceSettings,
