@@ -8,6 +8,7 @@ import {
 import { CompiledQuery, type RawBuilder, sql } from 'kysely';
 import { type Engine, moduleOf, type RequestContext } from '../engine.js';
 import { AtriumError } from '../errors.js';
+import { likePattern } from '../like-pattern.js';
 import { q, qt } from '../sql-names.js';
 import type { CompiledModule } from './compiled-module.js';
 import { afterSql, decodeCursor, encodeCursor, orderSql, type SortKey } from './cursor.js';
@@ -264,7 +265,7 @@ function searchSql(m: CompiledModule, text: string): RawBuilder<unknown> {
   }
   if (text.length > 200)
     throw new AtriumError('INVALID_QUERY', [{ path: 'q', message: 'at most 200 characters' }]);
-  const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const pattern = likePattern(text, 'contains');
   return sql`(${sql.join(
     m.searchColumns.map((c) => sql`${sql.raw(`r.${q(c)}`)} ilike ${pattern}`),
     sql` or `,

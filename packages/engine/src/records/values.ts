@@ -6,6 +6,7 @@ import {
   labelText,
   type Problem,
   truthy,
+  UNTRACKED_SYSTEM_COLUMNS,
   valueSpec,
 } from '@atrium/metadata';
 import type { ValidateFunction } from 'ajv';
@@ -117,20 +118,10 @@ export function diffRows(
 ): Record<string, { from: unknown; to: unknown }> {
   const changes: Record<string, { from: unknown; to: unknown }> = {};
   for (const c of m.columns) {
-    if (UNTRACKED.has(c)) continue;
+    if (UNTRACKED_SYSTEM_COLUMNS.has(c)) continue;
     const from = before[c] ?? null;
     const to = after[c] ?? null;
     if (JSON.stringify(from) !== JSON.stringify(to)) changes[c] = { from, to };
   }
   return changes;
 }
-
-const UNTRACKED = new Set([
-  'id',
-  'created_at',
-  'updated_at',
-  'created_by',
-  'updated_by',
-  'version',
-  'deleted_at',
-]);

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID, scrypt as scryptCb, timingSafeEqual } from 'no
 import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import type { Db } from '../db.js';
+import { likePattern } from '../like-pattern.js';
 
 const scrypt = promisify(scryptCb) as (
   pw: string,
@@ -149,7 +150,7 @@ export async function listUsers(
   db: Db,
   options: { q?: string; limit?: number } = {},
 ): Promise<UserRow[]> {
-  const pattern = `%${(options.q ?? '').replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const pattern = likePattern(options.q ?? '', 'contains');
   const r = await sql<UserRow>`select ${USER_COLUMNS} from atrium.users
     where active and (name ilike ${pattern} or email ilike ${pattern})
     order by lower(name), lower(email) limit ${options.limit ?? 50}`.execute(db);
