@@ -314,8 +314,8 @@ describe('OpenAPI', () => {
 
   it('documents every route the server answers, with the bearer scheme but on the public ones', () => {
     const documented = new Set(
-      Object.entries(doc.paths).flatMap(([path, ops]: [string, any]) =>
-        Object.keys(ops)
+      Object.entries(doc.paths).flatMap(([path, ops]: [string, unknown]) =>
+        Object.keys(ops as object)
           .filter((k) => k !== 'parameters')
           .map((method) => `${method.toUpperCase()} ${path}`),
       ),
