@@ -131,6 +131,33 @@ describe('time zones', () => {
     expect(await names(today('close_date'), user)).toEqual(['pago pago today']);
   });
 
+  it('reads a validation rule’s periods on the writer’s calendar', async () => {
+    await t.apply([
+      {
+        kind: 'module',
+        name: 'tasks',
+        fields: [{ name: 'due', type: 'date' }],
+        validationRules: [
+          {
+            name: 'not_today',
+            field: 'due',
+            when: { date_in: [{ var: 'due' }, 'today'] },
+            message: { en: 'Not today' },
+          },
+        ],
+      },
+    ]);
+    const east = await t.userToken('east@example.com');
+    const west = await t.userToken('west@example.com');
+    await t.call('PATCH', '/api/auth/me', { timeZone: KIRITIMATI.zone }, east);
+    await t.call('PATCH', '/api/auth/me', { timeZone: PAGO_PAGO.zone }, west);
+    const due = localDate(KIRITIMATI.offset);
+    const refused = await t.call('POST', '/api/records/tasks', { due }, east);
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.details).toEqual([{ path: 'due', message: 'Not today' }]);
+    expect((await t.call('POST', '/api/records/tasks', { due }, west)).status).toBe(201);
+  });
+
   it('keeps datetimes in UTC and dates as dates, whatever the zone', async () => {
     const r = await t.call('GET', `/api/records/deals?filter=${filterParam(today('close_date'))}`);
     const row = r.body.data[0];

@@ -91,13 +91,21 @@ function formulaValue(f: FieldDef, value: unknown): unknown {
   }
 }
 
-/** Runs the module's validation rules (true = invalid) and refuses with every broken rule. */
-export function checkRules(m: CompiledModule, values: Values, locale: Locale): void {
+/**
+ * Runs the module's validation rules (true = invalid) and refuses with every broken rule.
+ * Relative dates in a rule (`date_in`) are read on the caller's calendar (`timeZone`).
+ */
+export function checkRules(
+  m: CompiledModule,
+  values: Values,
+  locale: Locale,
+  timeZone?: string,
+): void {
   const problems: Problem[] = [];
   for (const rule of m.rules) {
     let broken: boolean;
     try {
-      broken = truthy(evaluate(rule.when, values));
+      broken = truthy(evaluate(rule.when, values, timeZone ? { timeZone } : {}));
     } catch {
       broken = false;
     }

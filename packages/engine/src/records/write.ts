@@ -35,7 +35,7 @@ export async function createRecord(
     const values: Values = canonicalTimes(m, { ...m.defaults, ...input });
     if (m.currency) values.currency_code ??= m.currency;
     computeFormulas(m, values);
-    checkRules(m, values, ctx.locale);
+    checkRules(m, values, ctx.locale, ctx.timeZone);
     const system: Values = {
       id: uuidv7(),
       created_by: ctx.actor.id,
@@ -84,7 +84,7 @@ export async function updateRecord(
     }
     const values: Values = canonicalTimes(m, { ...current, ...input });
     computeFormulas(m, values);
-    checkRules(m, values, ctx.locale);
+    checkRules(m, values, ctx.locale, ctx.timeZone);
     const changes = diffRows(m, current, values);
     if (Object.keys(changes).length === 0) return current;
     const sets: RawBuilder<unknown>[] = Object.keys(changes).map(
