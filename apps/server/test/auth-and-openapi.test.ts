@@ -421,7 +421,7 @@ describe('OpenAPI', () => {
     });
     expect(result.accountId).toBe(result.expected);
     expect(typeof result.created).toBe('string');
-  });
+  }, 90_000);
 
   it('follows the metadata: a new module appears after the next apply', async () => {
     await t.apply([
