@@ -31,9 +31,12 @@ describe('time zones', () => {
     user = await t.userToken('someone@example.com');
     const kiriStart = dayStart(KIRITIMATI.offset);
     for (const body of [
-      { name: 'utc today', close_date: localDate(0) },
-      { name: 'kiritimati today', close_date: localDate(KIRITIMATI.offset) },
-      { name: 'pago pago today', close_date: localDate(PAGO_PAGO.offset) },
+      // One record a day from two days before today (UTC) to two days after, named by its date:
+      // whatever the hour, Kiritimati's today and Pago Pago's are two different ones of them.
+      ...[-2, -1, 0, 1, 2].map((d) => {
+        const date = localDate(d * 24 * HOUR);
+        return { name: date, close_date: date };
+      }),
       { name: 'kiritimati day began', closed_at: new Date(kiriStart + 60_000).toISOString() },
       { name: 'kiritimati day before', closed_at: new Date(kiriStart - 60_000).toISOString() },
     ]) {
@@ -61,7 +64,8 @@ describe('time zones', () => {
     });
     const me = await t.call('GET', '/api/auth/me', undefined, user);
     expect(me.body).toMatchObject({ timeZone: null, effectiveTimeZone: 'UTC' });
-    expect(await names(today('close_date'), user)).toEqual(['utc today']);
+    expect(localDate(KIRITIMATI.offset)).not.toBe(localDate(PAGO_PAGO.offset));
+    expect(await names(today('close_date'), user)).toEqual([localDate(0)]);
   });
 
   it('lets a user set their own zone and language, and reads their periods in it', async () => {
@@ -82,14 +86,14 @@ describe('time zones', () => {
       'Pacific/Kiritimati',
     );
     // A date field: the user's calendar date.
-    expect(await names(today('close_date'), user)).toEqual(['kiritimati today']);
+    expect(await names(today('close_date'), user)).toEqual([localDate(KIRITIMATI.offset)]);
     // A datetime field (stored in UTC): from the user's midnight, not UTC's.
     expect(await names(today('closed_at'), user)).toEqual(['kiritimati day began']);
     expect(await names({ date_in: [{ var: 'closed_at' }, 'yesterday'] }, user)).toEqual([
       'kiritimati day before',
     ]);
     // The administrator, still in UTC, is not affected.
-    expect(await names(today('close_date'), t.token)).toEqual(['utc today']);
+    expect(await names(today('close_date'), t.token)).toEqual([localDate(0)]);
   });
 
   it('refuses a zone that is not an IANA name, on its path, and changes nothing', async () => {
@@ -123,12 +127,12 @@ describe('time zones', () => {
       PAGO_PAGO.zone,
     );
     // The administrator has no zone of their own: the workspace's applies at once.
-    expect(await names(today('close_date'), t.token)).toEqual(['pago pago today']);
+    expect(await names(today('close_date'), t.token)).toEqual([localDate(PAGO_PAGO.offset)]);
     // The user keeps their own until they drop it.
-    expect(await names(today('close_date'), user)).toEqual(['kiritimati today']);
+    expect(await names(today('close_date'), user)).toEqual([localDate(KIRITIMATI.offset)]);
     const dropped = await t.call('PATCH', '/api/auth/me', { timeZone: null }, user);
     expect(dropped.body).toMatchObject({ timeZone: null, effectiveTimeZone: PAGO_PAGO.zone });
-    expect(await names(today('close_date'), user)).toEqual(['pago pago today']);
+    expect(await names(today('close_date'), user)).toEqual([localDate(PAGO_PAGO.offset)]);
   });
 
   it('reads a validation rule’s periods on the writer’s calendar', async () => {
