@@ -21,6 +21,12 @@ const COLUMNS = (
   'notes currency_code'
 ).split(' ');
 const SELECT = COLUMNS.map((c) => `"${c}"`).join(', ');
+// `narrow=true`: the columns a list screen shows, plus id, version and the sort key, in the
+// table's order — what the engine answers for the same `fields=`.
+const NARROW = new Set('id version amount name stage close_date account owner_id'.split(' '));
+const SELECT_NARROW = COLUMNS.filter((c) => NARROW.has(c))
+  .map((c) => `"${c}"`)
+  .join(', ');
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const UNTRACKED = new Set(
   'id created_at updated_at created_by updated_by version deleted_at'.split(' '),
@@ -48,7 +54,7 @@ export function baselinePool(url: string, max: number): pg.Pool {
   return new pg.Pool({ connectionString: url, max, types });
 }
 
-/** Mounts GET /bench/deals/:id, GET /bench/deals?stage=&limit=, POST /bench/deals. */
+/** Mounts GET /bench/deals/:id, GET /bench/deals?stage=&limit=&narrow=, POST /bench/deals. */
 export function baselineRoutes(pool: pg.Pool) {
   const validate = createAjv().compile<Row>(dealCreateSchema);
 
@@ -75,7 +81,7 @@ export function baselineRoutes(pool: pg.Pool) {
           return row;
         });
 
-        scope.get<{ Querystring: { stage?: string; limit?: string } }>(
+        scope.get<{ Querystring: { stage?: string; limit?: string; narrow?: string } }>(
           '/deals',
           async (request, reply) => {
             const { stage } = request.query;
@@ -92,7 +98,7 @@ export function baselineRoutes(pool: pg.Pool) {
               });
             }
             const r = await pool.query(
-              `select ${SELECT} from ${TABLE} where deleted_at is null and stage = $1
+              `select ${request.query.narrow === 'true' ? SELECT_NARROW : SELECT} from ${TABLE} where deleted_at is null and stage = $1
              order by amount desc nulls first, id desc nulls first limit $2`,
               [stage, limit + 1],
             );

@@ -9,7 +9,7 @@
  *   --passes N        passes per side, run in ABBA order (default 4)
  *   --connections N   concurrent connections of the load generator (default 16)
  *   --pool N          database pool size of both the engine and the baseline (default 10)
- *   --only LIST       scenarios to run, comma-separated: get,list,create (default all)
+ *   --only LIST       scenarios to run, comma-separated: get,list,list_fields,create (default all)
  *   --cpu-prof        write a V8 CPU profile of the server process (the path is printed)
  *   --node-flags=…    extra Node flags of the server process, e.g. --node-flags=--max-semi-space-size=64
  *   --keep            keep the database (atrium_bench_<random>) instead of dropping it
@@ -52,7 +52,7 @@ const { values: flags } = parseArgs({
     passes: { type: 'string', default: '4' },
     connections: { type: 'string', default: '16' },
     pool: { type: 'string', default: '10' },
-    only: { type: 'string', default: 'get,list,create' },
+    only: { type: 'string', default: 'get,list,list_fields,create' },
     'cpu-prof': { type: 'boolean', default: false },
     'node-flags': { type: 'string', default: '' },
     keep: { type: 'boolean', default: false },

@@ -1,7 +1,7 @@
 import type { Scenario } from './load.js';
 import { STAGES } from './modules.js';
 
-export type KeyedScenario = Scenario & { key: 'get' | 'list' | 'create' };
+export type KeyedScenario = Scenario & { key: 'get' | 'list' | 'list_fields' | 'create' };
 
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(Math.random() * xs.length)] as T;
 const stageFilter = (stage: string) =>
@@ -9,13 +9,20 @@ const stageFilter = (stage: string) =>
 const genericList = (stage: string) =>
   `/api/records/bench_deals?filter=${stageFilter(stage)}&sort=-amount&limit=50`;
 const baselineList = (stage: string) => `/bench/deals?stage=${stage}&limit=50`;
+/** The columns a list screen shows: what `fields=` (or a view's columns) asks for. */
+export const LIST_FIELDS = ['name', 'stage', 'amount', 'close_date', 'account', 'owner_id'];
+const genericFieldsList = (stage: string) =>
+  `${genericList(stage)}&fields=${LIST_FIELDS.join(',')}`;
+const baselineFieldsList = (stage: string) => `${baselineList(stage)}&narrow=true`;
 
 /**
- * The three scenarios, each as the same request to both sides: a random seeded id; a page of
- * 50 of one random stage sorted by amount descending; a valid new deal.
+ * The scenarios, each as the same request to both sides: a random seeded id; a page of 50 of
+ * one random stage sorted by amount descending, with every column and with the few a list
+ * screen shows (`fields=`); a valid new deal.
  */
 export function buildScenarios(ids: string[], accountIds: string[]): KeyedScenario[] {
   const filters = new Map(STAGES.map((s) => [s, genericList(s)]));
+  const fieldsFilters = new Map(STAGES.map((s) => [s, genericFieldsList(s)]));
   let n = 0;
   const body = () =>
     JSON.stringify({
@@ -51,6 +58,12 @@ export function buildScenarios(ids: string[], accountIds: string[]): KeyedScenar
       name: 'list',
       generic: { method: 'GET', path: () => filters.get(pick(STAGES)) as string },
       baseline: { method: 'GET', path: () => baselineList(pick(STAGES)) },
+    },
+    {
+      key: 'list_fields',
+      name: 'list fields',
+      generic: { method: 'GET', path: () => fieldsFilters.get(pick(STAGES)) as string },
+      baseline: { method: 'GET', path: () => baselineFieldsList(pick(STAGES)) },
     },
     {
       key: 'create',
@@ -99,6 +112,11 @@ export async function checkParity(
       pair = [
         await call('GET', genericList('proposal')),
         await call('GET', baselineList('proposal')),
+      ];
+    } else if (s.key === 'list_fields') {
+      pair = [
+        await call('GET', genericFieldsList('proposal')),
+        await call('GET', baselineFieldsList('proposal')),
       ];
     } else {
       const body = s.generic.body?.() ?? '{}';

@@ -4,6 +4,7 @@ import {
   metaRoutes,
   openApiDocument,
   recordsRoutes,
+  settingsRoutes,
 } from '@atrium/engine';
 import cors from '@fastify/cors';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
@@ -65,7 +66,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(metaRoutes, { prefix: '/api', engine });
   await app.register(recordsRoutes, { prefix: '/api', engine });
-  await app.register(usersRoutes, { prefix: '/api', db: engine.db });
+  await app.register(settingsRoutes, { prefix: '/api', engine });
+  await app.register(usersRoutes, { prefix: '/api', db: engine.db, zones: engine.zones });
   await options.extend?.(app);
   return app;
 }

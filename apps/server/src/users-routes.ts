@@ -1,17 +1,55 @@
-import { contextOf, type Db, getUser, listUsers } from '@atrium/engine';
+import {
+  AtriumError,
+  contextOf,
+  type Db,
+  getUser,
+  listUsers,
+  type TimeZones,
+  timeZoneValue,
+  updateUserPreferences,
+} from '@atrium/engine';
+import { LOCALES } from '@atrium/metadata';
 import type { FastifyInstance } from 'fastify';
 
+/** What a user may change of themselves. */
+const preferencesBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    timeZone: { type: ['string', 'null'], minLength: 1, maxLength: 64 },
+    locale: { type: 'string', enum: [...LOCALES] },
+  },
+} as const;
+
 /** Who am I, and who can own a record: what forms need to show and pick users. */
-export async function usersRoutes(app: FastifyInstance, { db }: { db: Db }): Promise<void> {
-  app.get('/auth/me', async (request, reply) => {
-    const user = await getUser(db, contextOf(request).actor.id);
-    if (!user) {
-      return reply.status(401).send({
-        error: { code: 'UNAUTHORIZED', message: 'This user no longer exists', details: [] },
-      });
-    }
-    return user;
-  });
+export async function usersRoutes(
+  app: FastifyInstance,
+  { db, zones }: { db: Db; zones: TimeZones },
+): Promise<void> {
+  /** The user with the zone in effect for them (their own, else the workspace's). */
+  const me = async (user: Awaited<ReturnType<typeof getUser>>) => {
+    if (!user) throw new AtriumError('UNAUTHORIZED', [], 'This user no longer exists');
+    return { ...user, effectiveTimeZone: await zones.forUser(user.id) };
+  };
+
+  app.get('/auth/me', async (request) => me(await getUser(db, contextOf(request).actor.id)));
+
+  // A user sets their own time zone (null: the workspace's) and language.
+  app.patch<{ Body: { timeZone?: string | null; locale?: (typeof LOCALES)[number] } }>(
+    '/auth/me',
+    { schema: { body: preferencesBody } },
+    async (request) => {
+      const { actor } = contextOf(request);
+      const { timeZone, locale } = request.body ?? {};
+      const patch: { timeZone?: string | null; locale?: string } = {};
+      if (timeZone !== undefined)
+        patch.timeZone = timeZone === null ? null : timeZoneValue(timeZone, 'timeZone');
+      if (locale !== undefined) patch.locale = locale;
+      const user = await updateUserPreferences(db, actor.id, patch);
+      zones.forget(actor.id);
+      return me(user);
+    },
+  );
 
   app.get<{ Querystring: { q?: string; limit?: number } }>(
     '/users',

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadClient, typeCheckClient } from './support/generated-client.js';
 import { ADMIN, startTestApp, type TestApp } from './support/test-app.js';
 
 /** The secret startTestApp signs with. */
@@ -276,10 +277,27 @@ describe('OpenAPI', () => {
     expect(schemas.SalesDealsCreate.properties).not.toHaveProperty('number');
     expect(JSON.stringify(doc)).not.toContain('decimalScale');
     expect(Object.keys(doc.paths).sort()).toEqual([
+      '/api/auth/login',
+      '/api/auth/me',
+      '/api/health',
+      '/api/meta',
+      '/api/meta/apply',
+      '/api/meta/plan',
+      '/api/meta/revisions',
+      '/api/meta/revisions/{n}',
+      '/api/meta/revisions/{n}/revert',
       '/api/records/accounts',
+      '/api/records/accounts/bulk',
       '/api/records/accounts/{id}',
+      '/api/records/accounts/{id}/history',
+      '/api/records/accounts/{id}/restore',
       '/api/records/sales_deals',
+      '/api/records/sales_deals/bulk',
       '/api/records/sales_deals/{id}',
+      '/api/records/sales_deals/{id}/history',
+      '/api/records/sales_deals/{id}/restore',
+      '/api/settings',
+      '/api/users',
     ]);
     expect(Object.keys(doc.paths['/api/records/accounts']).sort()).toEqual(['get', 'post']);
     expect(Object.keys(doc.paths['/api/records/accounts/{id}']).sort()).toEqual([
@@ -292,6 +310,58 @@ describe('OpenAPI', () => {
       Object.values(p).flatMap((op: any) => (op.operationId ? [op.operationId] : [])),
     );
     expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('documents every route the server answers, with the bearer scheme but on the public ones', () => {
+    const documented = new Set(
+      Object.entries(doc.paths).flatMap(([path, ops]: [string, unknown]) =>
+        Object.keys(ops as object)
+          .filter((k) => k !== 'parameters')
+          .map((method) => `${method.toUpperCase()} ${path}`),
+      ),
+    );
+    const modules = ['accounts', 'sales_deals'];
+    for (const { method, url } of routes(t)) {
+      if (!url.startsWith('/api/') || url === '/api/openapi.json' || method === 'HEAD') continue;
+      const paths = url.includes(':module') ? modules.map((m) => url.replace(':module', m)) : [url];
+      for (const path of paths) {
+        const openapiPath = path.replace(/:(\w+)/g, '{$1}');
+        expect(documented, `${method} ${openapiPath}`).toContain(`${method} ${openapiPath}`);
+      }
+    }
+    expect(doc.components.securitySchemes.bearer).toEqual({
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'JWT',
+    });
+    expect(doc.security).toEqual([{ bearer: [] }]);
+    expect(doc.paths['/api/auth/login'].post.security).toEqual([]);
+    expect(doc.paths['/api/health'].get.security).toEqual([]);
+    expect(doc.paths['/api/meta/apply'].post.security).toBeUndefined();
+  });
+
+  it('says which module a lookup points to, and what may be null', () => {
+    const { SalesDeals, SalesDealsCreate, SalesDealsBulk } = doc.components.schemas;
+    const account = SalesDeals.properties.account;
+    expect(account['x-atrium-target']).toBe('accounts');
+    expect(account.description).toMatch(/accounts/);
+    expect(account.anyOf).toEqual([
+      { type: 'string', format: 'uuid' },
+      { $ref: '#/components/schemas/Accounts' },
+      { type: 'null' },
+    ]);
+    expect(SalesDealsCreate.properties.account).toMatchObject({
+      'x-atrium-target': 'accounts',
+      format: 'uuid',
+    });
+    expect(SalesDeals.properties.manager.description).toMatch(/user/);
+    // Never null in a stored record: id, version, timestamps; a field may be (even a required one).
+    for (const name of ['id', 'version', 'created_at', 'updated_at'])
+      expect(SalesDeals.properties[name].type, name).not.toContain('null');
+    for (const name of ['deleted_at', 'owner_id', 'title', 'amount', 'number', 'expected'])
+      expect(SalesDeals.properties[name].type, name).toContain('null');
+    expect(SalesDealsBulk.properties.update.items.required).toEqual(['id', 'version']);
+    expect(SalesDealsBulk.properties.delete.items.required).toEqual(['id', 'version']);
   });
 
   it('is accepted by a stock OpenAPI validator', async () => {
@@ -323,6 +393,35 @@ describe('OpenAPI', () => {
     expect(output).toContain('"/api/records/sales_deals/{id}"');
     expect(output).toMatch(/industry\?: "tech" \| "retail" \| null/);
   });
+
+  it('gives a generated client what it needs to create a deal with its account and list it', async () => {
+    expect(await typeCheckClient(doc)).toEqual([]);
+    // The document is what makes it compile: a lookup typed as a number does not.
+    const wrong = structuredClone(doc);
+    wrong.components.schemas.SalesDealsCreate.properties.account = { type: 'integer' };
+    expect((await typeCheckClient(wrong)).join('\n')).toMatch(
+      /'string' is not assignable to type 'number'/,
+    );
+
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const address = t.app.server.address() as { port: number };
+    const client = await loadClient();
+    const result = await client.run(
+      `http://127.0.0.1:${address.port}`,
+      ADMIN.email,
+      ADMIN.password,
+    );
+    expect(result).toMatchObject({
+      me: ADMIN.email,
+      zone: 'UTC',
+      version: 1,
+      found: 'Generated deal',
+      accountName: 'Generated Co',
+      count: 1,
+    });
+    expect(result.accountId).toBe(result.expected);
+    expect(typeof result.created).toBe('string');
+  }, 90_000);
 
   it('follows the metadata: a new module appears after the next apply', async () => {
     await t.apply([

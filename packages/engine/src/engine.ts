@@ -5,6 +5,7 @@ import type { Db } from './db.js';
 import { AtriumError } from './errors.js';
 import { MetadataCache } from './meta/metadata-cache.js';
 import type { CompiledModule, Snapshot } from './records/compiled-module.js';
+import { TimeZones } from './system/time-zones.js';
 import type { Actor } from './system/users.js';
 import { ensureWorkspace, type Workspace } from './system/workspace.js';
 
@@ -17,12 +18,16 @@ export interface Engine {
   workspace: Workspace;
   metadata: MetadataCache;
   access: AccessPolicy;
+  /** Each caller's time zone (theirs, else the workspace's), kept for a few seconds. */
+  zones: TimeZones;
 }
 
-/** Who asks, and in which language refusals should read. */
+/** Who asks, in which language refusals should read, and on which calendar dates are read. */
 export interface RequestContext {
   actor: Actor;
   locale: Locale;
+  /** IANA name; relative periods (`date_in`) are computed in it. Absent: UTC. */
+  timeZone?: string;
 }
 
 /** Opens (creating if needed) a workspace and loads its metadata. System migrations must have run. */
@@ -32,7 +37,13 @@ export async function createEngine(
 ): Promise<Engine> {
   const workspace = await ensureWorkspace(db, options.workspace);
   const metadata = await MetadataCache.load(db, workspace.schema);
-  return { db, workspace, metadata, access: options.access ?? signedInMayDoAll };
+  return {
+    db,
+    workspace,
+    metadata,
+    access: options.access ?? signedInMayDoAll,
+    zones: new TimeZones(db, workspace.name),
+  };
 }
 
 /** The compiled module or a 404 naming it. */

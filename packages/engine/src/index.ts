@@ -6,7 +6,8 @@ export { errorHandler } from './http/error-handler.js';
 export { metaRoutes } from './http/meta-routes.js';
 export { openApiDocument } from './http/openapi.js';
 export { recordsRoutes } from './http/records-routes.js';
-export { contextOf, localeOf } from './http/request-context.js';
+export { contextOf, localeOf, timeZoneHook } from './http/request-context.js';
+export { settingsRoutes, timeZoneValue } from './http/settings-routes.js';
 export { applyChange, type ChangeRequest, planChange } from './meta/apply.js';
 export { MetadataCache } from './meta/metadata-cache.js';
 export { type Plan, type PlannedStep, plan, type Step } from './meta/plan.js';
@@ -21,6 +22,7 @@ export {
   listRecords,
   recordHistory,
 } from './records/read.js';
+export { type ModuleSerializer, serializerFor } from './records/serializer.js';
 export { uuidv7 } from './records/uuid.js';
 export {
   createRecord,
@@ -30,5 +32,12 @@ export {
   updateRecord,
 } from './records/write.js';
 export { assertSystemMigrated, migrateSystem, SYSTEM_MIGRATIONS } from './system/migrations.js';
+export { TimeZones } from './system/time-zones.js';
 export * from './system/users.js';
-export { ensureWorkspace, type Workspace } from './system/workspace.js';
+export {
+  ensureWorkspace,
+  updateWorkspaceSettings,
+  type Workspace,
+  type WorkspaceSettings,
+  workspaceSettings,
+} from './system/workspace.js';

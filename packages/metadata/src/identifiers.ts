@@ -1,22 +1,10 @@
+import { SYSTEM_COLUMNS } from './system-columns.js';
+
 /**
  * Names of modules and fields become SQL identifiers, so they are held to one safe shape.
  * A double underscore is kept for objects the engine derives (sequences, dropped columns).
  */
 export const SAFE_NAME = /^[a-z][a-z0-9_]{0,62}$/;
-
-/** Columns every record table has; no field may take these names. */
-export const SYSTEM_COLUMNS = [
-  'id',
-  'created_at',
-  'updated_at',
-  'created_by',
-  'updated_by',
-  'owner_id',
-  'version',
-  'deleted_at',
-  'currency_code',
-] as const;
-export type SystemColumn = (typeof SYSTEM_COLUMNS)[number];
 
 /** Module names the engine or the API keeps for itself. */
 export const RESERVED_MODULE_NAMES = ['users', 'meta', 'records', 'auth', 'health', 'openapi'];

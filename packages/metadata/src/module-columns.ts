@@ -2,6 +2,7 @@ import type { FieldDef, ModuleDoc } from './documents.js';
 import { FIELD_TYPES, type IndexKind, valueSpec } from './field-types.js';
 import { fieldValue } from './field-value.js';
 import { hasCurrency, lookupOnDelete } from './module-fields.js';
+import { SYSTEM_COLUMN_DEFS } from './system-columns.js';
 
 /**
  * What a module needs in Postgres, derived from its document alone. plan() diffs two of these,
@@ -18,22 +19,18 @@ export interface ColumnSpec {
   autonumber?: { prefix: string; digits: number };
 }
 
-/** Columns every record table has, in order. */
-export const SYSTEM_COLUMN_SPECS: readonly ColumnSpec[] = [
-  { name: 'id', type: 'uuid' },
-  { name: 'created_at', type: 'timestamptz(3)' },
-  { name: 'updated_at', type: 'timestamptz(3)' },
-  { name: 'created_by', type: 'uuid' },
-  { name: 'updated_by', type: 'uuid' },
-  { name: 'owner_id', type: 'uuid', index: 'btree' },
-  { name: 'version', type: 'integer' },
-  { name: 'deleted_at', type: 'timestamptz(3)' },
-];
+/** Columns every record table has, in order (`currency_code` is with the field columns). */
+export const SYSTEM_COLUMN_SPECS: readonly ColumnSpec[] = SYSTEM_COLUMN_DEFS.filter(
+  (c) => !('money' in c),
+).map((c) => ({ name: c.name, type: c.type, ...('index' in c && { index: c.index }) }));
 
 /** The field columns of a module (plus `currency_code` when it stores money). */
 export function fieldColumns(module: ModuleDoc): ColumnSpec[] {
   const columns: ColumnSpec[] = module.fields.map((f) => fieldColumn(f, module));
-  if (hasCurrency(module)) columns.push({ name: 'currency_code', type: 'text' });
+  if (hasCurrency(module)) {
+    for (const c of SYSTEM_COLUMN_DEFS)
+      if ('money' in c) columns.push({ name: c.name, type: c.type });
+  }
   return columns;
 }
 

@@ -1,4 +1,5 @@
 import type { FieldDef, ModuleDoc } from './documents.js';
+import { SYSTEM_COLUMN_DEFS } from './system-columns.js';
 
 /** True when the module stores money and so carries a record currency (`currency_code`). */
 export function hasCurrency(module: ModuleDoc): boolean {
@@ -41,26 +42,12 @@ export function referringLookups(
  * document treat them like any other (they are read-only to clients).
  */
 export function systemFields(module: ModuleDoc): FieldDef[] {
-  const fields: FieldDef[] = [
-    { name: 'id', type: 'lookup', target: module.name, label: { en: 'ID', 'zh-CN': 'ID' } },
-    { name: 'created_at', type: 'datetime', label: { en: 'Created at', 'zh-CN': '创建时间' } },
-    { name: 'updated_at', type: 'datetime', label: { en: 'Updated at', 'zh-CN': '修改时间' } },
-    { name: 'created_by', type: 'user', label: { en: 'Created by', 'zh-CN': '创建人' } },
-    { name: 'updated_by', type: 'user', label: { en: 'Updated by', 'zh-CN': '修改人' } },
-    { name: 'owner_id', type: 'user', label: { en: 'Owner', 'zh-CN': '负责人' } },
-    { name: 'version', type: 'integer', label: { en: 'Version', 'zh-CN': '版本' } },
-    { name: 'deleted_at', type: 'datetime', label: { en: 'Deleted at', 'zh-CN': '删除时间' } },
-  ];
-  if (hasCurrency(module)) {
-    fields.push({
-      name: 'currency_code',
-      type: 'text',
-      maxLength: 3,
-      pattern: '^[A-Z]{3}$',
-      label: { en: 'Currency', 'zh-CN': '币种' },
-    });
-  }
-  return fields;
+  const money = hasCurrency(module);
+  return SYSTEM_COLUMN_DEFS.filter((c) => money || !('money' in c)).map((c) => ({
+    name: c.name,
+    ...c.field,
+    ...(c.name === 'id' && { target: module.name }),
+  })) as FieldDef[];
 }
 
 /** A field a filter, sort or expression refers to: `amount`, or `account.industry` one lookup deep. */

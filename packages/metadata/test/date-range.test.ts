@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { DatePeriod } from '../src/index.js';
-import { dateRange, isDatePeriod } from '../src/index.js';
+import {
+  canonicalTimeZone,
+  dateRange,
+  isDatePeriod,
+  isTimeZone,
+  periodDates,
+} from '../src/index.js';
 
 /** The range as two ISO dates, for readable expectations. */
 function range(period: DatePeriod, now: string, n?: number): [string, string] {
@@ -91,5 +97,70 @@ describe('isDatePeriod', () => {
     expect(isDatePeriod('')).toBe(false);
     expect(isDatePeriod(3)).toBe(false);
     expect(isDatePeriod(null)).toBe(false);
+  });
+});
+
+describe('periods on a time zone’s calendar', () => {
+  const instants = (period: DatePeriod, now: string, timeZone: string, n?: number) => {
+    const { from, to } = dateRange(period, new Date(now), n, timeZone);
+    return [from.toISOString(), to.toISOString()];
+  };
+
+  it('puts today where the zone’s calendar is', () => {
+    // 20:00 UTC on the 23rd is already the 24th in Shanghai (UTC+8).
+    expect(periodDates('today', new Date('2026-11-23T20:00:00Z'), 1, 'Asia/Shanghai')).toEqual({
+      from: '2026-11-24',
+      to: '2026-11-25',
+    });
+    expect(instants('today', '2026-11-23T20:00:00Z', 'Asia/Shanghai')).toEqual([
+      '2026-11-23T16:00:00.000Z',
+      '2026-11-24T16:00:00.000Z',
+    ]);
+    // 03:00 UTC on the 23rd is still the 22nd in Los Angeles (UTC-8 in November).
+    expect(
+      periodDates('today', new Date('2026-11-23T03:00:00Z'), 1, 'America/Los_Angeles'),
+    ).toEqual({ from: '2026-11-22', to: '2026-11-23' });
+  });
+
+  it('keeps UTC as the default', () => {
+    expect(instants('this_month', '2026-11-23T10:00:00Z', 'UTC')).toEqual([
+      '2026-11-01T00:00:00.000Z',
+      '2026-12-01T00:00:00.000Z',
+    ]);
+    expect(periodDates('this_month', new Date('2026-11-23T10:00:00Z'))).toEqual({
+      from: '2026-11-01',
+      to: '2026-12-01',
+    });
+  });
+
+  it('follows daylight saving: a month and a day that change their offset', () => {
+    // New York: EST (UTC-5) on March 1st, EDT (UTC-4) on April 1st.
+    expect(instants('this_month', '2026-03-15T12:00:00Z', 'America/New_York')).toEqual([
+      '2026-03-01T05:00:00.000Z',
+      '2026-04-01T04:00:00.000Z',
+    ]);
+    // Berlin springs forward on 2026-03-29: a day of 23 hours.
+    const [from, to] = instants('today', '2026-03-29T12:00:00Z', 'Europe/Berlin');
+    expect([from, to]).toEqual(['2026-03-28T23:00:00.000Z', '2026-03-29T22:00:00.000Z']);
+    // 30 calendar days across the change hold 30 dates, one hour short of 30 × 24 hours.
+    const days = periodDates('last_n_days', new Date('2026-03-31T12:00:00Z'), 30, 'Europe/Berlin');
+    expect(days).toEqual({ from: '2026-03-02', to: '2026-04-01' });
+  });
+
+  it('starts a day whose midnight is skipped at the change', () => {
+    // São Paulo moved its clocks from 00:00 to 01:00 on 2018-11-04.
+    expect(instants('today', '2018-11-04T12:00:00Z', 'America/Sao_Paulo')).toEqual([
+      '2018-11-04T03:00:00.000Z',
+      '2018-11-05T02:00:00.000Z',
+    ]);
+  });
+
+  it('knows IANA names and their canonical spelling, and nothing else', () => {
+    expect(canonicalTimeZone('asia/shanghai')).toBe('Asia/Shanghai');
+    expect(canonicalTimeZone('utc')).toBe('UTC');
+    expect(isTimeZone('Europe/Berlin')).toBe(true);
+    for (const bad of ['Mars/Base', '+05:00', '', 'UTC; select 1', 'a'.repeat(100)])
+      expect(canonicalTimeZone(bad)).toBeUndefined();
+    expect(isTimeZone(5)).toBe(false);
   });
 });

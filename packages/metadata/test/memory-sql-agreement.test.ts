@@ -265,3 +265,70 @@ describe('in memory and compiled filters agree', () => {
     expect(rows.map((row) => matches(node, row))).toEqual([true, false, false, false, false]);
   });
 });
+
+describe('in memory and compiled date periods agree in every time zone', () => {
+  const zones = [
+    'UTC',
+    'Asia/Shanghai',
+    'America/Los_Angeles',
+    'Europe/Berlin',
+    'Pacific/Kiritimati',
+    'Pacific/Pago_Pago',
+    'Asia/Kolkata',
+  ];
+  // Instants near a day's, a week's, a year's and a clock change's edges, somewhere on Earth.
+  const nows = [
+    '2026-11-23T15:30:00Z',
+    '2026-11-29T23:59:00Z',
+    '2026-12-31T12:00:00Z',
+    '2026-03-29T00:30:00Z',
+    '2026-11-01T08:59:00Z',
+  ].map((s) => new Date(s));
+  const periods: JsonLogic[] = [
+    'today',
+    'yesterday',
+    'tomorrow',
+    'this_week',
+    'last_week',
+    'this_month',
+    'next_month',
+    'this_quarter',
+    'this_year',
+  ];
+  const filters = (field: string): JsonLogic[] => [
+    ...periods.map((p) => ({ date_in: [v(field), p] })),
+    { date_in: [v(field), 'last_n_days', 3] },
+    { date_in: [v(field), 'next_n_days', 2] },
+  ];
+
+  it.each(zones)('%s', (timeZone) => {
+    for (const now of nows) {
+      // Every hour from two days before to two days after, as a date and as an instant.
+      const sample: Row[] = [];
+      for (let h = -50; h <= 50; h++) {
+        const at = new Date(now.getTime() + h * 3_600_000);
+        sample.push({ close_date: at.toISOString().slice(0, 10), closed_at: at.toISOString() });
+      }
+      for (const filter of [...filters('close_date'), ...filters('closed_at')]) {
+        const node = compileFilter(filter, resolveDeals, { now, timeZone });
+        const inMemory = sample.map((row) => truthy(evaluate(filter, row, { now, timeZone })));
+        const compiled = sample.map((row) => matches(node, row));
+        expect(compiled, `${JSON.stringify(filter)} at ${now.toISOString()}`).toEqual(inMemory);
+      }
+    }
+  });
+
+  it('reads the same instant as different days in different zones', () => {
+    const now = new Date('2026-11-23T20:00:00Z');
+    const row = { close_date: '2026-11-24', closed_at: '2026-11-23T09:00:00Z' };
+    const today = { date_in: [v('close_date'), 'today'] };
+    const todayAt = { date_in: [v('closed_at'), 'today'] };
+    expect(truthy(evaluate(today, row, { now, timeZone: 'UTC' }))).toBe(false);
+    expect(truthy(evaluate(today, row, { now, timeZone: 'Asia/Shanghai' }))).toBe(true);
+    expect(truthy(evaluate(todayAt, row, { now, timeZone: 'UTC' }))).toBe(true);
+    // 09:00Z is 17:00 on the 23rd in Shanghai, where it is already the 24th.
+    expect(truthy(evaluate(todayAt, row, { now, timeZone: 'Asia/Shanghai' }))).toBe(false);
+    expect(truthy(evaluate(todayAt, row, { now, timeZone: 'America/Los_Angeles' }))).toBe(true);
+    expect(truthy(evaluate(todayAt, row, { now, timeZone: 'Pacific/Kiritimati' }))).toBe(false);
+  });
+});

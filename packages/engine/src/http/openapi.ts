@@ -1,56 +1,44 @@
 import {
+  type FieldDef,
   type JsonSchema,
   labelText,
+  REQUIRED_SYSTEM_COLUMNS,
   recordInputSchema,
   recordOutputSchema,
+  systemFields,
 } from '@atrium/metadata';
 import type { Snapshot } from '../records/compiled-module.js';
-
-const errorSchema = {
-  type: 'object',
-  required: ['error'],
-  properties: {
-    error: {
-      type: 'object',
-      required: ['code', 'message', 'details'],
-      properties: {
-        code: { type: 'string' },
-        message: { type: 'string' },
-        details: {
-          type: 'array',
-          items: {
-            type: 'object',
-            properties: { path: { type: 'string' }, message: { type: 'string' } },
-          },
-        },
-      },
-    },
-  },
-};
-
-const errorResponse = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
-});
+import { errorResponse, fixedPaths, fixedSchemas, json, ref } from './openapi-fixed.js';
 
 /**
- * OpenAPI 3.1 of the current metadata: a schema per module (record, create body, update body)
- * and the generic record routes for each. Built once per revision by the caller.
+ * OpenAPI 3.1 of the current metadata: a schema per module (record, create body, update body,
+ * bulk body) and the generic record routes for each, with every fixed route (auth, users,
+ * settings, metadata) and the bearer scheme. Built once per revision by the caller.
+ *
+ * A lookup says which module it points to (`x-atrium-target`, and in words); a record read
+ * back carries the id there, or the target record when the list or get asked to `expand` it.
+ * A read property is nullable only where a stored value can be null.
  */
 export function openApiDocument(
   snapshot: Snapshot,
   info: { title: string; version: string },
 ): Record<string, unknown> {
-  const schemas: Record<string, unknown> = { Error: errorSchema };
-  const paths: Record<string, unknown> = {};
+  const schemas: Record<string, unknown> = { ...fixedSchemas };
+  const paths: Record<string, unknown> = { ...fixedPaths };
+  const modules = new Set(snapshot.modules.keys());
   for (const m of snapshot.modules.values()) {
-    const name = pascal(m.doc.name);
+    const name = schemaName(m.doc.name);
     const title = labelText(m.doc.label, 'en', m.doc.name);
-    schemas[name] = clean({ ...recordOutputSchema(m.doc), title });
-    schemas[`${name}Create`] = clean(recordInputSchema(m.doc, 'create'));
-    schemas[`${name}Update`] = clean(recordInputSchema(m.doc, 'patch'));
-    const ref = (s: string) => ({ $ref: `#/components/schemas/${s}` });
-    const json = (schema: unknown) => ({ 'application/json': { schema } });
+    const references = [...systemFields(m.doc), ...m.doc.fields];
+    schemas[name] = readSchema(clean({ ...recordOutputSchema(m.doc), title }), references, modules);
+    schemas[`${name}Create`] = writeSchema(
+      clean(recordInputSchema(m.doc, 'create')),
+      references,
+      modules,
+    );
+    const update = writeSchema(clean(recordInputSchema(m.doc, 'patch')), references, modules);
+    schemas[`${name}Update`] = update;
+    schemas[`${name}Bulk`] = bulkSchema(name, update);
     const idParam = {
       name: 'id',
       in: 'path',
@@ -89,6 +77,12 @@ export function openApiDocument(
               properties: {
                 data: { type: 'array', items: ref(name) },
                 nextCursor: { type: ['string', 'null'] },
+                count: {
+                  type: 'object',
+                  description: 'With count=true; not exact past 10,000 records',
+                  required: ['value', 'exact'],
+                  properties: { value: { type: 'integer' }, exact: { type: 'boolean' } },
+                },
               },
             }),
           },
@@ -114,8 +108,24 @@ export function openApiDocument(
       get: {
         operationId: `get${name}`,
         tags,
+        parameters: [
+          {
+            name: 'expand',
+            in: 'query',
+            description: 'Comma-separated lookup fields to return as their records',
+            schema: { type: 'string' },
+          },
+          {
+            name: 'deleted',
+            in: 'query',
+            description: 'true: also a record in the recycle bin',
+            schema: { type: 'string', enum: ['true', 'false'] },
+          },
+        ],
         responses: {
           200: { description: 'The record', content: json(ref(name)) },
+          400: errorResponse('Bad query'),
+          401: errorResponse('Not signed in'),
           404: errorResponse('Not found'),
         },
       },
@@ -126,6 +136,7 @@ export function openApiDocument(
         responses: {
           200: { description: 'Updated', content: json(ref(name)) },
           400: errorResponse('Invalid values'),
+          401: errorResponse('Not signed in'),
           404: errorResponse('Not found'),
           409: errorResponse('Stale version'),
         },
@@ -133,9 +144,94 @@ export function openApiDocument(
       delete: {
         operationId: `delete${name}`,
         tags,
+        parameters: [
+          {
+            name: 'version',
+            in: 'query',
+            description: 'The version you read; refused with 409 when the record changed since',
+            schema: { type: 'integer', minimum: 1 },
+          },
+        ],
         responses: {
           200: { description: 'Moved to the recycle bin', content: json(ref(name)) },
+          400: errorResponse('Bad version'),
+          401: errorResponse('Not signed in'),
           404: errorResponse('Not found'),
+          409: errorResponse('Stale version, or other records still point to it'),
+        },
+      },
+    };
+    paths[`/api/records/${m.doc.name}/{id}/restore`] = {
+      parameters: [idParam],
+      post: {
+        operationId: `restore${name}`,
+        tags,
+        summary: `Bring a ${title} record back from the recycle bin`,
+        responses: {
+          200: { description: 'Restored', content: json(ref(name)) },
+          401: errorResponse('Not signed in'),
+          404: errorResponse('Not found'),
+        },
+      },
+    };
+    paths[`/api/records/${m.doc.name}/{id}/history`] = {
+      parameters: [idParam],
+      get: {
+        operationId: `history${name}`,
+        tags,
+        summary: 'Field-level history, newest first',
+        parameters: [
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200 } },
+          {
+            name: 'cursor',
+            in: 'query',
+            description: 'nextCursor of the previous page',
+            schema: { type: 'string' },
+          },
+        ],
+        responses: {
+          200: {
+            description: 'A page of history',
+            content: json({
+              type: 'object',
+              required: ['data', 'nextCursor'],
+              properties: {
+                data: { type: 'array', items: ref('HistoryEntry') },
+                nextCursor: { type: ['string', 'null'] },
+              },
+            }),
+          },
+          400: errorResponse('Bad query'),
+          401: errorResponse('Not signed in'),
+          404: errorResponse('Not found'),
+        },
+      },
+    };
+    paths[`/api/records/${m.doc.name}/bulk`] = {
+      post: {
+        operationId: `bulk${name}`,
+        tags,
+        summary: `Create, update and delete ${title} records in one transaction`,
+        description:
+          'Up to 1,000 operations, all or nothing; each problem is reported at its path (create[2].email).',
+        requestBody: { required: true, content: json(ref(`${name}Bulk`)) },
+        responses: {
+          200: {
+            description: 'Every operation done',
+            content: json({
+              type: 'object',
+              required: ['created', 'updated', 'deleted'],
+              properties: {
+                created: { type: 'array', items: ref(name) },
+                updated: { type: 'array', items: ref(name) },
+                deleted: { type: 'array', items: ref(name) },
+              },
+            }),
+          },
+          400: errorResponse('Invalid values; nothing was written'),
+          401: errorResponse('Not signed in'),
+          404: errorResponse('A record to update or delete does not exist'),
+          409: errorResponse('A stale version or a duplicate value; nothing was written'),
         },
       },
     };
@@ -153,6 +249,109 @@ export function openApiDocument(
   };
 }
 
+/** The record as read: lookups may come expanded, and only what can be null is nullable. */
+function readSchema(
+  schema: JsonSchema,
+  fields: FieldDef[],
+  modules: ReadonlySet<string>,
+): JsonSchema {
+  const properties = { ...schema.properties };
+  for (const name of REQUIRED_SYSTEM_COLUMNS) {
+    const p = properties[name];
+    if (p) properties[name] = notNull(p);
+  }
+  for (const f of fields) {
+    const p = properties[f.name];
+    if (!p) continue;
+    const target = lookupTarget(f, modules);
+    if (target) {
+      const { type: _, format: __, ...rest } = p;
+      properties[f.name] = {
+        ...rest,
+        description: `Id of a ${target} record (its record when expanded with expand=${f.name})`,
+        'x-atrium-target': target,
+        anyOf: [{ type: 'string', format: 'uuid' }, ref(schemaName(target)), { type: 'null' }],
+      };
+    } else properties[f.name] = describeReference(f, p, modules);
+  }
+  return { ...schema, properties };
+}
+
+/** A create or update body: lookups say where they point. */
+function writeSchema(
+  schema: JsonSchema,
+  fields: FieldDef[],
+  modules: ReadonlySet<string>,
+): JsonSchema {
+  const properties = { ...schema.properties };
+  for (const f of fields) {
+    const p = properties[f.name];
+    if (p) properties[f.name] = describeReference(f, p, modules);
+  }
+  return { ...schema, properties };
+}
+
+function describeReference(
+  f: FieldDef,
+  schema: JsonSchema,
+  modules: ReadonlySet<string>,
+): JsonSchema {
+  const target = lookupTarget(f, modules);
+  if (target)
+    return { ...schema, description: `Id of a ${target} record`, 'x-atrium-target': target };
+  if (f.type === 'user') return { ...schema, description: 'Id of a user (GET /api/users)' };
+  return schema;
+}
+
+/** The module a lookup points to (`id` points to its own record, and is not described as a link). */
+function lookupTarget(f: FieldDef, modules: ReadonlySet<string>): string | undefined {
+  return f.type === 'lookup' && f.name !== 'id' && f.target && modules.has(f.target)
+    ? f.target
+    : undefined;
+}
+
+/** The body of the bulk route: creates, updates (with id and version) and deletes. */
+function bulkSchema(name: string, update: JsonSchema): JsonSchema {
+  const identified = {
+    id: { type: 'string', format: 'uuid' },
+    version: { type: 'integer', minimum: 1 },
+  };
+  return {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      create: { type: 'array', items: ref(`${name}Create`) },
+      update: {
+        type: 'array',
+        items: {
+          ...update,
+          properties: { ...identified, ...update.properties },
+          required: ['id', 'version'],
+        },
+      },
+      delete: {
+        type: 'array',
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['id', 'version'],
+          properties: identified,
+        },
+      },
+    },
+  };
+}
+
+function notNull(schema: JsonSchema): JsonSchema {
+  const out: JsonSchema = { ...schema };
+  if (Array.isArray(schema.type)) {
+    const types = schema.type.filter((t) => t !== 'null');
+    out.type = types.length === 1 ? types[0] : types;
+  }
+  if (schema.enum) out.enum = schema.enum.filter((v) => v !== null);
+  return out;
+}
+
 /** Drops Ajv-only keywords that OpenAPI tools do not know. */
 function clean(schema: JsonSchema): JsonSchema {
   const out: JsonSchema = {};
@@ -167,6 +366,28 @@ function clean(schema: JsonSchema): JsonSchema {
     else out[k] = v;
   }
   return out;
+}
+
+const VERBS = ['list', 'create', 'get', 'update', 'delete', 'restore', 'history', 'bulk'];
+const FIXED_OPERATIONS = new Set(
+  Object.values(fixedPaths).flatMap((path) =>
+    Object.values(path).flatMap((op) => {
+      const id = (op as { operationId?: unknown }).operationId;
+      return typeof id === 'string' ? [id] : [];
+    }),
+  ),
+);
+
+/**
+ * The name of a module's schemas and operations: `sales_deals` → `SalesDeals`, or
+ * `SettingsRecord` where the plain name would meet a fixed schema or operation.
+ */
+function schemaName(module: string): string {
+  const base = pascal(module);
+  const taken =
+    [base, `${base}Create`, `${base}Update`, `${base}Bulk`].some((n) => n in fixedSchemas) ||
+    VERBS.some((v) => FIXED_OPERATIONS.has(`${v}${base}`));
+  return taken ? `${base}Record` : base;
 }
 
 function pascal(name: string): string {

@@ -1,15 +1,18 @@
 import type { FastifyInstance } from 'fastify';
-import type { Engine } from '../engine.js';
+import { type Engine, moduleOf } from '../engine.js';
 import { AtriumError } from '../errors.js';
 import { BULK_LIMIT, bulkWrite } from '../records/bulk.js';
 import { inexactNumbers } from '../records/exact-json.js';
 import { msg } from '../records/messages.js';
 import { getRecord, type ListQuery, listRecords, recordHistory } from '../records/read.js';
+import { serializerFor } from '../records/serializer.js';
 import { createRecord, deleteRecord, restoreRecord, updateRecord } from '../records/write.js';
-import { contextOf, localeOf } from './request-context.js';
+import { contextOf, localeOf, timeZoneHook } from './request-context.js';
 
 type ModuleParams = { Params: { module: string } };
 type RecordParams = { Params: { module: string; id: string } };
+
+const JSON_TYPE = 'application/json; charset=utf-8';
 
 /** /api/records: the generic CRUD of every module, from its metadata. */
 export async function recordsRoutes(
@@ -35,9 +38,20 @@ export async function recordsRoutes(
     });
   });
 
-  app.get<ModuleParams & { Querystring: ListQuery }>('/records/:module', async (request) =>
-    listRecords(engine, contextOf(request), request.params.module, request.query),
-  );
+  app.addHook('preHandler', timeZoneHook(engine));
+
+  app.get<ModuleParams & { Querystring: ListQuery }>('/records/:module', async (request, reply) => {
+    // Taken before the read, which compiles against the same revision.
+    const snapshot = engine.metadata.current;
+    const page = await listRecords(
+      engine,
+      contextOf(request),
+      request.params.module,
+      request.query,
+    );
+    const json = serializerFor(snapshot, moduleOf(snapshot, request.params.module)).list(page);
+    return reply.type(JSON_TYPE).send(json);
+  });
 
   app.post<ModuleParams>('/records/:module', async (request, reply) => {
     const row = await createRecord(engine, contextOf(request), request.params.module, request.body);
@@ -53,11 +67,21 @@ export async function recordsRoutes(
 
   app.get<RecordParams & { Querystring: { expand?: string; deleted?: string } }>(
     '/records/:module/:id',
-    async (request) =>
-      getRecord(engine, contextOf(request), request.params.module, request.params.id, {
-        expand: request.query.expand,
-        deleted: request.query.deleted === 'true',
-      }),
+    async (request, reply) => {
+      const snapshot = engine.metadata.current;
+      const row = await getRecord(
+        engine,
+        contextOf(request),
+        request.params.module,
+        request.params.id,
+        {
+          expand: request.query.expand,
+          deleted: request.query.deleted === 'true',
+        },
+      );
+      const json = serializerFor(snapshot, moduleOf(snapshot, request.params.module)).record(row);
+      return reply.type(JSON_TYPE).send(json);
+    },
   );
 
   app.patch<RecordParams>('/records/:module/:id', async (request) =>

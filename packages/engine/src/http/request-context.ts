@@ -1,6 +1,6 @@
 import type { Locale } from '@atrium/metadata';
 import type { FastifyRequest } from 'fastify';
-import type { RequestContext } from '../engine.js';
+import type { Engine, RequestContext } from '../engine.js';
 import { AtriumError } from '../errors.js';
 import type { Actor } from '../system/users.js';
 
@@ -8,13 +8,27 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Set by the server's authentication hook; null on the public routes. */
     actor: Actor | null;
+    /** Set by timeZoneHook on the routes that read dates; absent elsewhere (UTC). */
+    timeZone?: string;
   }
 }
 
-/** The caller and their language (Accept-Language: zh… → zh-CN, else en). */
+/** The caller, their language (Accept-Language: zh… → zh-CN, else en) and their time zone. */
 export function contextOf(request: FastifyRequest): RequestContext {
   if (!request.actor) throw new AtriumError('UNAUTHORIZED');
-  return { actor: request.actor, locale: localeOf(request) };
+  const ctx: RequestContext = { actor: request.actor, locale: localeOf(request) };
+  if (request.timeZone) ctx.timeZone = request.timeZone;
+  return ctx;
+}
+
+/**
+ * A hook that finds the signed-in caller's time zone (their own, else the workspace's) before
+ * the handler runs, so contextOf stays synchronous. Costs no query when recently known.
+ */
+export function timeZoneHook(engine: Engine) {
+  return async (request: FastifyRequest): Promise<void> => {
+    if (request.actor) request.timeZone = await engine.zones.forUser(request.actor.id);
+  };
 }
 
 export function localeOf(request: FastifyRequest): Locale {

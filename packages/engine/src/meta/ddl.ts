@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type ColumnSpec, SYSTEM_COLUMN_SPECS } from '@atrium/metadata';
+import { type ColumnSpec, SYSTEM_COLUMN_DEFS, SYSTEM_COLUMN_SPECS } from '@atrium/metadata';
 import { derivedName, q, qt } from '../sql-names.js';
 import type { Step } from './plan.js';
 
@@ -23,17 +23,9 @@ export function trashIndexName(revision: number, name: string): string {
   return `${full.slice(0, 54)}_${createHash('md5').update(name).digest('hex').slice(0, 8)}`;
 }
 
-const SYSTEM_DDL: Record<string, string> = {
-  id: 'uuid primary key',
-  // Millisecond precision: a JS Date holds the value exactly, so keyset cursors are exact.
-  created_at: 'timestamptz(3) not null default now()',
-  updated_at: 'timestamptz(3) not null default now()',
-  created_by: 'uuid',
-  updated_by: 'uuid',
-  owner_id: 'uuid',
-  version: 'integer not null default 1',
-  deleted_at: 'timestamptz(3)',
-};
+const SYSTEM_DDL: Record<string, string> = Object.fromEntries(
+  SYSTEM_COLUMN_DEFS.map((c) => [c.name, c.ddl]),
+);
 
 /**
  * The SQL of one DDL step. Column types come from the field-type registry and names from

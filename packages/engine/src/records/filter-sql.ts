@@ -1,5 +1,6 @@
 import { type FieldRef, type FilterNode, valueSpec } from '@atrium/metadata';
 import { type RawBuilder, sql } from 'kysely';
+import { likePattern } from '../like-pattern.js';
 import { q, qt } from '../sql-names.js';
 
 /**
@@ -29,11 +30,8 @@ export function filterSql(node: FilterNode, schema: string): RawBuilder<unknown>
       return sql`(${col(node.field)} = any(${node.values}))`;
     case 'range':
       return sql`(${col(node.field)} >= ${node.from} and ${col(node.field)} ${sql.raw(node.toExclusive ? '<' : '<=')} ${node.to})`;
-    case 'match': {
-      const escaped = node.text.replace(/[\\%_]/g, (c) => `\\${c}`);
-      const pattern = node.mode === 'contains' ? `%${escaped}%` : `${escaped}%`;
-      return sql`(${col(node.field)} ilike ${pattern})`;
-    }
+    case 'match':
+      return sql`(${col(node.field)} ilike ${likePattern(node.text, node.mode)})`;
     case 'empty': {
       const kind = valueSpec(node.field.field).valueKind;
       const c = col(node.field);

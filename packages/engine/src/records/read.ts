@@ -8,6 +8,7 @@ import {
 import { CompiledQuery, type RawBuilder, sql } from 'kysely';
 import { type Engine, moduleOf, type RequestContext } from '../engine.js';
 import { AtriumError } from '../errors.js';
+import { likePattern } from '../like-pattern.js';
 import { q, qt } from '../sql-names.js';
 import type { CompiledModule } from './compiled-module.js';
 import { afterSql, decodeCursor, encodeCursor, orderSql, type SortKey } from './cursor.js';
@@ -56,7 +57,7 @@ export async function listRecords(
   const keys = parseSort(m, query.sort);
   const where: RawBuilder<unknown>[] = [deletedSql(query.deleted)];
   if (query.filter !== undefined && query.filter !== '')
-    where.push(filterSql(parseFilter(m, query.filter), schema));
+    where.push(filterSql(parseFilter(m, query.filter, ctx.timeZone), schema));
   const scope = engine.access.readScope(ctx.actor, m);
   if (scope) where.push(filterSql(scope, schema));
   if (query.q !== undefined && query.q.trim() !== '') where.push(searchSql(m, query.q.trim()));
@@ -166,7 +167,7 @@ function parseLimit(raw: string | number | undefined): number {
   return n;
 }
 
-function parseFilter(m: CompiledModule, raw: string): FilterNode {
+function parseFilter(m: CompiledModule, raw: string, timeZone?: string): FilterNode {
   let logic: JsonLogic;
   try {
     logic = JSON.parse(raw);
@@ -176,7 +177,7 @@ function parseFilter(m: CompiledModule, raw: string): FilterNode {
     ]);
   }
   try {
-    return compileFilter(logic, m.resolve, { path: 'filter' });
+    return compileFilter(logic, m.resolve, { path: 'filter', ...(timeZone && { timeZone }) });
   } catch (e) {
     if (e instanceof FilterError)
       throw new AtriumError('INVALID_FILTER', [{ path: e.path, message: e.message }]);
@@ -264,7 +265,7 @@ function searchSql(m: CompiledModule, text: string): RawBuilder<unknown> {
   }
   if (text.length > 200)
     throw new AtriumError('INVALID_QUERY', [{ path: 'q', message: 'at most 200 characters' }]);
-  const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const pattern = likePattern(text, 'contains');
   return sql`(${sql.join(
     m.searchColumns.map((c) => sql`${sql.raw(`r.${q(c)}`)} ilike ${pattern}`),
     sql` or `,

@@ -6,6 +6,7 @@ import {
   labelText,
   type Problem,
   truthy,
+  UNTRACKED_SYSTEM_COLUMNS,
   valueSpec,
 } from '@atrium/metadata';
 import type { ValidateFunction } from 'ajv';
@@ -131,13 +132,21 @@ function fitsColumn(f: FieldDef, n: number): boolean {
   return true;
 }
 
-/** Runs the module's validation rules (true = invalid) and refuses with every broken rule. */
-export function checkRules(m: CompiledModule, values: Values, locale: Locale): void {
+/**
+ * Runs the module's validation rules (true = invalid) and refuses with every broken rule.
+ * Relative dates in a rule (`date_in`) are read on the caller's calendar (`timeZone`).
+ */
+export function checkRules(
+  m: CompiledModule,
+  values: Values,
+  locale: Locale,
+  timeZone?: string,
+): void {
   const problems: Problem[] = [];
   for (const rule of m.rules) {
     let broken: boolean;
     try {
-      broken = truthy(evaluate(rule.when, values));
+      broken = truthy(evaluate(rule.when, values, timeZone ? { timeZone } : {}));
     } catch {
       broken = false;
     }
@@ -158,20 +167,10 @@ export function diffRows(
 ): Record<string, { from: unknown; to: unknown }> {
   const changes: Record<string, { from: unknown; to: unknown }> = {};
   for (const c of m.columns) {
-    if (UNTRACKED.has(c)) continue;
+    if (UNTRACKED_SYSTEM_COLUMNS.has(c)) continue;
     const from = before[c] ?? null;
     const to = after[c] ?? null;
     if (JSON.stringify(from) !== JSON.stringify(to)) changes[c] = { from, to };
   }
   return changes;
 }
-
-const UNTRACKED = new Set([
-  'id',
-  'created_at',
-  'updated_at',
-  'created_by',
-  'updated_by',
-  'version',
-  'deleted_at',
-]);

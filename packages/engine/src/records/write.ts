@@ -113,7 +113,7 @@ export async function prepareCreate(
   if (values.owner_id !== undefined) await checkOwner(trx, values.owner_id, ctx.locale);
   if (m.currency) values.currency_code ??= m.currency;
   computeFormulas(m, values);
-  checkRules(m, values, ctx.locale);
+  checkRules(m, values, ctx.locale, ctx.timeZone);
   return values;
 }
 
@@ -171,7 +171,7 @@ export async function prepareUpdate(
   checkVersion(ctx.locale, current, version as number);
   const values: Values = canonicalTimes(m, { ...current, ...input });
   computeFormulas(m, values);
-  checkRules(m, values, ctx.locale);
+  checkRules(m, values, ctx.locale, ctx.timeZone);
   return { current, values, changes: diffRows(m, current, values) };
 }
 

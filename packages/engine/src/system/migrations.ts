@@ -31,6 +31,14 @@ export const SYSTEM_MIGRATIONS: readonly { version: number; name: string; sql: s
       );
     `,
   },
+  {
+    version: 2,
+    name: 'time zones: per user, and workspace settings',
+    sql: `
+      alter table atrium.users add column time_zone text;
+      alter table atrium.workspaces add column settings jsonb not null default '{}'::jsonb;
+    `,
+  },
 ];
 
 const LOCK_KEY = 7_240_001;

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID, scrypt as scryptCb, timingSafeEqual } from 'no
 import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import type { Db } from '../db.js';
+import { likePattern } from '../like-pattern.js';
 
 const scrypt = promisify(scryptCb) as (
   pw: string,
@@ -21,7 +22,13 @@ export interface Actor {
 export interface UserRow extends Actor {
   name: string;
   locale: string;
+  /** The user's own IANA time zone; null: the workspace's. */
+  timeZone: string | null;
 }
+
+const USER_COLUMNS = sql.raw(
+  `id, email, name, is_admin as "isAdmin", locale, time_zone as "timeZone"`,
+);
 
 /** scrypt hash in the form `scrypt$N$r$p$salt$hash` (base64). */
 export async function hashPassword(password: string): Promise<string> {
@@ -73,6 +80,7 @@ export async function createUser(
     name: input.name ?? '',
     isAdmin: input.isAdmin ?? false,
     locale: input.locale ?? 'en',
+    timeZone: null,
   };
 }
 
@@ -83,7 +91,7 @@ export async function authenticate(
   password: string,
 ): Promise<UserRow | undefined> {
   const rows = await sql<UserRow & { password_hash: string }>`
-    select id, email, name, is_admin as "isAdmin", locale, password_hash
+    select ${USER_COLUMNS}, password_hash
     from atrium.users where lower(email) = lower(${email}) and active`.execute(db);
   const user = rows.rows[0];
   const ok = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);
@@ -112,8 +120,28 @@ export async function getOrCreateSetting<T>(db: Db, key: string, make: () => T):
 
 /** One user as the API shows it (never the password hash). */
 export async function getUser(db: Db, id: string): Promise<UserRow | undefined> {
-  const r = await sql<UserRow>`select id, email, name, is_admin as "isAdmin", locale
-    from atrium.users where id = ${id}`.execute(db);
+  const r = await sql<UserRow>`select ${USER_COLUMNS} from atrium.users where id = ${id}`.execute(
+    db,
+  );
+  return r.rows[0];
+}
+
+/**
+ * Changes a user's own preferences (values already validated; `timeZone: null` goes back to the
+ * workspace's) and returns the user, or undefined when there is no such user.
+ */
+export async function updateUserPreferences(
+  db: Db,
+  id: string,
+  patch: { timeZone?: string | null; locale?: string },
+): Promise<UserRow | undefined> {
+  const sets = [
+    ...('timeZone' in patch ? [sql`time_zone = ${patch.timeZone ?? null}`] : []),
+    ...(patch.locale !== undefined ? [sql`locale = ${patch.locale}`] : []),
+  ];
+  if (sets.length === 0) return getUser(db, id);
+  const r = await sql<UserRow>`update atrium.users set ${sql.join(sets)} where id = ${id}
+    returning ${USER_COLUMNS}`.execute(db);
   return r.rows[0];
 }
 
@@ -122,9 +150,8 @@ export async function listUsers(
   db: Db,
   options: { q?: string; limit?: number } = {},
 ): Promise<UserRow[]> {
-  const pattern = `%${(options.q ?? '').replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const r =
-    await sql<UserRow>`select id, email, name, is_admin as "isAdmin", locale from atrium.users
+  const pattern = likePattern(options.q ?? '', 'contains');
+  const r = await sql<UserRow>`select ${USER_COLUMNS} from atrium.users
     where active and (name ilike ${pattern} or email ilike ${pattern})
     order by lower(name), lower(email) limit ${options.limit ?? 50}`.execute(db);
   return r.rows;

@@ -10,6 +10,33 @@ export interface Workspace {
   trigram: boolean;
 }
 
+/** Settings an administrator chooses for the whole workspace (`GET|PUT /api/settings`). */
+export interface WorkspaceSettings {
+  /** IANA name of the calendar `date_in` periods are read on for users without their own. */
+  timeZone: string;
+}
+
+export const DEFAULT_WORKSPACE_SETTINGS: WorkspaceSettings = { timeZone: 'UTC' };
+
+/** The workspace's settings, defaults filled in. */
+export async function workspaceSettings(db: Db, name: string): Promise<WorkspaceSettings> {
+  const r = await sql<{ settings: Partial<WorkspaceSettings> | null }>`
+    select settings from atrium.workspaces where name = ${name}`.execute(db);
+  return { ...DEFAULT_WORKSPACE_SETTINGS, ...r.rows[0]?.settings };
+}
+
+/** Changes some settings (already validated) and returns them all. */
+export async function updateWorkspaceSettings(
+  db: Db,
+  name: string,
+  patch: Partial<WorkspaceSettings>,
+): Promise<WorkspaceSettings> {
+  const r = await sql<{ settings: Partial<WorkspaceSettings> }>`
+    update atrium.workspaces set settings = settings || ${JSON.stringify(patch)}::jsonb
+    where name = ${name} returning settings`.execute(db);
+  return { ...DEFAULT_WORKSPACE_SETTINGS, ...r.rows[0]?.settings };
+}
+
 /** Versioned migrations of a workspace schema's own system tables (names start with `_`). */
 const WORKSPACE_MIGRATIONS: readonly ((s: string) => string)[] = [
   (s) => `

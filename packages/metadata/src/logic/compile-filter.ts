@@ -1,7 +1,7 @@
 import type { JsonLogic } from '../documents.js';
 import { type FilterOperator, valueSpec } from '../field-types.js';
 import type { FieldRef, FieldResolver } from '../module-fields.js';
-import { dateRange, isDatePeriod } from './date-range.js';
+import { dateRange, isDatePeriod, periodDates } from './date-range.js';
 import type { FilterNode, FilterValue } from './filter-ast.js';
 
 /** A filter that cannot be compiled to SQL: the API answers 400 with `path` and the message. */
@@ -18,6 +18,8 @@ export class FilterError extends Error {
 export interface CompileOptions {
   /** The instant relative dates are measured from (defaults to now). */
   now?: Date;
+  /** The IANA time zone whose calendar relative dates are read on (the caller's; default UTC). */
+  timeZone?: string;
   /** Prefix of error paths, e.g. "filter". */
   path?: string;
 }
@@ -51,13 +53,17 @@ export function compileFilter(
   options: CompileOptions = {},
 ): FilterNode {
   const now = options.now ?? new Date();
-  return new Compiler(resolve, now).node(expression, options.path ?? 'filter');
+  return new Compiler(resolve, now, options.timeZone ?? 'UTC').node(
+    expression,
+    options.path ?? 'filter',
+  );
 }
 
 class Compiler {
   constructor(
     private readonly resolve: FieldResolver,
     private readonly now: Date,
+    private readonly timeZone: string,
   ) {}
 
   node(expr: JsonLogic, path: string): FilterNode {
@@ -253,10 +259,12 @@ class Compiler {
         'the number of days must be a whole number from 1 to 36500',
       );
     }
-    const { from, to } = dateRange(period, this.now, count);
-    const asDate = valueSpec(field.field).valueKind === 'date';
-    const fmt = (d: Date) => (asDate ? d.toISOString().slice(0, 10) : d.toISOString());
-    return { op: 'range', field, from: fmt(from), to: fmt(to), toExclusive: true };
+    // A date compares with calendar dates, a datetime with the instants the days start at.
+    const range =
+      valueSpec(field.field).valueKind === 'date'
+        ? periodDates(period, this.now, count, this.timeZone)
+        : mapRange(dateRange(period, this.now, count, this.timeZone), (d) => d.toISOString());
+    return { op: 'range', field, ...range, toExclusive: true };
   }
 
   private empty(args: JsonLogic[], at: string): FilterNode {
@@ -364,6 +372,10 @@ class Compiler {
       }
     }
   }
+}
+
+function mapRange<T, U>(r: { from: T; to: T }, f: (v: T) => U): { from: U; to: U } {
+  return { from: f(r.from), to: f(r.to) };
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,12 +1,20 @@
 import type { JsonLogic } from '../documents.js';
-import { registerOperations } from './operations.js';
+import { type EvaluationContext, registerOperations, withEvaluationContext } from './operations.js';
 
 /**
  * Evaluates a JSON Logic expression against `data` in memory, with Atrium's operations.
+ * `context` says which calendar relative dates (`date_in`) are read on: the caller's time zone.
  * @example evaluate({ '>': [{ var: 'amount' }, 1000] }, { amount: 5000 }) // true
+ * @example evaluate({ date_in: [{ var: 'due' }, 'today'] }, row, { timeZone: 'Asia/Shanghai' })
  */
-export function evaluate(expression: JsonLogic, data: unknown): unknown {
-  return registerOperations().apply(expression as never, data);
+export function evaluate(
+  expression: JsonLogic,
+  data: unknown,
+  context: EvaluationContext = {},
+): unknown {
+  return withEvaluationContext(context, () =>
+    registerOperations().apply(expression as never, data),
+  );
 }
 
 /** Truthiness as JSON Logic defines it (an empty list is false). */

@@ -1,5 +1,28 @@
 import jsonLogic from 'json-logic-js';
-import { type DatePeriod, dateRange, isDatePeriod } from './date-range.js';
+import { type DatePeriod, dateRange, isDatePeriod, periodDates } from './date-range.js';
+
+/** What an evaluation is relative to: the caller's time zone (IANA, default UTC) and "now". */
+export interface EvaluationContext {
+  timeZone?: string;
+  now?: Date;
+}
+
+// Operations get only their arguments, so the context of the (synchronous) evaluation in
+// progress is kept here for its length; see withEvaluationContext.
+let evaluation: EvaluationContext = {};
+
+/** Runs `fn` (a synchronous JSON Logic evaluation) with `context` in force. */
+export function withEvaluationContext<T>(context: EvaluationContext, fn: () => T): T {
+  const outer = evaluation;
+  evaluation = context;
+  try {
+    return fn();
+  } finally {
+    evaluation = outer;
+  }
+}
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
  * Atrium's own JSON Logic operations, registered once for every evaluation (server and browser).
@@ -55,13 +78,28 @@ export const CUSTOM_OPERATIONS = {
     high !== null &&
     (low as number) <= (value as number) &&
     (value as number) <= (high as number),
-  /** A date or datetime lies in a relative period: `{"date_in": [{"var": "close_date"}, "this_month"]}`. */
+  /**
+   * A date or datetime lies in a relative period: `{"date_in": [{"var": "close_date"}, "this_month"]}`,
+   * on the calendar of the evaluation's time zone. A date (`YYYY-MM-DD`) is compared as a
+   * calendar date, a datetime as an instant — as the SQL twin compares the two column types.
+   */
   date_in: (value: unknown, period: unknown, n?: unknown) => {
     if (value === null || value === undefined || value === '' || !isDatePeriod(period))
       return false;
-    const at = Date.parse(String(value));
+    const text = String(value);
+    const at = Date.parse(text);
     if (Number.isNaN(at)) return false;
-    const { from, to } = dateRange(period as DatePeriod, new Date(), Number(n ?? 1));
+    const args = [
+      period as DatePeriod,
+      evaluation.now ?? new Date(),
+      Number(n ?? 1),
+      evaluation.timeZone ?? 'UTC',
+    ] as const;
+    if (DATE_ONLY.test(text)) {
+      const { from, to } = periodDates(...args);
+      return text >= from && text < to;
+    }
+    const { from, to } = dateRange(...args);
     return at >= from.getTime() && at < to.getTime();
   },
 } as const;
