@@ -18,6 +18,10 @@ export const ERRORS = {
   },
   METADATA_CHANGED: { status: 409, message: 'The metadata changed meanwhile; plan again' },
   APPLY_FAILED: { status: 422, message: 'The change could not be applied; nothing was changed' },
+  DATA_CONFLICT: {
+    status: 409,
+    message: 'The change does not fit the records already stored; say how to resolve it',
+  },
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -1,6 +1,7 @@
 import { fieldColumns, type ModuleDoc } from '@atrium/metadata';
 import { describe, expect, it } from 'vitest';
-import { stepSql, trashName } from '../src/meta/ddl.js';
+import { stepSql } from '../src/meta/ddl.js';
+import { trashName } from '../src/sql-names.js';
 
 describe('trash names', () => {
   it('keep short names readable', () => {

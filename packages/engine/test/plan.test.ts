@@ -264,8 +264,15 @@ describe('plan: changing a module', () => {
       options: [{ value: 'tech', color: '#00ff00' }, { value: 'energy' }],
     };
     const p = plan([accounts], [next], ON);
-    expect(kinds(p)).toEqual(['put_document']);
-    expect(p.steps[0]?.step).toEqual({
+    // A shorter maxLength and a removed option are checked against the stored values first.
+    expect(kinds(p)).toEqual(['check_values', 'check_values', 'put_document']);
+    expect(one(p, 'check_values', 'name').step).toMatchObject({
+      checks: [{ rule: 'maxLength', max: 100 }],
+    });
+    expect(one(p, 'check_values', 'industry').step).toMatchObject({
+      checks: [{ rule: 'options', allowed: ['tech', 'energy'] }],
+    });
+    expect(p.steps[2]?.step).toEqual({
       kind: 'put_document',
       key: 'module:accounts',
       document: next,
@@ -288,7 +295,10 @@ describe('plan: changing a module', () => {
 
   it('moves the index when a field becomes unique', () => {
     const p = plan([accounts], [withField(accounts, 'employees', { unique: true })], ON);
-    expect(kinds(p)).toEqual(['create_index', 'put_document']);
+    expect(kinds(p)).toEqual(['check_values', 'create_index', 'put_document']);
+    expect(one(p, 'check_values', 'employees').step).toMatchObject({
+      checks: [{ rule: 'unique' }],
+    });
     expect(one(p, 'create_index', 'employees').step).toMatchObject({ column: { index: 'unique' } });
     const back = plan([withField(accounts, 'employees', { unique: true })], [accounts], ON);
     expect(kinds(back)).toEqual(['drop_index', 'put_document']);
@@ -370,7 +380,8 @@ describe('plan: type changes', () => {
   it('does not change the column between text-stored types', () => {
     const p = change({ type: 'text' }, { type: 'email' });
     expect(find(p, 'alter_column_type')).toEqual([]);
-    expect(kinds(p)).toEqual(['put_document']);
+    // An e-mail holds at most 254 characters, a text 255.
+    expect(kinds(p)).toEqual(['check_values', 'put_document']);
   });
 
   it('rebuilds the index around a type change of an indexed field', () => {
@@ -410,6 +421,7 @@ describe('plan: step order', () => {
     const current: MetadataDoc[] = [accounts, deals, dealsTable];
     const p = plan(current, [nextAccounts, nextDeals, contacts], ON);
     const order = [
+      'check_values',
       'drop_foreign_key',
       'drop_index',
       'create_table',
