@@ -115,7 +115,11 @@ describe('schema changes that meet existing records', () => {
     const r = await t.call('POST', '/api/meta/apply', { documents, resolutions });
     expect(r.status).toBe(200);
     const list = await t.call('GET', '/api/records/deals?sort=title&limit=10');
-    expect(Object.fromEntries(list.body.data.map((d: any) => [d.title, d.region]))).toEqual({
+    expect(
+      Object.fromEntries(
+        list.body.data.map((d: { title: string; region: string }) => [d.title, d.region]),
+      ),
+    ).toEqual({
       Alpha: 'north',
       Beta: 'west',
       'Delta and a rather long title': 'west',
