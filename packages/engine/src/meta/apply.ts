@@ -120,7 +120,16 @@ async function applyInTransaction(
     const revision = stored.revision + 1;
     for (const { step, summary } of planned.steps) {
       if (step.kind === 'fill_values' || step.kind === 'map_values') {
-        await runDataStep(trx, ws.schema, step, actorId);
+        try {
+          await runDataStep(trx, ws.schema, step, actorId);
+        } catch (e) {
+          throw new AtriumError('APPLY_FAILED', [
+            {
+              path: `resolutions.${step.module}.${step.column.name}`,
+              message: `${summary}: ${(e as Error).message}`,
+            },
+          ]);
+        }
         continue;
       }
       for (const statement of stepSql(ws.schema, step, revision)) {

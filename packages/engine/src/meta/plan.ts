@@ -186,9 +186,11 @@ export function plan(
         );
       }
       const was = stored && { ...stored, name: c.name };
-      valueSteps(name, stored, c, options.resolutions?.[`${name}.${c.name}`], add);
+      const kept = was ? undefined : options.restorable?.get(`${name}.${c.name}`);
+      // A field coming back from the trash brings the values it had.
+      if (kept === undefined)
+        valueSteps(name, stored, c, options.resolutions?.[`${name}.${c.name}`], add);
       if (!was) {
-        const kept = options.restorable?.get(`${name}.${c.name}`);
         if (kept !== undefined) {
           add(
             { kind: 'restore_column', module: name, column: c, revision: kept },
