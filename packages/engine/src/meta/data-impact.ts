@@ -20,6 +20,18 @@ type CheckStep = Extract<Step, { kind: 'check_values' }>;
  * refusals: what would leave data invalid and the request does not resolve.
  */
 export async function measureImpact(db: Db, schema: string, planned: Plan): Promise<Problem[]> {
+  if (!planned.steps.some((s) => s.step.kind === 'check_values')) return [];
+  // One snapshot for every check; memory enough to find duplicates among a million values
+  // without spilling to disk. Inside apply's transaction, `set local` ends with it too.
+  if (db.isTransaction) return measureAll(db, schema, planned);
+  return db.transaction().execute(async (trx) => {
+    await sql`set transaction read only`.execute(trx);
+    return measureAll(trx, schema, planned);
+  });
+}
+
+async function measureAll(db: Db, schema: string, planned: Plan): Promise<Problem[]> {
+  await sql`set local work_mem = '64MB'`.execute(db);
   const conflicts: Problem[] = [];
   const resolved = (kind: 'fill_values' | 'map_values', module: string, column: string) =>
     planned.steps.find(
@@ -66,10 +78,9 @@ async function measure(
             ? sql`${x} is null or ${x} = ''`
             : sql`${x} is null`
         : sql`true`;
-      const { records, more } = await boundedCount(db, table, empty);
-      const ids = await sql<{ id: string }>`select id from ${table} where ${empty}
-        order by id limit ${EXAMPLES}`.execute(db);
-      const examples = ids.rows.map((r) => ({ value: r.id, records: 1 }));
+      const found = await matching(db, table, empty, sql`id`);
+      const { records, more } = found;
+      const examples = found.examples.map((value) => ({ value, records: 1 }));
       if (records === 0) return ok(check, `no record of ${field} is empty`);
       const n = count(records, more);
       return resolution.fill
@@ -206,11 +217,10 @@ async function misfits(
   shown: RawBuilder<unknown>,
 ): Promise<Impact> {
   const where = sql`${x} is not null and (${misfit})`;
-  const { records, more } = await boundedCount(db, table, where);
+  const found = await matching(db, table, where, shown);
+  const { records, more } = found;
   if (records === 0) return ok(check, `every ${field} fits`);
-  const r = await sql<{ value: unknown }>`select ${shown} as value from ${table} where ${where}
-    order by id limit ${EXAMPLES}`.execute(db);
-  const examples = r.rows.map((row) => ({ value: row.value, records: 1 }));
+  const examples = found.examples.map((value) => ({ value, records: 1 }));
   return {
     rule: check.rule,
     records,
@@ -264,15 +274,24 @@ function castMisfit(x: RawBuilder<unknown>, from: string, to: string): RawBuilde
   return sql`true`;
 }
 
-async function boundedCount(
+/**
+ * Rows matching `where`, counted up to the cap, and the first few of `shown`: one scan that stops
+ * at the cap (or finds nothing, the common case, in one pass).
+ */
+async function matching(
   db: Db,
   table: RawBuilder<unknown>,
   where: RawBuilder<unknown>,
-): Promise<{ records: number; more: boolean }> {
-  const r = await sql<{ n: number }>`select count(*)::int as n
-    from (select 1 from ${table} where ${where} limit ${COUNT_LIMIT + 1}) s`.execute(db);
-  const n = r.rows[0]?.n ?? 0;
-  return { records: Math.min(n, COUNT_LIMIT), more: n > COUNT_LIMIT };
+  shown: RawBuilder<unknown>,
+): Promise<{ records: number; more: boolean; examples: unknown[] }> {
+  const r = await sql<{ value: unknown }>`select ${shown} as value from ${table} where ${where}
+    limit ${COUNT_LIMIT + 1}`.execute(db);
+  const n = r.rows.length;
+  return {
+    records: Math.min(n, COUNT_LIMIT),
+    more: n > COUNT_LIMIT,
+    examples: r.rows.slice(0, EXAMPLES).map((row) => row.value),
+  };
 }
 
 function ok(check: ValueCheck, message: string): Impact {
