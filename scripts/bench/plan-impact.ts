@@ -8,6 +8,7 @@
  *   --rows N     deals to seed (default 1000000)
  *   --repeat N   plans per change (default 3)
  *   --keep       keep the database instead of dropping it
+ *   --reuse URL  plan against a database a --keep run left (already seeded)
  *
  * DATABASE_URL is used when set, else an embedded Postgres (as `pnpm bench`). Not part of CI.
  */
@@ -34,6 +35,7 @@ const { values: flags } = parseArgs({
     rows: { type: 'string', default: '1000000' },
     repeat: { type: 'string', default: '3' },
     keep: { type: 'boolean', default: false },
+    reuse: { type: 'string' },
   },
 });
 const log = (line: string) => process.stderr.write(`[plan-impact] ${line}\n`);
@@ -116,24 +118,28 @@ async function main(): Promise<void> {
   log(machineLine());
   const rows = Number(flags.rows);
   const repeat = Number(flags.repeat);
-  const database = await openBenchDatabase(log);
+  const database = flags.reuse
+    ? { url: flags.reuse, close: async () => {} }
+    : await openBenchDatabase(log);
   const handle = createDb(database.url, { max: 2 });
   try {
-    await migrateSystem(handle.db);
     const engine = await createEngine(handle.db, { workspace: 'main' });
-    const admin = await createUser(handle.db, {
-      email: 'bench@atrium.local',
-      password: 'plan-impact-bench',
-      name: 'Bench',
-      isAdmin: true,
-    });
-    await applyChange(engine, { documents: [accountsModule, dealsModule] }, admin.id);
-    const snapshot = engine.metadata.current;
-    const deals = snapshot.modules.get('bench_deals') as CompiledModule;
-    const accounts = snapshot.modules.get('bench_accounts') as CompiledModule;
-    log(`seeding ${rows.toLocaleString('en')} deals …`);
-    await seed(database.url, { deals, accounts }, { rows, accounts: 1000, owner: admin.id });
-
+    if (!flags.reuse) {
+      await migrateSystem(handle.db);
+      const admin = await createUser(handle.db, {
+        email: 'bench@atrium.local',
+        password: 'plan-impact-bench',
+        name: 'Bench',
+        isAdmin: true,
+      });
+      await applyChange(engine, { documents: [accountsModule, dealsModule] }, admin.id);
+      const snapshot = engine.metadata.current;
+      const deals = snapshot.modules.get('bench_deals') as CompiledModule;
+      const accounts = snapshot.modules.get('bench_accounts') as CompiledModule;
+      log(`seeding ${rows.toLocaleString('en')} deals …`);
+      await seed(database.url, { deals, accounts }, { rows, accounts: 1000, owner: admin.id });
+    }
+    const deals = engine.metadata.current.modules.get('bench_deals') as CompiledModule;
     const time = async (work: () => Promise<unknown>) => {
       const ms: number[] = [];
       for (let i = 0; i < repeat; i++) {
