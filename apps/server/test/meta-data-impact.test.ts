@@ -259,6 +259,35 @@ describe('schema changes that meet existing records', () => {
   });
 });
 
+describe('a unique check past the first rows', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+    await t.apply([{ kind: 'module', name: 'items', fields: [{ name: 'sku', type: 'text' }] }]);
+    // More rows than plan looks at first, the only duplicate at the very end.
+    await sql`insert into ws_main.items (id, sku)
+      select gen_random_uuid(), 'SKU-' || i from generate_series(1, 12000) i`.execute(t.handle.db);
+    await sql`insert into ws_main.items (id, sku) values (gen_random_uuid(), 'SKU-11999')`.execute(
+      t.handle.db,
+    );
+  });
+  afterAll(async () => t.close());
+
+  it('finds a duplicate anywhere in the table', async () => {
+    const documents = [
+      { kind: 'module', name: 'items', fields: [{ name: 'sku', type: 'text', unique: true }] },
+    ];
+    const plan = await t.call('POST', '/api/meta/plan', { documents });
+    expect(plan.body.conflicts).toEqual([
+      { path: 'items.sku', message: expect.stringContaining('"SKU-11999" (2 records)') },
+    ]);
+    await sql`delete from ws_main.items where sku = 'SKU-11999'`.execute(t.handle.db);
+    const fine = await t.call('POST', '/api/meta/plan', { documents });
+    expect(fine.body.conflicts).toEqual([]);
+    expect(impacts(fine.body, 'sku')[0]).toMatchObject({ outcome: 'ok', records: 0 });
+  });
+});
+
 describe('renaming a field', () => {
   let t: TestApp;
   let id: string;

@@ -117,7 +117,8 @@ async function measure(
           group by value having count(*) > 1 order by n desc, value limit ${EXAMPLES}`.execute(db);
       let r = await duplicates(live, sql`limit ${COUNT_LIMIT}`);
       if (r.rows.length === 0) {
-        const repeated = await sql<{ h: string }>`select h from (
+        // As text: the pool reads bigints as JS numbers, which would round them.
+        const repeated = await sql<{ h: string }>`select h::text as h from (
             select ${hash} as h from ${table} where ${live} order by 1) s
           group by h having count(*) > 1 limit ${EXAMPLES}`.execute(db);
         const hashes = repeated.rows.map((row) => row.h);
