@@ -93,7 +93,7 @@ async function measure(
             more,
             examples,
             outcome: 'resolved',
-            message: `${n} empty ${field} will be filled`,
+            message: `${field} will be filled in ${n}`,
           }
         : {
             rule: check.rule,
