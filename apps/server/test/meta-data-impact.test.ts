@@ -186,6 +186,17 @@ describe('schema changes that meet existing records', () => {
     expect(notAnOption.body.error.details).toEqual([
       { path: 'resolutions.deals.stage.map.lost', message: '"gone" is not an option' },
     ]);
+    const stillOffered = await t.call('POST', '/api/meta/plan', {
+      documents,
+      resolutions: { 'deals.stage': { map: { lost: 'won', new: 'won' } } },
+    });
+    expect(stillOffered.status).toBe(400);
+    expect(stillOffered.body.error.details).toEqual([
+      {
+        path: 'resolutions.deals.stage.map.new',
+        message: expect.stringContaining('still an option'),
+      },
+    ]);
 
     const resolutions = {
       'deals.stage': { map: { lost: 'stalled' } },

@@ -2,7 +2,7 @@ import { createAjv, type Problem, valueSpec } from '@atrium/metadata';
 import { type RawBuilder, sql } from 'kysely';
 import type { Db } from '../db.js';
 import { q, qt } from '../sql-names.js';
-import type { Impact, Plan, PlannedStep, Resolutions, Step, ValueCheck } from './plan.js';
+import type { Impact, Plan, Resolutions, Step, ValueCheck } from './plan.js';
 
 /**
  * Counts stop here, as the read path's do: planning stays fast on a table of any size, and
@@ -36,26 +36,21 @@ async function measureAll(db: Db, schema: string, planned: Plan): Promise<Proble
   await sql`set local parallel_setup_cost = 0`.execute(db);
   await sql`set local parallel_tuple_cost = 0`.execute(db);
   const conflicts: Problem[] = [];
-  const resolved = (kind: 'fill_values' | 'map_values', module: string, column: string) =>
-    planned.steps.find(
-      (s) => s.step.kind === kind && s.step.module === module && s.step.column.name === column,
-    )?.step as Extract<Step, { kind: 'fill_values' | 'map_values' }> | undefined;
-  for (const planned_ of planned.steps) {
-    const step = planned_.step;
+  for (const entry of planned.steps) {
+    const step = entry.step;
     if (step.kind !== 'check_values') continue;
+    const { fill, map } = resolutionSteps(planned, `${step.module}.${step.column}`);
     const impacts: Impact[] = [];
     for (const check of step.checks) {
-      const fill = resolved('fill_values', step.module, step.column);
-      const map = resolved('map_values', step.module, step.column);
       const impact = await measure(db, schema, step, check, {
-        fill: fill?.kind === 'fill_values',
-        map: map?.kind === 'map_values' ? map.map : undefined,
+        fill: fill !== undefined,
+        map: map?.map,
       });
       impacts.push(impact);
       if (impact.outcome === 'refused')
         conflicts.push({ path: `${step.module}.${step.column}`, message: impact.message });
     }
-    (planned_ as PlannedStep).impact = impacts;
+    entry.impact = impacts;
   }
   return conflicts;
 }
@@ -338,35 +333,49 @@ export function resolutionProblems(planned: Plan, resolutions: Resolutions | und
   const problems: Problem[] = [];
   for (const [key, resolution] of Object.entries(resolutions ?? {})) {
     const at = `resolutions.${key}`;
-    const fill = planned.steps.find(
-      (s) => s.step.kind === 'fill_values' && `${s.step.module}.${s.step.column.name}` === key,
-    )?.step;
-    const map = planned.steps.find(
-      (s) => s.step.kind === 'map_values' && `${s.step.module}.${s.step.column.name}` === key,
-    )?.step;
-    if (resolution.fill !== undefined && fill?.kind === 'fill_values') {
+    const { fill, map, check } = resolutionSteps(planned, key);
+    if (resolution.fill !== undefined && fill) {
       const f = fill.column.field;
       if (f && !createAjv().compile(valueSpec(f).valueSchema(f))(resolution.fill))
         problems.push({ path: `${at}.fill`, message: `is not a valid ${f.type} value` });
     } else if (resolution.fill !== undefined) {
       problems.push({ path: `${at}.fill`, message: 'this change makes no field required there' });
     }
-    if (resolution.map !== undefined && map?.kind === 'map_values') {
+    if (resolution.map !== undefined && map) {
       const f = map.column.field;
       const options = new Set((f?.options ?? []).map((o) => o.value));
+      const allowed = check?.checks.find((c) => c.rule === 'options');
       for (const [from, to] of Object.entries(resolution.map)) {
-        if (to === null ? f?.required : !options.has(to))
-          problems.push({
-            path: `${at}.map.${from}`,
-            message:
-              to === null ? 'a required field cannot be emptied' : `"${to}" is not an option`,
-          });
+        const problem =
+          allowed?.rule === 'options' && allowed.allowed.includes(from)
+            ? `"${from}" is still an option; only values no longer offered are moved`
+            : to === null
+              ? f?.required
+                ? 'a required field cannot be emptied'
+                : undefined
+              : options.has(to)
+                ? undefined
+                : `"${to}" is not an option`;
+        if (problem) problems.push({ path: `${at}.map.${from}`, message: problem });
       }
     } else if (resolution.map !== undefined) {
       problems.push({ path: `${at}.map`, message: 'this change removes no option there' });
     }
   }
   return problems;
+}
+
+/** The steps a change plans for `module.field`: its check and the resolutions of it. */
+function resolutionSteps(planned: Plan, key: string) {
+  const of = <K extends 'check_values' | 'fill_values' | 'map_values'>(kind: K) =>
+    planned.steps
+      .map((s) => s.step)
+      .find(
+        (s): s is Extract<Step, { kind: K }> =>
+          s.kind === kind &&
+          `${s.module}.${typeof s.column === 'string' ? s.column : s.column.name}` === key,
+      );
+  return { check: of('check_values'), fill: of('fill_values'), map: of('map_values') };
 }
 
 /**
