@@ -435,6 +435,55 @@ describe('renaming a field', () => {
   });
 });
 
+describe('renaming a lookup and an autonumber', () => {
+  let t: TestApp;
+  const ACCOUNTS = { kind: 'module', name: 'accounts', fields: [{ name: 'name', type: 'text' }] };
+  const invoices = (account: string, number: string) => ({
+    kind: 'module',
+    name: 'invoices',
+    fields: [
+      {
+        name: account,
+        type: 'lookup',
+        target: 'accounts',
+        ...(account !== 'account' && { renamedFrom: 'account' }),
+      },
+      {
+        name: number,
+        type: 'autonumber',
+        prefix: 'INV-',
+        digits: 3,
+        ...(number !== 'number' && { renamedFrom: 'number' }),
+      },
+    ],
+  });
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => t.close());
+
+  it('keeps the foreign key and the sequence under the new names', async () => {
+    await t.apply([ACCOUNTS, invoices('account', 'number')]);
+    const acme = (await t.call('POST', '/api/records/accounts', { name: 'Acme' })).body;
+    const first = (await t.call('POST', '/api/records/invoices', { account: acme.id })).body;
+    expect(first.number).toBe('INV-001');
+
+    await t.apply([invoices('company', 'ref')]);
+    const kept = (await t.call('GET', `/api/records/invoices/${first.id}`)).body;
+    expect(kept).toMatchObject({ company: acme.id, ref: 'INV-001' });
+    const second = await t.call('POST', '/api/records/invoices', { company: acme.id });
+    expect(second.body.ref).toBe('INV-002');
+    const dangling = await t.call('POST', '/api/records/invoices', {
+      company: '0190a8c0-0000-7000-8000-000000000000',
+    });
+    expect(dangling.status).toBe(400);
+    expect(dangling.body.error.details[0].path).toBe('company');
+    const names = await sql<{ n: string }>`select conname as n from pg_constraint
+      where conrelid = 'ws_main.invoices'::regclass and contype = 'f'`.execute(t.handle.db);
+    expect(names.rows).toEqual([{ n: 'invoices__company__fk' }]);
+  });
+});
+
 describe('apply and the metadata cache', () => {
   let t: TestApp;
   beforeAll(async () => {
