@@ -270,6 +270,38 @@ describe('schema changes that meet existing records', () => {
   });
 });
 
+describe('a failure the checks cannot foresee', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+    await t.apply([{ kind: 'module', name: 'events', fields: [{ name: 'day', type: 'text' }] }]);
+    // Shaped like a date, but there is no 30 February: only the cast itself finds out.
+    await t.call('POST', '/api/records/events', { day: '2021-02-30' });
+  });
+  afterAll(async () => t.close());
+
+  it('rolls the whole change back, naming the step', async () => {
+    const before = await revision(t);
+    const r = await t.call('POST', '/api/meta/apply', {
+      documents: [
+        { kind: 'module', name: 'events', fields: [{ name: 'day', type: 'date' }] },
+        { kind: 'module', name: 'venues', fields: [{ name: 'name', type: 'text' }] },
+      ],
+      allowDestructive: true,
+    });
+    expect(r.status).toBe(422);
+    expect(r.body.error.code).toBe('APPLY_FAILED');
+    expect(r.body.error.details).toEqual([
+      { path: 'events.day', message: expect.stringContaining('2021-02-30') },
+    ]);
+    expect(await revision(t)).toBe(before);
+    const venues = await sql<{
+      t: string | null;
+    }>`select to_regclass('ws_main.venues')::text as t`.execute(t.handle.db);
+    expect(venues.rows[0]?.t).toBeNull();
+  });
+});
+
 describe('a unique check past the first rows', () => {
   let t: TestApp;
   beforeAll(async () => {
