@@ -22,9 +22,8 @@ export async function timeAddField(
 ): Promise<{ result: AddFieldResult; module: ModuleDoc }> {
   const next = withField(field, module);
   const started = performance.now();
-  const applied = await applyChange(engine.db, engine.workspace, { documents: [next] }, actorId);
+  const applied = await applyChange(engine, { documents: [next] }, actorId);
   const ms = performance.now() - started;
-  await engine.metadata.refresh(applied.revision);
   const steps = applied.steps.filter((s) => s.step.kind !== 'put_document').map((s) => s.summary);
   return { result: { field: field.name, type: field.type, ms, steps }, module: next };
 }

@@ -93,13 +93,8 @@ async function main(): Promise<void> {
       name: 'Bench',
       isAdmin: true,
     });
-    const applied = await applyChange(
-      handle.db,
-      engine.workspace,
-      { documents: [accountsModule, dealsModule] },
-      admin.id,
-    );
-    const snapshot = await engine.metadata.refresh(applied.revision);
+    await applyChange(engine, { documents: [accountsModule, dealsModule] }, admin.id);
+    const snapshot = engine.metadata.current;
     const deals = snapshot.modules.get('bench_deals') as CompiledModule;
     const accounts = snapshot.modules.get('bench_accounts') as CompiledModule;
 

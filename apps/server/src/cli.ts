@@ -19,8 +19,9 @@ import { callerDir, loadConfig } from './config.js';
 import { jwtSecretFile, rotateJwtSecret } from './data-dir.js';
 
 const USAGE = `usage:
-  atrium plan <file|dir>             show what applying the documents would change
-  atrium apply <file|dir> [--yes]    apply them (destructive steps need --yes)
+  atrium plan <file|dir> [--resolutions R.json]           show what applying the documents would
+                                                          change, and what it does to stored records
+  atrium apply <file|dir> [--resolutions R.json] [--yes]  apply them (destructive steps need --yes)
   atrium user create --email E --password P [--name N] [--admin]
   atrium revert <n> [--yes]          undo revision n (what it dropped comes back with its data)
   atrium trash                       list dropped fields and modules whose data is kept
@@ -53,7 +54,7 @@ async function planOrApply(command: 'plan' | 'apply', args: string[]): Promise<n
   const { positionals, values } = parseArgs({
     args,
     allowPositionals: true,
-    options: { yes: { type: 'boolean' } },
+    options: { yes: { type: 'boolean' }, resolutions: { type: 'string' } },
   });
   const target = positionals[0];
   if (!target) {
@@ -61,10 +62,13 @@ async function planOrApply(command: 'plan' | 'apply', args: string[]): Promise<n
     return 2;
   }
   const documents = await readDocuments(path.resolve(callerDir(), target));
+  const resolutions = values.resolutions
+    ? JSON.parse(await readFile(path.resolve(callerDir(), values.resolutions), 'utf8'))
+    : undefined;
   return withEngine((engine) =>
     planThenApply(
       engine,
-      { documents },
+      { documents, ...(resolutions && { resolutions }) },
       { applyIt: command === 'apply', yes: values.yes ?? false },
     ),
   );
@@ -139,19 +143,21 @@ async function planThenApply(
   change: ChangeRequest,
   options: { applyIt: boolean; yes: boolean },
 ): Promise<number> {
-  const planned = await planChange(engine.db, engine.workspace, change);
+  const planned = await planChange(engine, change);
   printSteps(planned.steps);
+  if (planned.conflicts.length > 0) {
+    console.error(
+      '\nThe stored records do not fit (marked ✗); resolve them (--resolutions) first:',
+    );
+    for (const c of planned.conflicts) console.error(`  ${c.path}: ${c.message}`);
+    return 1;
+  }
   if (!options.applyIt || planned.steps.length === 0) return 0;
   if (planned.destructive && !options.yes) {
     console.error('\nThe plan drops or narrows data (marked !). Run again with --yes to apply it.');
     return 1;
   }
-  const applied = await applyChange(
-    engine.db,
-    engine.workspace,
-    { ...change, allowDestructive: options.yes },
-    null,
-  );
+  const applied = await applyChange(engine, { ...change, allowDestructive: options.yes }, null);
   console.log(`\napplied: revision ${applied.revision}`);
   return 0;
 }
@@ -192,7 +198,11 @@ async function trash(command: 'trash' | 'purge', args: string[]): Promise<number
 
 function printSteps(steps: PlannedStep[]): void {
   if (steps.length === 0) console.log('nothing to change');
-  for (const s of steps) console.log(`${s.destructive ? '!' : ' '} ${s.summary}`);
+  const marks = { ok: ' ', warning: '~', resolved: '+', refused: '✗' } as const;
+  for (const s of steps) {
+    console.log(`${s.destructive ? '!' : ' '} ${s.summary}`);
+    for (const i of s.impact ?? []) console.log(`    ${marks[i.outcome]} ${i.message}`);
+  }
 }
 
 /** A file holding a document or a list of them, or a folder of such .json files (recursively). */

@@ -37,8 +37,7 @@ export async function installTemplate(
   ).flat();
   const { engine } = booted;
   const actor = await firstAdmin(booted);
-  const applied = await applyChange(engine.db, engine.workspace, { documents }, actor.id);
-  await engine.metadata.refresh(applied.revision);
+  const applied = await applyChange(engine, { documents }, actor.id);
   log(`template ${name}: metadata revision ${applied.revision}`);
   if (!manifest.sample) return { documents: documents.length, records: 0 };
   const sample = await readJson<Record<string, Record<string, unknown>[]>>(

@@ -285,4 +285,40 @@ describe('the atrium CLI', () => {
     expect((await atrium('trash')).stdout).toContain('the trash is empty');
     expect((await atrium('revert', 'x')).code).toBe(2);
   });
+
+  it('shows what a change does to stored records, refuses what they do not fit, and takes resolutions', async () => {
+    await sql`insert into ws_main.accounts (id, name) values (gen_random_uuid(), 'Acme')`.execute(
+      handle.db,
+    );
+    const region = { name: 'region', type: 'text', required: true };
+    const unique = {
+      ...accounts,
+      fields: [{ ...accounts.fields[0], unique: true }, accounts.fields[1], region],
+    };
+    const refused = await atrium('apply', await folder('v3', { 'accounts.json': unique }));
+    expect(refused.code).toBe(1);
+    const lines = refused.stdout.split('\n');
+    expect(lines).toContainEqual(expect.stringMatching(/^ {4}✗ .*"Acme" \(2 records\)/));
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^ {4}~ 2 records have no accounts\.region/),
+    );
+    expect(refused.stderr).toContain('accounts.name:');
+    expect(await revision()).toBe(3);
+
+    const required = { ...accounts, fields: [...accounts.fields, region] };
+    const fixes = path.join(dir, 'fixes.json');
+    await writeFile(fixes, JSON.stringify({ 'accounts.region': { fill: 'EMEA' } }));
+    const applied = await atrium(
+      'apply',
+      await folder('v4', { 'accounts.json': required }),
+      '--resolutions',
+      fixes,
+    );
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(applied.stdout).toContain('+ accounts.region will be filled in 2 records');
+    const rows = await sql<{ region: string }>`select region from ws_main.accounts`.execute(
+      handle.db,
+    );
+    expect(rows.rows).toEqual([{ region: 'EMEA' }, { region: 'EMEA' }]);
+  });
 });

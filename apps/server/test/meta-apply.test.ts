@@ -561,7 +561,7 @@ describe('destructive changes', () => {
     ).toEqual([{ n: 42 }]);
   });
 
-  it('rolls everything back when a step fails: text → integer over "abc"', async () => {
+  it('refuses text → integer over "abc" before anything runs, naming the value', async () => {
     const before = await everything(t);
     const data = await rows(t, 'select * from ws_main.accounts order by id');
     const contacts = {
@@ -576,10 +576,10 @@ describe('destructive changes', () => {
     const p = await t.call('POST', '/api/meta/plan', { documents });
     expect(p.body.destructive).toBe(true);
     const r = await t.call('POST', '/api/meta/apply', { documents, allowDestructive: true });
-    expect(r.status).toBe(422);
-    expect(r.body.error.code).toBe('APPLY_FAILED');
+    expect(r.status).toBe(409);
+    expect(r.body.error.code).toBe('DATA_CONFLICT');
     expect(r.body.error.details).toEqual([
-      { path: 'accounts.code', message: expect.stringContaining('abc') },
+      { path: 'accounts.code', message: expect.stringContaining('"abc"') },
     ]);
     expect(await everything(t)).toEqual(before);
     expect(await rows(t, 'select * from ws_main.accounts order by id')).toEqual(data);
@@ -591,14 +591,14 @@ describe('destructive changes', () => {
     ).toBe(201);
   });
 
-  it('rolls back a non-destructive change that the data refuses: unique over duplicates', async () => {
+  it('refuses a non-destructive change that the data refuses: unique over duplicates', async () => {
     await t.call('POST', '/api/records/accounts', { name: 'Acme' });
     const before = await everything(t);
     const r = await t.call('POST', '/api/meta/apply', {
       documents: [withField(accounts, 'name', { unique: true })],
     });
-    expect(r.status).toBe(422);
-    expect(r.body.error.code).toBe('APPLY_FAILED');
+    expect(r.status).toBe(409);
+    expect(r.body.error.code).toBe('DATA_CONFLICT');
     expect(r.body.error.details[0].path).toBe('accounts.name');
     expect(await everything(t)).toEqual(before);
     await sql`delete from ws_main.accounts where name = 'Acme' and code is null`.execute(

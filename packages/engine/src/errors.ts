@@ -26,6 +26,10 @@ export const ERRORS = {
     status: 503,
     message: 'The database cannot be reached right now; try again shortly',
   },
+  DATA_CONFLICT: {
+    status: 409,
+    message: 'The change does not fit the records already stored; say how to resolve it',
+  },
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

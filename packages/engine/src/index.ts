@@ -8,10 +8,33 @@ export { openApiDocument } from './http/openapi.js';
 export { recordsRoutes } from './http/records-routes.js';
 export { contextOf, localeOf, timeZoneHook } from './http/request-context.js';
 export { settingsRoutes, timeZoneValue } from './http/settings-routes.js';
-export { applyChange, type ChangeRequest, planChange } from './meta/apply.js';
+export {
+  type ApplyResult,
+  applyChange,
+  type ChangeRequest,
+  type MetaEngine,
+  type PlanResult,
+  planChange,
+} from './meta/apply.js';
 export { MetadataCache } from './meta/metadata-cache.js';
-export { type Plan, type PlannedStep, plan, type Step } from './meta/plan.js';
+export {
+  type Impact,
+  type Plan,
+  type PlannedStep,
+  plan,
+  type Resolution,
+  type Resolutions,
+  type Step,
+  type ValueCheck,
+} from './meta/plan.js';
 export { revertRequest } from './meta/revert.js';
+export {
+  getRevision,
+  listRevisions,
+  type Revision,
+  type RevisionChange,
+  type RevisionSummary,
+} from './meta/revisions.js';
 export { loadMetadata } from './meta/store.js';
 export { listTrash, purgeTrash, type TrashEntry } from './meta/trash.js';
 export type { CompiledModule, Snapshot } from './records/compiled-module.js';

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { ColumnSpec } from '@atrium/metadata';
 
 /**
  * Quotes an identifier for SQL. Identifiers come from validated metadata only; this refuses
@@ -21,4 +22,38 @@ export function derivedName(module: string, column: string, suffix: string): str
   if (full.length <= 63) return full;
   const hash = createHash('sha1').update(full).digest('hex').slice(0, 8);
   return `${full.slice(0, 63 - suffix.length - 11)}_${hash}__${suffix}`;
+}
+
+/** The name of the index plan() gives a column (by its index kind). */
+export function indexName(module: string, c: Pick<ColumnSpec, 'name' | 'index'>): string {
+  return derivedName(
+    module,
+    c.name,
+    c.index === 'unique' ? 'key' : c.index === 'trgm' ? 'trgm' : 'idx',
+  );
+}
+
+/** The unique index of a column, to name the field in a duplicate-value error. */
+export function uniqueIndexName(module: string, column: string): string {
+  return derivedName(module, column, 'key');
+}
+
+/** Where dropped tables and columns are kept until purged. */
+export function trashSchema(schema: string): string {
+  return `${schema}_trash`;
+}
+
+/** The name a dropped column or table is kept under: `r<revision>__<name>`, within 63 bytes. */
+export function trashName(revision: number, name: string): string {
+  const full = `r${revision}__${name}`;
+  if (full.length <= 63) return full;
+  // Two long names with the same beginning must not meet under one truncated name.
+  return `${full.slice(0, 54)}_${createHash('sha1').update(full).digest('hex').slice(0, 8)}`;
+}
+
+/** The name an index of a dropped table is kept under (the same rule as the rename in ddl.ts `drop_table`). */
+export function trashIndexName(revision: number, name: string): string {
+  const full = `r${revision}__${name}`;
+  if (full.length <= 63) return full;
+  return `${full.slice(0, 54)}_${createHash('md5').update(name).digest('hex').slice(0, 8)}`;
 }

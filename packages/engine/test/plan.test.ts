@@ -264,8 +264,15 @@ describe('plan: changing a module', () => {
       options: [{ value: 'tech', color: '#00ff00' }, { value: 'energy' }],
     };
     const p = plan([accounts], [next], ON);
-    expect(kinds(p)).toEqual(['put_document']);
-    expect(p.steps[0]?.step).toEqual({
+    // A shorter maxLength and a removed option are checked against the stored values first.
+    expect(kinds(p)).toEqual(['check_values', 'check_values', 'put_document']);
+    expect(one(p, 'check_values', 'name').step).toMatchObject({
+      checks: [{ rule: 'maxLength', max: 100 }],
+    });
+    expect(one(p, 'check_values', 'industry').step).toMatchObject({
+      checks: [{ rule: 'options', allowed: ['tech', 'energy'] }],
+    });
+    expect(p.steps[2]?.step).toEqual({
       kind: 'put_document',
       key: 'module:accounts',
       document: next,
@@ -288,7 +295,10 @@ describe('plan: changing a module', () => {
 
   it('moves the index when a field becomes unique', () => {
     const p = plan([accounts], [withField(accounts, 'employees', { unique: true })], ON);
-    expect(kinds(p)).toEqual(['create_index', 'put_document']);
+    expect(kinds(p)).toEqual(['check_values', 'create_index', 'put_document']);
+    expect(one(p, 'check_values', 'employees').step).toMatchObject({
+      checks: [{ rule: 'unique' }],
+    });
     expect(one(p, 'create_index', 'employees').step).toMatchObject({ column: { index: 'unique' } });
     const back = plan([withField(accounts, 'employees', { unique: true })], [accounts], ON);
     expect(kinds(back)).toEqual(['drop_index', 'put_document']);
@@ -370,7 +380,8 @@ describe('plan: type changes', () => {
   it('does not change the column between text-stored types', () => {
     const p = change({ type: 'text' }, { type: 'email' });
     expect(find(p, 'alter_column_type')).toEqual([]);
-    expect(kinds(p)).toEqual(['put_document']);
+    // An e-mail holds at most 254 characters, a text 255.
+    expect(kinds(p)).toEqual(['check_values', 'put_document']);
   });
 
   it('rebuilds the index around a type change of an indexed field', () => {
@@ -410,6 +421,7 @@ describe('plan: step order', () => {
     const current: MetadataDoc[] = [accounts, deals, dealsTable];
     const p = plan(current, [nextAccounts, nextDeals, contacts], ON);
     const order = [
+      'check_values',
       'drop_foreign_key',
       'drop_index',
       'create_table',
@@ -527,5 +539,187 @@ describe('plan: bringing dropped data back', () => {
       'create_index',
       'put_document',
     ]);
+  });
+});
+
+describe('plan: index rule', () => {
+  const module = (fields: FieldDef[]): ModuleDoc => ({
+    kind: 'module',
+    name: 'things',
+    recordName: 'name',
+    fields: [...fields, { name: 'target', type: 'text' }],
+  });
+  const indexed = (p: Plan) =>
+    find(p, 'create_index').map((s) => {
+      const step = s.step as Extract<Step, { kind: 'create_index' }>;
+      return [step.column.name, step.column.index];
+    });
+
+  it('honours indexed: false for every type that has a default index', () => {
+    const off = (f: FieldDef): FieldDef => ({ ...f, indexed: false });
+    const fields: FieldDef[] = [
+      { name: 'name', type: 'text' },
+      { name: 'stage', type: 'picklist', options: [{ value: 'a' }] },
+      { name: 'colours', type: 'multipicklist', options: [{ value: 'red' }] },
+      { name: 'tags', type: 'tags' },
+      { name: 'link', type: 'lookup', target: 'things' },
+      { name: 'manager', type: 'user' },
+      { name: 'number', type: 'autonumber' },
+      { name: 'email', type: 'email' },
+    ];
+    expect(indexed(plan([], [module(fields)], ON))).toEqual([
+      ['name', 'trgm'],
+      ['stage', 'btree'],
+      ['colours', 'gin'],
+      ['tags', 'gin'],
+      ['link', 'btree'],
+      ['manager', 'btree'],
+      ['number', 'unique'],
+      ['email', 'trgm'],
+    ]);
+    const p = plan([], [module(fields.map(off))], ON);
+    expect(indexed(p)).toEqual([]);
+    // The lookup keeps its foreign key: integrity does not depend on the index.
+    expect(find(p, 'add_foreign_key', 'link')).toHaveLength(1);
+  });
+
+  it('drops a picklist index when the field says indexed: false, and unique still wins', () => {
+    const stage: FieldDef = { name: 'stage', type: 'picklist', options: [{ value: 'a' }] };
+    const p = plan([module([stage])], [module([{ ...stage, indexed: false }])], ON);
+    expect(kinds(p)).toEqual(['drop_index', 'put_document']);
+    const unique = plan([], [module([{ ...stage, indexed: false, unique: true }])], ON);
+    expect(indexed(unique)).toContainEqual(['stage', 'unique']);
+  });
+
+  it('gives indexed: true a btree, or GIN for a list', () => {
+    const p = plan([], [module([{ name: 'n', type: 'integer', indexed: true }])], OFF);
+    expect(indexed(p)).toEqual([['n', 'btree']]);
+  });
+});
+
+describe('plan: renames', () => {
+  const base: ModuleDoc = {
+    kind: 'module',
+    name: 'deals',
+    fields: [
+      { name: 'stage', type: 'picklist', options: [{ value: 'a' }] },
+      { name: 'owner2', type: 'user' },
+      { name: 'amount', type: 'integer' },
+    ],
+  };
+  const renamed = withField(base, 'stage', { name: 'phase', renamedFrom: 'stage' });
+
+  it('renames the column, keeping its index, instead of dropping and adding', () => {
+    const p = plan([base], [renamed], ON);
+    expect(kinds(p)).toEqual(['rename_column', 'put_document']);
+    expect(p.steps[0]?.step).toMatchObject({
+      kind: 'rename_column',
+      module: 'deals',
+      from: { name: 'stage', index: 'btree' },
+      to: 'phase',
+    });
+    expect(p.destructive).toBe(false);
+  });
+
+  it('diffs the renamed column like any other: a type change after the rename', () => {
+    const p = plan(
+      [base],
+      [
+        withField(base, 'amount', {
+          name: 'total',
+          renamedFrom: 'amount',
+          type: 'decimal',
+          precision: 30,
+          scale: 2,
+        }),
+      ],
+      ON,
+    );
+    expect(kinds(p)).toEqual(['rename_column', 'alter_column_type', 'put_document']);
+    expect(one(p, 'alter_column_type', 'total').step).toMatchObject({ from: 'bigint' });
+  });
+
+  it('ignores renamedFrom once the old column is gone (applying twice changes nothing)', () => {
+    expect(kinds(plan([renamed], [renamed], ON))).toEqual([]);
+    // On a fresh workspace it is a plain new field.
+    expect(kinds(plan([], [renamed], ON))).not.toContain('rename_column');
+  });
+
+  it('takes renames from the options, as a revert does', () => {
+    const p = plan([renamed], [base], { ...ON, renames: new Map([['deals.stage', 'phase']]) });
+    expect(kinds(p)).toEqual(['rename_column', 'put_document']);
+    expect(p.steps[0]?.step).toMatchObject({ from: { name: 'phase' }, to: 'stage' });
+  });
+});
+
+describe('plan: values already stored', () => {
+  const base: ModuleDoc = {
+    kind: 'module',
+    name: 'deals',
+    fields: [
+      { name: 'stage', type: 'picklist', options: [{ value: 'a' }, { value: 'b' }] },
+      { name: 'score', type: 'integer', min: 0, max: 100 },
+      { name: 'note', type: 'text' },
+    ],
+  };
+  const checks = (p: Plan, column: string) =>
+    (one(p, 'check_values', column).step as Extract<Step, { kind: 'check_values' }>).checks;
+
+  it('checks emptiness for a field that becomes required or is added required', () => {
+    const p = plan(
+      [base],
+      [
+        {
+          ...withField(base, 'note', { required: true }),
+          fields: [
+            ...withField(base, 'note', { required: true }).fields,
+            { name: 'region', type: 'text', required: true },
+          ],
+        },
+      ],
+      ON,
+    );
+    expect(checks(p, 'note')).toEqual([{ rule: 'required' }]);
+    expect(one(p, 'check_values', 'region').step).toMatchObject({ stored: null });
+  });
+
+  it('checks a narrower range, removed options and a narrowing type', () => {
+    const next = withField(
+      withField(withField(base, 'score', { min: 10 }), 'stage', { options: [{ value: 'a' }] }),
+      'note',
+      { type: 'integer' },
+    );
+    const p = plan([base], [next], ON);
+    expect(checks(p, 'score')).toEqual([{ rule: 'range', min: 10, max: 100 }]);
+    expect(checks(p, 'stage')).toEqual([{ rule: 'options', allowed: ['a'] }]);
+    expect(checks(p, 'note')).toEqual([{ rule: 'type', from: 'text', to: 'bigint' }]);
+    // Adding an option or widening a range checks nothing.
+    const wider = withField(withField(base, 'score', { max: 1000 }), 'stage', {
+      options: [{ value: 'a' }, { value: 'b' }, { value: 'c' }],
+    });
+    expect(find(plan([base], [wider], ON), 'check_values')).toEqual([]);
+  });
+
+  it('turns resolutions into data steps after the columns exist and before the indexes', () => {
+    const next = withField(
+      withField(base, 'stage', { options: [{ value: 'a' }], unique: true }),
+      'note',
+      { required: true },
+    );
+    const p = plan([base], [next], {
+      ...ON,
+      resolutions: { 'deals.stage': { map: { b: 'a' } }, 'deals.note': { fill: '-' } },
+    });
+    expect(kinds(p)).toEqual([
+      'check_values',
+      'check_values',
+      'drop_index',
+      'fill_values',
+      'map_values',
+      'create_index',
+      'put_document',
+    ]);
+    expect(one(p, 'map_values', 'stage').step).toMatchObject({ map: { b: 'a' } });
+    expect(one(p, 'fill_values', 'note').step).toMatchObject({ value: '-' });
   });
 });

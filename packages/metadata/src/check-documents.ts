@@ -106,6 +106,16 @@ class Checker {
     });
     if (doc.defaultCurrency !== undefined && !isCurrencyCode(doc.defaultCurrency))
       this.add('.defaultCurrency', `"${doc.defaultCurrency}" is not an active ISO 4217 code`);
+    const renamed = new Set<string>();
+    doc.fields.forEach((f, i) => {
+      if (f.renamedFrom === undefined) return;
+      const at = `.fields[${i}].renamedFrom`;
+      if (f.renamedFrom === f.name || names.has(f.renamedFrom))
+        this.add(at, `field "${f.renamedFrom}" still exists; a rename gives up the old name`);
+      if (renamed.has(f.renamedFrom))
+        this.add(at, `another field is also renamed from "${f.renamedFrom}"`);
+      renamed.add(f.renamedFrom);
+    });
     if (doc.recordName && !names.has(doc.recordName))
       this.add('.recordName', `unknown field "${doc.recordName}"`);
     this.formulaCycles(doc);

@@ -23,6 +23,7 @@ const field: JsonSchema = {
   additionalProperties: false,
   properties: {
     name,
+    renamedFrom: name,
     type: { type: 'string', enum: Object.keys(FIELD_TYPES) },
     label,
     help: label,

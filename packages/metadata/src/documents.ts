@@ -54,6 +54,12 @@ export type FormulaReturnType =
  */
 export interface FieldDef {
   name: string;
+  /**
+   * The field's previous name: applying the document renames the column (keeping its values) and
+   * the references to it in the workspace's documents and history, instead of dropping one field
+   * and adding another. Ignored once no field of that name is stored, so it may stay.
+   */
+  renamedFrom?: string;
   type: FieldTypeName;
   label?: Label;
   help?: Label;

@@ -16,4 +16,5 @@ export * from './logic/operations.js';
 export * from './module-columns.js';
 export * from './module-fields.js';
 export * from './record-schema.js';
+export * from './rename-fields.js';
 export * from './system-columns.js';

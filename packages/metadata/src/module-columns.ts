@@ -36,22 +36,36 @@ export function fieldColumns(module: ModuleDoc): ColumnSpec[] {
 
 function fieldColumn(f: FieldDef, module: ModuleDoc): ColumnSpec {
   const column: ColumnSpec = { name: f.name, type: fieldValue(f).column, field: f };
-  const index: ColumnSpec['index'] = f.unique
-    ? 'unique'
-    : f.type === 'formula'
-      ? f.indexed
-        ? 'btree'
-        : undefined
-      : (FIELD_TYPES[f.type].defaultIndex ?? (f.indexed ? 'btree' : undefined));
-  const searchable = isSearchField(f, module);
+  const index = columnIndex(f, module);
   if (index) column.index = index;
-  else if (searchable) column.index = 'trgm';
   if (f.type === 'lookup' && f.target)
     column.references = { module: f.target, onDelete: lookupOnDelete(f) };
   if (f.type === 'user') column.references = { users: true };
   if (f.type === 'autonumber')
     column.autonumber = { prefix: f.prefix ?? '', digits: f.digits ?? 5 };
   return column;
+}
+
+/**
+ * The index a field's column gets — the one rule, for every type:
+ *
+ * 1. `unique: true` → a unique index (among live records), whatever else the field says;
+ * 2. `indexed: false` → no index at all (inserts stay cheapest; filters and `q` scan);
+ * 3. the type's default from the registry (`defaultIndex`: btree for lookups, users and
+ *    picklists, GIN for multi-selects and tags, unique for autonumbers);
+ * 4. `indexed: true` on a type without one → a btree (GIN for a list);
+ * 5. otherwise a trigram index for fields `q` searches (when pg_trgm is there), else none.
+ *
+ * A formula's column is a copy of other values: it has no default index and is indexed only when
+ * asked to.
+ */
+export function columnIndex(f: FieldDef, module: ModuleDoc): ColumnSpec['index'] {
+  if (f.unique) return 'unique';
+  if (f.indexed === false) return undefined;
+  const typeDefault = f.type === 'formula' ? undefined : FIELD_TYPES[f.type].defaultIndex;
+  if (typeDefault) return typeDefault;
+  if (f.indexed === true) return valueSpec(f).valueKind === 'array' ? 'gin' : 'btree';
+  return isSearchField(f, module) ? 'trgm' : undefined;
 }
 
 /** Fields included in the `q` search of a module. */

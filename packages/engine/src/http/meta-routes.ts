@@ -1,11 +1,24 @@
 import type { FastifyInstance } from 'fastify';
-import { sql } from 'kysely';
 import type { Engine } from '../engine.js';
 import { AtriumError } from '../errors.js';
-import { applyChange, type ChangeRequest, planChange } from '../meta/apply.js';
+import { type ApplyResult, applyChange, type ChangeRequest, planChange } from '../meta/apply.js';
 import { revertRequest } from '../meta/revert.js';
-import { qt } from '../sql-names.js';
+import { getRevision, listRevisions } from '../meta/revisions.js';
 import { contextOf, requireAdmin } from './request-context.js';
+
+/** `{"module.field": {"fill": value}}` or `{"module.field": {"map": {"old": "new" | null}}}` */
+const resolutions = {
+  type: 'object',
+  additionalProperties: {
+    type: 'object',
+    additionalProperties: false,
+    minProperties: 1,
+    properties: {
+      fill: {},
+      map: { type: 'object', additionalProperties: { type: ['string', 'null'] } },
+    },
+  },
+} as const;
 
 const changeBody = {
   type: 'object',
@@ -17,15 +30,18 @@ const changeBody = {
     replaceAll: { type: 'boolean' },
     baseRevision: { type: 'integer', minimum: 0 },
     allowDestructive: { type: 'boolean' },
+    resolutions,
   },
 } as const;
+
+type RevertBody = Pick<ChangeRequest, 'allowDestructive' | 'resolutions'> & { dryRun?: boolean };
 
 /** /api/meta: read the metadata, plan and apply changes, browse revisions. */
 export async function metaRoutes(
   app: FastifyInstance,
   { engine }: { engine: Engine },
 ): Promise<void> {
-  const revisions = sql.raw(qt(engine.workspace.schema, '_meta_revisions'));
+  const schema = engine.workspace.schema;
 
   app.get('/meta', async (request) => {
     contextOf(request);
@@ -38,8 +54,13 @@ export async function metaRoutes(
     { schema: { body: changeBody } },
     async (request) => {
       requireAdmin(request);
-      const planned = await planChange(engine.db, engine.workspace, request.body);
-      return { revision: planned.revision, destructive: planned.destructive, steps: planned.steps };
+      const planned = await planChange(engine, request.body);
+      return {
+        revision: planned.revision,
+        destructive: planned.destructive,
+        steps: planned.steps,
+        conflicts: planned.conflicts,
+      };
     },
   );
 
@@ -48,14 +69,7 @@ export async function metaRoutes(
     { schema: { body: changeBody } },
     async (request) => {
       const ctx = requireAdmin(request);
-      const applied = await applyChange(engine.db, engine.workspace, request.body, ctx.actor.id);
-      await engine.metadata.refresh(applied.revision);
-      return {
-        revision: applied.revision,
-        changed: applied.changed,
-        destructive: applied.destructive,
-        steps: applied.steps,
-      };
+      return applied(await applyChange(engine, request.body, ctx.actor.id));
     },
   );
 
@@ -75,74 +89,61 @@ export async function metaRoutes(
     async (request) => {
       contextOf(request);
       const { limit = 50, before } = request.query;
-      const rows = await sql`select n, actor, at, summary from ${revisions}
-        ${before === undefined ? sql`` : sql`where n < ${before}`} order by n desc limit ${limit}`.execute(
-        engine.db,
-      );
-      return { data: rows.rows };
+      return { data: await listRevisions(engine.db, schema, { limit, before }) };
     },
   );
 
   app.get<{ Params: { n: string } }>('/meta/revisions/:n', async (request) => {
     contextOf(request);
-    const n = Number(request.params.n);
-    if (!Number.isInteger(n))
-      throw new AtriumError('INVALID_QUERY', [{ path: 'n', message: 'must be a revision number' }]);
-    const rows =
-      await sql`select n, actor, at, summary, changes, steps from ${revisions} where n = ${n}`.execute(
-        engine.db,
-      );
-    if (!rows.rows[0])
-      throw new AtriumError(
-        'NOT_FOUND',
-        [{ path: 'n', message: `no revision ${n}` }],
-        'No such revision',
-      );
-    return rows.rows[0];
+    return getRevision(engine.db, schema, revisionNumber(request.params.n));
   });
 
-  app.post<{ Params: { n: string }; Body: { allowDestructive?: boolean; dryRun?: boolean } }>(
+  app.post<{ Params: { n: string }; Body: RevertBody }>(
     '/meta/revisions/:n/revert',
     {
       schema: {
         body: {
           type: 'object',
           additionalProperties: false,
-          properties: { allowDestructive: { type: 'boolean' }, dryRun: { type: 'boolean' } },
+          properties: {
+            allowDestructive: { type: 'boolean' },
+            dryRun: { type: 'boolean' },
+            resolutions,
+          },
         },
       },
     },
     async (request) => {
       const ctx = requireAdmin(request);
-      const n = Number(request.params.n);
-      if (!Number.isInteger(n) || n < 1) {
-        throw new AtriumError('INVALID_QUERY', [
-          { path: 'n', message: 'must be a revision number' },
-        ]);
-      }
-      const change = await revertRequest(engine.db, engine.workspace, n);
-      const { allowDestructive = false, dryRun = false } = request.body ?? {};
+      const n = revisionNumber(request.params.n);
+      const { dryRun = false, ...options } = request.body ?? {};
+      const change = { ...(await revertRequest(engine.db, engine.workspace, n)), ...options };
       if (dryRun) {
-        const planned = await planChange(engine.db, engine.workspace, change);
+        const planned = await planChange(engine, change);
         return {
           revision: planned.revision,
           destructive: planned.destructive,
           steps: planned.steps,
+          conflicts: planned.conflicts,
         };
       }
-      const applied = await applyChange(
-        engine.db,
-        engine.workspace,
-        { ...change, allowDestructive },
-        ctx.actor.id,
-      );
-      await engine.metadata.refresh(applied.revision);
-      return {
-        revision: applied.revision,
-        changed: applied.changed,
-        destructive: applied.destructive,
-        steps: applied.steps,
-      };
+      return applied(await applyChange(engine, change, ctx.actor.id));
     },
   );
+}
+
+function applied(result: ApplyResult) {
+  return {
+    revision: result.revision,
+    changed: result.changed,
+    destructive: result.destructive,
+    steps: result.steps,
+  };
+}
+
+function revisionNumber(raw: string): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1)
+    throw new AtriumError('INVALID_QUERY', [{ path: 'n', message: 'must be a revision number' }]);
+  return n;
 }

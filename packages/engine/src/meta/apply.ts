@@ -2,17 +2,23 @@ import {
   checkDocumentShapes,
   checkDocuments,
   docKey,
+  followRenames,
   type MetadataDoc,
   type Problem,
 } from '@atrium/metadata';
 import { sql } from 'kysely';
 import type { Db } from '../db.js';
+import type { Engine } from '../engine.js';
 import { AtriumError } from '../errors.js';
-import { qt } from '../sql-names.js';
+import { qt, trashName, trashSchema } from '../sql-names.js';
 import type { Workspace } from '../system/workspace.js';
-import { stepSql, trashName, trashSchema } from './ddl.js';
-import { type Plan, plan } from './plan.js';
-import { loadMetadata, META_LOCK, mergeDocuments } from './store.js';
+import { measureImpact, resolutionProblems, runDataStep } from './data-impact.js';
+import { stepSql } from './ddl.js';
+import { type Plan, plan, type Resolutions } from './plan.js';
+import { loadMetadata, META_CHANNEL, META_LOCK, mergeDocuments } from './store.js';
+
+/** What plan and apply need of the engine: its database, workspace and metadata cache. */
+export type MetaEngine = Pick<Engine, 'db' | 'workspace' | 'metadata'>;
 
 /** What a client asks to change: the body of /api/meta/plan and /api/meta/apply. */
 export interface ChangeRequest {
@@ -25,6 +31,16 @@ export interface ChangeRequest {
   baseRevision?: number;
   allowDestructive?: boolean;
   /**
+   * How to treat values already stored that the change would leave invalid, by `module.field`:
+   * `{"deals.stage": {"map": {"lost": "closed_lost"}}, "deals.region": {"fill": "EMEA"}}`.
+   */
+  resolutions?: Resolutions;
+  /**
+   * Renames not written in the documents, `module.new` → old name (set by a revert of a rename;
+   * not part of the HTTP body).
+   */
+  renames?: Record<string, string>;
+  /**
    * Fields and modules dropped by this revision come back with their data from the trash
    * (set by a revert; not part of the HTTP body).
    */
@@ -33,6 +49,8 @@ export interface ChangeRequest {
 
 export interface PlanResult extends Plan {
   revision: number;
+  /** What apply would refuse because of the data already stored (see each step's impact). */
+  conflicts: Problem[];
 }
 
 export interface ApplyResult extends Plan {
@@ -41,25 +59,36 @@ export interface ApplyResult extends Plan {
   changed: boolean;
 }
 
-/** The notification channel on which nodes hear of new revisions. */
-export const META_CHANNEL = 'atrium_meta';
-
-/** Plans a change against the stored metadata without changing anything. */
-export async function planChange(
-  db: Db,
-  ws: Workspace,
-  request: ChangeRequest,
-): Promise<PlanResult> {
+/**
+ * Plans a change against the stored metadata without changing anything, and measures what it
+ * would do to the rows already stored (each `check_values` step's `impact`).
+ */
+export async function planChange(engine: MetaEngine, request: ChangeRequest): Promise<PlanResult> {
+  const { db, workspace: ws } = engine;
   const stored = await loadMetadata(db, ws.schema);
   const restorable = await restorableFrom(db, ws, request.restoreFrom);
-  return { ...desiredPlan(stored.documents, request, ws, restorable), revision: stored.revision };
+  const planned = desiredPlan(stored.documents, request, ws, restorable);
+  const conflicts = await measureImpact(db, ws.schema, planned);
+  return { ...planned, revision: stored.revision, conflicts };
 }
 
 /**
- * Applies a change: metadata writes and DDL in ONE transaction, recorded as a revision.
- * Anything failing rolls everything back. Destructive steps need `allowDestructive`.
+ * Applies a change: metadata writes, DDL and the data the request resolves in ONE transaction,
+ * recorded as a revision. Anything failing rolls everything back. Destructive steps need
+ * `allowDestructive`; values the change would leave invalid refuse it unless resolved. Once
+ * committed, this process's metadata cache holds the new revision (other nodes hear of it).
  */
 export async function applyChange(
+  engine: MetaEngine,
+  request: ChangeRequest,
+  actorId: string | null,
+): Promise<ApplyResult> {
+  const applied = await applyInTransaction(engine.db, engine.workspace, request, actorId);
+  if (applied.changed) await engine.metadata.refresh(applied.revision);
+  return applied;
+}
+
+async function applyInTransaction(
   db: Db,
   ws: Workspace,
   request: ChangeRequest,
@@ -85,8 +114,24 @@ export async function applyChange(
           .map((s) => ({ path: stepPath(s.step), message: s.summary })),
       );
     }
+    // Under the exclusive lock no write can slip in between this measure and the DDL.
+    const conflicts = await measureImpact(trx, ws.schema, planned);
+    if (conflicts.length > 0) throw new AtriumError('DATA_CONFLICT', conflicts);
     const revision = stored.revision + 1;
     for (const { step, summary } of planned.steps) {
+      if (step.kind === 'fill_values' || step.kind === 'map_values') {
+        try {
+          await runDataStep(trx, ws.schema, step, actorId);
+        } catch (e) {
+          throw new AtriumError('APPLY_FAILED', [
+            {
+              path: `resolutions.${step.module}.${step.column.name}`,
+              message: `${summary}: ${(e as Error).message}`,
+            },
+          ]);
+        }
+        continue;
+      }
       for (const statement of stepSql(ws.schema, step, revision)) {
         try {
           await sql.raw(statement).execute(trx);
@@ -146,7 +191,9 @@ function desiredPlan(
   // References are checked on the merged set: a request may name modules it does not send.
   const requested = checkDocumentShapes(request.documents);
   if (requested.problems.length > 0) throw new AtriumError('INVALID_METADATA', requested.problems);
-  const { desired, kept } = mergeDocuments(current, requested.documents, request);
+  const merged = mergeDocuments(current, requested.documents, request);
+  const desired = followRenames(merged.desired);
+  const kept = merged.kept;
   const whole = checkDocuments(desired);
   if (whole.problems.length > 0) {
     const n = requested.documents.length;
@@ -155,7 +202,15 @@ function desiredPlan(
       whole.problems.map((p) => keptPath(p, n, kept)),
     );
   }
-  return plan(current, whole.documents, { trigram: ws.trigram, restorable });
+  const planned = plan(current, whole.documents, {
+    trigram: ws.trigram,
+    restorable,
+    renames: new Map(Object.entries(request.renames ?? {})),
+    ...(request.resolutions && { resolutions: request.resolutions }),
+  });
+  const problems = resolutionProblems(planned, request.resolutions);
+  if (problems.length > 0) throw new AtriumError('INVALID_METADATA', problems);
+  return planned;
 }
 
 /** A problem in a stored document the request did not send names it by key. */

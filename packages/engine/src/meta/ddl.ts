@@ -1,27 +1,14 @@
-import { createHash } from 'node:crypto';
 import { type ColumnSpec, SYSTEM_COLUMN_DEFS, SYSTEM_COLUMN_SPECS } from '@atrium/metadata';
-import { derivedName, q, qt } from '../sql-names.js';
+import {
+  derivedName,
+  indexName,
+  q,
+  qt,
+  trashIndexName,
+  trashName,
+  trashSchema,
+} from '../sql-names.js';
 import type { Step } from './plan.js';
-
-/** Where dropped tables and columns are kept until purged. */
-export function trashSchema(schema: string): string {
-  return `${schema}_trash`;
-}
-
-/** The name a dropped column or table is kept under: `r<revision>__<name>`, within 63 bytes. */
-export function trashName(revision: number, name: string): string {
-  const full = `r${revision}__${name}`;
-  if (full.length <= 63) return full;
-  // Two long names with the same beginning must not meet under one truncated name.
-  return `${full.slice(0, 54)}_${createHash('sha1').update(full).digest('hex').slice(0, 8)}`;
-}
-
-/** The name an index of a dropped table is kept under (the same rule as the rename in SQL below). */
-export function trashIndexName(revision: number, name: string): string {
-  const full = `r${revision}__${name}`;
-  if (full.length <= 63) return full;
-  return `${full.slice(0, 54)}_${createHash('md5').update(name).digest('hex').slice(0, 8)}`;
-}
 
 const SYSTEM_DDL: Record<string, string> = Object.fromEntries(
   SYSTEM_COLUMN_DEFS.map((c) => [c.name, c.ddl]),
@@ -128,18 +115,43 @@ export function stepSql(schema: string, step: Step, revision: number): string[] 
         ),
       ];
     }
+    case 'rename_column': {
+      // The column's index, key and sequence are named after it: they follow, so later steps
+      // (and later plans) find them by the new name. History keeps the field under its new name.
+      const from = step.from;
+      const to = { ...from, name: step.to };
+      const literal = (s: string) => `'${q(s).slice(1, -1)}'`;
+      return [
+        `alter table ${table(step.module)} rename column ${q(from.name)} to ${q(to.name)}`,
+        ...(from.index
+          ? [
+              `alter index if exists ${qt(schema, indexName(step.module, from))} rename to ${q(indexName(step.module, to))}`,
+            ]
+          : []),
+        ...(from.references
+          ? [
+              `alter table ${table(step.module)} rename constraint ${q(derivedName(step.module, from.name, 'fk'))} to ${q(derivedName(step.module, to.name, 'fk'))}`,
+            ]
+          : []),
+        ...(from.autonumber
+          ? [
+              `alter sequence if exists ${qt(schema, derivedName(step.module, from.name, 'seq'))} rename to ${q(derivedName(step.module, to.name, 'seq'))}`,
+            ]
+          : []),
+        `update ${qt(schema, '_history')} set changes = (changes - ${literal(from.name)}) || ` +
+          `jsonb_build_object(${literal(to.name)}, changes -> ${literal(from.name)}) ` +
+          `where module = ${literal(step.module)} and changes ? ${literal(from.name)}`,
+      ];
+    }
+    case 'check_values':
+    case 'fill_values':
+    case 'map_values':
+      // Data, not DDL: measured and run with bound values by data-impact.ts.
+      return [];
     case 'put_document':
     case 'delete_document':
       return [];
   }
-}
-
-function indexName(module: string, c: ColumnSpec): string {
-  return derivedName(
-    module,
-    c.name,
-    c.index === 'unique' ? 'key' : c.index === 'trgm' ? 'trgm' : 'idx',
-  );
 }
 
 function indexSql(schema: string, module: string, c: ColumnSpec): string {
@@ -157,9 +169,4 @@ function indexSql(schema: string, module: string, c: ColumnSpec): string {
     default:
       return `create index ${name} on ${table} (${col})`;
   }
-}
-
-/** The unique index of a column, to name the field in a duplicate-value error. */
-export function uniqueIndexName(module: string, column: string): string {
-  return derivedName(module, column, 'key');
 }

@@ -1,8 +1,7 @@
 import pg from 'pg';
 import type { Db } from '../db.js';
 import { compileSnapshot, type Snapshot } from '../records/compiled-module.js';
-import { META_CHANNEL } from './apply.js';
-import { loadMetadata, type StoredMetadata } from './store.js';
+import { loadMetadata, META_CHANNEL, type StoredMetadata } from './store.js';
 
 /**
  * This process's compiled metadata. Requests read `current` (no I/O); a new revision applied

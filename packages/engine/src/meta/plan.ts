@@ -1,10 +1,42 @@
 import {
   type ColumnSpec,
   docKey,
+  FIELD_TYPES,
+  type FieldDef,
   fieldColumns,
   type MetadataDoc,
   type ModuleDoc,
+  valueSpec,
 } from '@atrium/metadata';
+
+/**
+ * A rule the values already stored must meet after the change. plan() lists them; the engine
+ * measures them against the rows (see data-impact.ts) before anything runs.
+ */
+export type ValueCheck =
+  /** The field becomes required: empty records stay, but are reported (or filled). */
+  | { rule: 'required' }
+  /** The field becomes unique: duplicates among live records refuse the change. */
+  | { rule: 'unique' }
+  /** Only these option values stay valid (options removed, or a text field became a picklist). */
+  | { rule: 'options'; allowed: string[] }
+  /** Text longer than this no longer fits. */
+  | { rule: 'maxLength'; max: number }
+  /** Numbers outside this range no longer fit. */
+  | { rule: 'range'; min?: number; max?: number }
+  /** The column type narrows: values that do not convert exactly refuse the change. */
+  | { rule: 'type'; from: string; to: string };
+
+/**
+ * How a change request resolves what existing values would otherwise refuse, keyed by
+ * `module.field`: `fill` gives empty records of a newly required field a value; `map` moves
+ * records off removed picklist options (`{"old": "new"}`, or null to empty them).
+ */
+export interface Resolution {
+  fill?: unknown;
+  map?: Record<string, string | null>;
+}
+export type Resolutions = Record<string, Resolution>;
 
 /** One step of a plan. DDL steps change tables; document steps change metadata. */
 export type Step =
@@ -20,6 +52,20 @@ export type Step =
   | { kind: 'set_autonumber'; module: string; column: ColumnSpec }
   | { kind: 'drop_column'; module: string; column: string }
   | { kind: 'drop_table'; module: string }
+  | { kind: 'rename_column'; module: string; from: ColumnSpec; to: string }
+  | {
+      kind: 'check_values';
+      module: string;
+      column: string;
+      /**
+       * The column's name and type before the change (the rows are measured before it runs);
+       * null for a column the change adds.
+       */
+      stored: { name: string; type: string } | null;
+      checks: ValueCheck[];
+    }
+  | { kind: 'fill_values'; module: string; column: ColumnSpec; value: unknown }
+  | { kind: 'map_values'; module: string; column: ColumnSpec; map: Record<string, string | null> }
   | { kind: 'put_document'; key: string; document: MetadataDoc }
   | { kind: 'delete_document'; key: string };
 
@@ -29,6 +75,21 @@ export interface PlannedStep {
   destructive: boolean;
   /** A sentence for the person applying it. */
   summary: string;
+  /** What the step does to the rows already stored (set by the engine, which measures it). */
+  impact?: Impact[];
+}
+
+/** One measured rule of a `check_values` step. */
+export interface Impact {
+  rule: ValueCheck['rule'];
+  /** Records concerned, counted up to a cap (`more`: there are more). */
+  records: number;
+  more: boolean;
+  /** A few offending values (or record ids for empty ones), with how many records hold each. */
+  examples: { value: unknown; records: number }[];
+  /** ok: no record concerned; warning: they stay as they are; resolved: the request says how; refused. */
+  outcome: 'ok' | 'warning' | 'resolved' | 'refused';
+  message: string;
 }
 
 export interface Plan {
@@ -44,10 +105,19 @@ export interface PlanOptions {
    * that dropped them: a field or module coming back takes its data back from there.
    */
   restorable?: ReadonlyMap<string, number>;
+  /**
+   * Renames not written in the documents (`module.new` → old name), as a revert of a rename
+   * needs; documents declare theirs with `renamedFrom`.
+   */
+  renames?: ReadonlyMap<string, string>;
+  resolutions?: Resolutions;
 }
 
 /** Execution order: drops of indexes and keys first, data drops last, documents at the end. */
 const ORDER: Step['kind'][] = [
+  // Renames first: the steps after it name the column, its index and key by the new name.
+  'rename_column',
+  'check_values',
   'drop_foreign_key',
   'drop_index',
   'create_table',
@@ -56,6 +126,8 @@ const ORDER: Step['kind'][] = [
   'restore_column',
   'alter_column_type',
   'set_autonumber',
+  'fill_values',
+  'map_values',
   'add_foreign_key',
   'create_index',
   'drop_column',
@@ -103,10 +175,22 @@ export function plan(
       continue;
     }
     const oldColumns = new Map(fieldColumns(old).map((c) => [c.name, withTrigram(c, options)]));
+    const renamed = renamesOf(module, oldColumns, options);
     for (const c of columns) {
-      const was = oldColumns.get(c.name);
+      const from = renamed.get(c.name);
+      const stored = from === undefined ? oldColumns.get(c.name) : oldColumns.get(from);
+      if (stored && from !== undefined) {
+        add(
+          { kind: 'rename_column', module: name, from: stored, to: c.name },
+          `rename field ${name}.${from} to ${c.name} (values, references and history kept)`,
+        );
+      }
+      const was = stored && { ...stored, name: c.name };
+      const kept = was ? undefined : options.restorable?.get(`${name}.${c.name}`);
+      // A field coming back from the trash brings the values it had.
+      if (kept === undefined)
+        valueSteps(name, stored, c, options.resolutions?.[`${name}.${c.name}`], add);
       if (!was) {
-        const kept = options.restorable?.get(`${name}.${c.name}`);
         if (kept !== undefined) {
           add(
             { kind: 'restore_column', module: name, column: c, revision: kept },
@@ -123,8 +207,9 @@ export function plan(
       }
       diffColumn(name, was, c, add);
     }
+    const renamedAway = new Set(renamed.values());
     for (const [col, was] of oldColumns) {
-      if (columns.some((c) => c.name === col)) continue;
+      if (columns.some((c) => c.name === col) || renamedAway.has(col)) continue;
       if (was.references)
         add(
           { kind: 'drop_foreign_key', module: name, column: was },
@@ -156,6 +241,108 @@ export function plan(
 }
 
 type Add = (step: Step, summary: string, destructive?: boolean) => void;
+
+/** New column name → old one, for renames whose old column exists and whose new one does not. */
+function renamesOf(
+  module: ModuleDoc,
+  oldColumns: ReadonlyMap<string, ColumnSpec>,
+  options: PlanOptions,
+): Map<string, string> {
+  const renamed = new Map<string, string>();
+  const names = new Set(module.fields.map((f) => f.name));
+  for (const f of module.fields) {
+    const from = f.renamedFrom ?? options.renames?.get(`${module.name}.${f.name}`);
+    if (from && oldColumns.has(from) && !oldColumns.has(f.name) && !names.has(from))
+      renamed.set(f.name, from);
+  }
+  return renamed;
+}
+
+/**
+ * The rules stored values must meet once `stored` (undefined: a new column) becomes `c`, as a
+ * `check_values` step, and the resolutions that apply to them as `fill_values` / `map_values`.
+ */
+function valueSteps(
+  module: string,
+  stored: ColumnSpec | undefined,
+  c: ColumnSpec,
+  resolution: Resolution | undefined,
+  add: Add,
+): void {
+  const f = c.field;
+  if (!f) return;
+  const checks = valueChecks(stored, c);
+  if (checks.length === 0) return;
+  const rules = checks.map((k) => k.rule).join(', ');
+  add(
+    {
+      kind: 'check_values',
+      module,
+      column: c.name,
+      stored: stored ? { name: stored.name, type: stored.type } : null,
+      checks,
+    },
+    `check the values of ${module}.${c.name} stored so far (${rules})`,
+  );
+  if (resolution?.fill !== undefined && checks.some((k) => k.rule === 'required')) {
+    add(
+      { kind: 'fill_values', module, column: c, value: resolution.fill },
+      `fill empty ${module}.${c.name} with ${JSON.stringify(resolution.fill)} (with history)`,
+    );
+  }
+  if (resolution?.map && checks.some((k) => k.rule === 'options')) {
+    const pairs = Object.entries(resolution.map).map(([a, b]) => `${a} → ${b ?? 'empty'}`);
+    add(
+      { kind: 'map_values', module, column: c, map: resolution.map },
+      `move ${module}.${c.name} values ${pairs.join(', ')} (with history)`,
+    );
+  }
+}
+
+function valueChecks(stored: ColumnSpec | undefined, c: ColumnSpec): ValueCheck[] {
+  const f = c.field as FieldDef;
+  const was = stored?.field;
+  const checks: ValueCheck[] = [];
+  const computed = FIELD_TYPES[f.type].computed;
+  if (f.required && !computed && !was?.required) checks.push({ rule: 'required' });
+  // A new column is empty: nothing to measure but emptiness.
+  if (!stored || !was) return checks;
+  if (c.index === 'unique' && stored.index !== 'unique') checks.push({ rule: 'unique' });
+  const options = (d: FieldDef) =>
+    d.type === 'picklist' || d.type === 'multipicklist'
+      ? (d.options ?? []).map((o) => o.value)
+      : [];
+  if (options(f).length > 0) {
+    const allowed = options(f);
+    const before = options(was);
+    if (was.type !== f.type || before.some((v) => !allowed.includes(v)))
+      checks.push({ rule: 'options', allowed });
+  } else {
+    const max = (d: FieldDef) => valueSpec(d).valueSchema(d).maxLength;
+    const now = max(f);
+    const then = valueSpec(was).valueKind === 'string' ? max(was) : undefined;
+    // Numbers, dates and ids written as text are short: only text can be too long for text.
+    if (c.type === 'text' && now !== undefined) {
+      const longer = then === undefined ? stored.type === 'text' || now < 64 : now < then;
+      if (longer) checks.push({ rule: 'maxLength', max: now });
+    }
+  }
+  const narrower = (a: number | undefined, b: number | undefined, dir: 1 | -1) =>
+    a !== undefined && (b === undefined || dir * a > dir * b);
+  const minUp = narrower(f.min, was.min, 1);
+  const maxDown = narrower(f.max, was.max, -1);
+  if (valueSpec(f).valueKind === 'number' || valueSpec(f).valueKind === 'integer') {
+    if (minUp || maxDown)
+      checks.push({
+        rule: 'range',
+        ...(f.min !== undefined && { min: f.min }),
+        ...(f.max !== undefined && { max: f.max }),
+      });
+  }
+  if (stored.type !== c.type && !isWidening(stored.type, c.type))
+    checks.push({ rule: 'type', from: stored.type, to: c.type });
+  return checks;
+}
 
 function addColumnExtras(module: string, c: ColumnSpec, add: Add): void {
   if (c.autonumber)

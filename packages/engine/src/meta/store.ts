@@ -20,6 +20,9 @@ export async function loadMetadata(db: Db, schema: string): Promise<StoredMetada
   return { revision, documents: docs.rows.map((r) => r.body) };
 }
 
+/** The notification channel on which nodes hear of new revisions. */
+export const META_CHANNEL = 'atrium_meta';
+
 /** Advisory lock key (with the schema's hash) that apply holds exclusively and writes share. */
 export const META_LOCK = 7_240_003;
 

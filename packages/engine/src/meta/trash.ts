@@ -1,8 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db.js';
-import { q, qt } from '../sql-names.js';
+import { q, qt, trashSchema } from '../sql-names.js';
 import type { Workspace } from '../system/workspace.js';
-import { trashSchema } from './ddl.js';
 
 export interface TrashEntry {
   id: number;

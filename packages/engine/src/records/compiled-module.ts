@@ -16,8 +16,7 @@ import {
   type ValidationRule,
 } from '@atrium/metadata';
 import type { ValidateFunction } from 'ajv';
-import { uniqueIndexName } from '../meta/ddl.js';
-import { derivedName, q, qt } from '../sql-names.js';
+import { derivedName, q, qt, uniqueIndexName } from '../sql-names.js';
 
 /**
  * Everything the read and write paths need about one module, computed once per metadata

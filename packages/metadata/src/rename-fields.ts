@@ -1,0 +1,125 @@
+import type { JsonLogic, MetadataDoc, ModuleDoc } from './documents.js';
+
+/**
+ * Follows the renames a document set declares (`"renamedFrom"` on a field): every reference to
+ * the old name — a layout's or view's field lists, sorts and group-by, a blueprint's field and
+ * required fields, an automation's trigger fields, record names, validation rules, and the `var`s
+ * of every JSON Logic expression (`old`, or `lookup.old` from a module that links here) — is
+ * rewritten to the new name. Declarative, so applying the same set twice changes nothing: a name
+ * is only followed while no field of that name exists.
+ *
+ * Returns the documents, with the unchanged ones as the same objects.
+ */
+export function followRenames(docs: readonly MetadataDoc[]): MetadataDoc[] {
+  const modules = new Map(
+    docs.filter((d): d is ModuleDoc => d.kind === 'module').map((m) => [m.name, m]),
+  );
+  /** module → old name → new name */
+  const renames = new Map<string, Map<string, string>>();
+  for (const m of modules.values()) {
+    const names = new Set(m.fields.map((f) => f.name));
+    const map = new Map<string, string>();
+    for (const f of m.fields) {
+      if (f.renamedFrom && !names.has(f.renamedFrom)) map.set(f.renamedFrom, f.name);
+    }
+    if (map.size > 0) renames.set(m.name, map);
+  }
+  if (renames.size === 0) return [...docs];
+  return docs.map((doc) => {
+    const module = modules.get(doc.kind === 'module' ? doc.name : doc.module);
+    if (!module) return doc;
+    const rename = renamer(module, modules, renames);
+    const copy = rewrite(doc, rename);
+    return JSON.stringify(copy) === JSON.stringify(doc) ? doc : copy;
+  });
+}
+
+type Rename = {
+  /** A field of the document's own module. */
+  field(name: string): string;
+  /** A `var` path: `field` or `lookup.field`. */
+  path(path: string): string;
+};
+
+function renamer(
+  module: ModuleDoc,
+  modules: ReadonlyMap<string, ModuleDoc>,
+  renames: ReadonlyMap<string, ReadonlyMap<string, string>>,
+): Rename {
+  const own = renames.get(module.name);
+  const field = (name: string) => own?.get(name) ?? name;
+  return {
+    field,
+    path(path) {
+      const [head = '', tail, ...rest] = path.split('.');
+      if (rest.length > 0) return path;
+      const first = field(head);
+      if (tail === undefined) return first;
+      const lookup = module.fields.find((f) => f.name === first);
+      const target = lookup?.type === 'lookup' && lookup.target ? lookup.target : undefined;
+      const second =
+        target && modules.has(target) ? (renames.get(target)?.get(tail) ?? tail) : tail;
+      return `${first}.${second}`;
+    },
+  };
+}
+
+function rewrite(doc: MetadataDoc, r: Rename): MetadataDoc {
+  const names = (list: string[] | undefined) => list?.map(r.field);
+  const logic = (e: JsonLogic | undefined) => (e === undefined ? e : renameVars(e, r.path));
+  const copy = structuredClone(doc);
+  switch (copy.kind) {
+    case 'module':
+      if (copy.recordName) copy.recordName = r.field(copy.recordName);
+      for (const f of copy.fields) {
+        if (f.expression !== undefined) f.expression = logic(f.expression);
+      }
+      for (const rule of copy.validationRules ?? []) {
+        rule.when = renameVars(rule.when, r.path);
+        if (rule.field) rule.field = r.field(rule.field);
+      }
+      return copy;
+    case 'layout':
+      for (const s of copy.sections) s.fields = s.fields.map(r.field);
+      for (const rule of copy.rules ?? []) {
+        rule.when = renameVars(rule.when, r.path);
+        if (rule.show) rule.show = names(rule.show);
+        if (rule.hide) rule.hide = names(rule.hide);
+        if (rule.require) rule.require = names(rule.require);
+      }
+      return copy;
+    case 'view':
+      copy.columns = copy.columns.map(r.field);
+      if (copy.groupBy) copy.groupBy = r.field(copy.groupBy);
+      for (const s of copy.sort ?? []) s.field = r.field(s.field);
+      if (copy.filter !== undefined) copy.filter = renameVars(copy.filter, r.path);
+      return copy;
+    case 'blueprint':
+      copy.field = r.field(copy.field);
+      for (const t of copy.transitions) {
+        if (t.require) t.require = names(t.require);
+        if (t.when !== undefined) t.when = renameVars(t.when, r.path);
+      }
+      return copy;
+    case 'automation':
+      if (copy.trigger.fields) copy.trigger.fields = names(copy.trigger.fields);
+      if (copy.trigger.field) copy.trigger.field = r.field(copy.trigger.field);
+      if (copy.when !== undefined) copy.when = renameVars(copy.when, r.path);
+      return copy;
+  }
+}
+
+/** `expression` with every `var` path passed through `rename`. */
+export function renameVars(expression: JsonLogic, rename: (path: string) => string): JsonLogic {
+  if (Array.isArray(expression)) return expression.map((e) => renameVars(e, rename));
+  if (expression === null || typeof expression !== 'object') return expression;
+  return Object.fromEntries(
+    Object.entries(expression).map(([op, args]) => {
+      if (op !== 'var') return [op, renameVars(args, rename)];
+      if (typeof args === 'string') return [op, rename(args)];
+      if (Array.isArray(args) && typeof args[0] === 'string')
+        return [op, [rename(args[0]), ...args.slice(1)]];
+      return [op, args];
+    }),
+  );
+}
