@@ -1,7 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { Engine } from '../engine.js';
 import { AtriumError } from '../errors.js';
-import { getRecord, type ListQuery, listRecords, recordHistory } from '../records/read.js';
+import {
+  GET_QUERY_SCHEMA,
+  HISTORY_QUERY_SCHEMA,
+  LIST_QUERY_SCHEMA,
+  type ListQuery,
+  strictQuery,
+} from '../records/list-query.js';
+import { getRecord, listRecords, recordHistory } from '../records/read.js';
 import { createRecord, deleteRecord, restoreRecord, updateRecord } from '../records/write.js';
 import { contextOf } from './request-context.js';
 
@@ -13,8 +20,12 @@ export async function recordsRoutes(
   app: FastifyInstance,
   { engine }: { engine: Engine },
 ): Promise<void> {
-  app.get<ModuleParams & { Querystring: ListQuery }>('/records/:module', async (request) =>
-    listRecords(engine, contextOf(request), request.params.module, request.query),
+  // Read routes parse their query strictly against the one declared contract (list-query.ts).
+  app.get<ModuleParams & { Querystring: ListQuery }>(
+    '/records/:module',
+    { schema: { querystring: LIST_QUERY_SCHEMA }, validatorCompiler: strictQuery },
+    async (request) =>
+      listRecords(engine, contextOf(request), request.params.module, request.query),
   );
 
   app.post<ModuleParams>('/records/:module', async (request, reply) => {
@@ -22,12 +33,13 @@ export async function recordsRoutes(
     return reply.status(201).send(row);
   });
 
-  app.get<RecordParams & { Querystring: { expand?: string; deleted?: string } }>(
+  app.get<RecordParams & { Querystring: { expand?: string; deleted?: boolean } }>(
     '/records/:module/:id',
+    { schema: { querystring: GET_QUERY_SCHEMA }, validatorCompiler: strictQuery },
     async (request) =>
       getRecord(engine, contextOf(request), request.params.module, request.params.id, {
         expand: request.query.expand,
-        deleted: request.query.deleted === 'true',
+        deleted: request.query.deleted === true,
       }),
   );
 
@@ -65,8 +77,9 @@ export async function recordsRoutes(
     restoreRecord(engine, contextOf(request), request.params.module, request.params.id),
   );
 
-  app.get<RecordParams & { Querystring: { limit?: string; cursor?: string } }>(
+  app.get<RecordParams & { Querystring: { limit?: number; cursor?: string } }>(
     '/records/:module/:id/history',
+    { schema: { querystring: HISTORY_QUERY_SCHEMA }, validatorCompiler: strictQuery },
     async (request) =>
       recordHistory(
         engine,
