@@ -5,6 +5,7 @@ import {
   recordOutputSchema,
 } from '@atrium/metadata';
 import type { Snapshot } from '../records/compiled-module.js';
+import { GET_QUERY_SCHEMA, LIST_QUERY_SCHEMA } from '../records/list-query.js';
 
 const errorSchema = {
   type: 'object',
@@ -63,23 +64,7 @@ export function openApiDocument(
         operationId: `list${name}`,
         tags,
         summary: `List ${title}`,
-        parameters: [
-          ['filter', 'JSON Logic filter, URL-encoded JSON'],
-          ['sort', 'Comma-separated fields, - for descending'],
-          ['limit', 'Page size, 1 to 200'],
-          ['cursor', 'nextCursor of the previous page'],
-          ['q', 'Text search'],
-          ['expand', 'Comma-separated lookup fields to expand'],
-          ['fields', 'Comma-separated fields to return (id, version and sort keys always come)'],
-          ['deleted', 'only: the recycle bin; include: live and deleted records'],
-          ['count', 'true to count (bounded)'],
-        ].map(([n, d]) => ({
-          name: n,
-          in: 'query',
-          required: false,
-          description: d,
-          schema: { type: 'string' },
-        })),
+        parameters: queryParameters(LIST_QUERY_SCHEMA),
         responses: {
           200: {
             description: 'A page of records',
@@ -114,6 +99,7 @@ export function openApiDocument(
       get: {
         operationId: `get${name}`,
         tags,
+        parameters: queryParameters(GET_QUERY_SCHEMA),
         responses: {
           200: { description: 'The record', content: json(ref(name)) },
           404: errorResponse('Not found'),
@@ -151,6 +137,17 @@ export function openApiDocument(
     security: [{ bearer: [] }],
     paths,
   };
+}
+
+/** OpenAPI query parameters of a route's query schema: the contract the route compiles. */
+function queryParameters(schema: JsonSchema): Record<string, unknown>[] {
+  return Object.entries(schema.properties ?? {}).map(([name, { description, ...rest }]) => ({
+    name,
+    in: 'query',
+    required: false,
+    ...(description !== undefined && { description }),
+    schema: rest,
+  }));
 }
 
 /** Drops Ajv-only keywords that OpenAPI tools do not know. */

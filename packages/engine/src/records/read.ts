@@ -21,9 +21,9 @@ import {
   type SortKey,
 } from './cursor.js';
 import { filterSql } from './filter-sql.js';
+import { withFreshMetadata } from './fresh-metadata.js';
 import { DEFAULT_LIMIT, type ListQuery } from './list-query.js';
 import { QueryJoins } from './lookup-join.js';
-import { withFreshMetadata } from './fresh-metadata.js';
 import { parseSort } from './sort.js';
 import { notFound, type Row, UUID } from './write.js';
 
