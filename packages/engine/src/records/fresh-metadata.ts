@@ -1,25 +1,25 @@
 import type { Engine } from '../engine.js';
 import { AtriumError } from '../errors.js';
 
-/** Postgres' answers when a column or table named by this process's metadata is gone. */
-const STALE_NAME = new Set(['42703', '42P01']);
-
 /**
- * Runs a read; when it meets a column or table that a metadata apply has just renamed or
- * moved (Postgres 42703 / 42P01), reloads the metadata once and runs it again. A second miss
- * is a 409 METADATA_CHANGED, never a 500.
+ * Runs a read; when Postgres refuses a name in it (SQLSTATE class 42: a column or table that
+ * a metadata apply on another node has just renamed or moved — 42703, 42P01 — or a dropped
+ * column that Postgres then reads as a function call on the row, 42809/42883), reloads the
+ * metadata and, if a newer revision came, runs the read once more. A second miss is a 409
+ * METADATA_CHANGED, never a 500.
  */
 export async function withFreshMetadata<T>(engine: Engine, read: () => Promise<T>): Promise<T> {
+  const seen = engine.metadata.current.revision;
   try {
     return await read();
   } catch (e) {
-    if (!isStaleName(e)) throw e;
+    if (!isNameError(e)) throw e;
+    if ((await engine.metadata.refresh()).revision === seen) throw e;
   }
-  await engine.metadata.refresh();
   try {
     return await read();
   } catch (e) {
-    if (!isStaleName(e)) throw e;
+    if (!isNameError(e)) throw e;
     throw new AtriumError(
       'METADATA_CHANGED',
       [],
@@ -28,8 +28,8 @@ export async function withFreshMetadata<T>(engine: Engine, read: () => Promise<T
   }
 }
 
-function isStaleName(e: unknown): boolean {
-  return (
-    typeof e === 'object' && e !== null && STALE_NAME.has((e as { code?: unknown }).code as string)
-  );
+function isNameError(e: unknown): boolean {
+  if (typeof e !== 'object' || e === null) return false;
+  const code = (e as { code?: unknown }).code;
+  return typeof code === 'string' && /^42[0-9A-Z]{3}$/.test(code);
 }
