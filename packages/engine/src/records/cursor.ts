@@ -132,6 +132,15 @@ export function afterSql(
   return alternatives.length === 0 ? sql`false` : sql`(${sql.join(alternatives, sql` or `)})`;
 }
 
+/**
+ * A plain range on a key that can never be empty (`expr >= v` ascending): implied by the
+ * keyset predicate, but one an index can start its scan with. Undefined where it cannot help.
+ */
+export function startSql(key: SortKey, value: unknown): RawBuilder<unknown> | undefined {
+  if (key.nullable || value === null) return undefined;
+  return sql`${key.expr} ${sql.raw(key.dir === 'asc' ? '>=' : '<=')} ${bound(key, value)}`;
+}
+
 const bound = (key: SortKey, value: unknown) => sql`${value}::${sql.raw(CASTS[key.kind])}`;
 
 function equalSql(key: SortKey, value: unknown): RawBuilder<unknown> {

@@ -12,18 +12,12 @@ import { AtriumError } from '../errors.js';
 import { q, qt } from '../sql-names.js';
 import { collationFor, textCollations } from './collation.js';
 import type { CompiledModule } from './compiled-module.js';
-import {
-  afterSql,
-  cursorBinding,
-  decodeCursor,
-  encodeCursor,
-  orderSql,
-  type SortKey,
-} from './cursor.js';
+import { cursorBinding, decodeCursor, encodeCursor, type SortKey } from './cursor.js';
 import { filterSql } from './filter-sql.js';
 import { withFreshMetadata } from './fresh-metadata.js';
 import { DEFAULT_LIMIT, type ListQuery } from './list-query.js';
 import { QueryJoins } from './lookup-join.js';
+import { readPage } from './page-query.js';
 import { parseSort } from './sort.js';
 import { notFound, type Row, UUID } from './write.js';
 
@@ -76,7 +70,6 @@ async function list(
   if (scope) where.push(filterSql(scope, joins));
   const text = query.q?.trim() ?? '';
   if (text !== '') where.push(searchSql(m, text));
-  const countWhere = [...where];
   const binding = cursorBinding({
     sort: keys.map((k) => `${k.dir === 'desc' ? '-' : ''}${k.name}`),
     collation: collation ?? null,
@@ -85,19 +78,24 @@ async function list(
     view: query.view ?? null,
     deleted: query.deleted ?? null,
   });
-  if (query.cursor) where.push(afterSql(keys, decodeCursor(query.cursor, binding, keys)));
+  const after = query.cursor ? decodeCursor(query.cursor, binding, keys) : undefined;
   const expand = parseExpand(m, query.expand, joins);
   const columns = selectColumns(m, query.fields, keys, expand, view);
   const sortValues = sql.join(keys.map((k, i) => sql`${k.expr} as ${sql.raw(`"__k${i}"`)}`));
-  const rows = await sql<Row>`select ${columns}${expandColumns(m, expand)}, ${sortValues}
-    from ${sql.raw(m.table)} r${joins.from()} where ${sql.join(where, sql` and `)}
-    order by ${orderSql(keys)} limit ${limit + 1}`.execute(engine.db);
-  const data = rows.rows.slice(0, limit);
+  const rows = await readPage(engine.db, {
+    select: sql`${columns}${expandColumns(m, expand)}, ${sortValues}`,
+    from: sql`${sql.raw(m.table)} r${joins.from()}`,
+    where,
+    keys,
+    after,
+    limit: limit + 1,
+  });
+  const data = rows.slice(0, limit);
   const last = data[data.length - 1];
   const result: ListResult = {
     data: [],
     nextCursor:
-      rows.rows.length > limit && last
+      rows.length > limit && last
         ? encodeCursor(
             binding,
             keys.map((_, i) => last[`__k${i}`]),
@@ -113,7 +111,7 @@ async function list(
     const counted = await sql<{
       n: number;
     }>`select count(*)::int as n from (select 1 from ${sql.raw(m.table)} r${joins.from()}
-      where ${sql.join(countWhere, sql` and `)} limit ${COUNT_LIMIT + 1}) s`.execute(engine.db);
+      where ${sql.join(where, sql` and `)} limit ${COUNT_LIMIT + 1}) s`.execute(engine.db);
     const n = counted.rows[0]?.n ?? 0;
     result.count = { value: Math.min(n, COUNT_LIMIT), exact: n <= COUNT_LIMIT };
   }

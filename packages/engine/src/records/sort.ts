@@ -50,6 +50,16 @@ export function parseSort(
   return keys;
 }
 
+/**
+ * How a text value sorts: '' is as empty as null, in `collation` (a name from collation.ts,
+ * never from a request). An index meant to serve a text sort must be built on exactly this
+ * expression, e.g. `create index … on t ((nullif("name", '') collate "und-x-icu"))`, which
+ * serves both directions and keyset pages (empty values are read apart, see page-query.ts).
+ */
+export function textSortSql(column: string, collation: string | undefined): string {
+  return `nullif(${column}, '')${collation ? ` collate "${collation}"` : ''}`;
+}
+
 function idKey(dir: 'asc' | 'desc'): SortKey {
   return { name: 'id', dir, expr: sql.raw('r."id"'), kind: 'uuid', nullable: false };
 }
@@ -78,9 +88,7 @@ function fieldKey(
   }
   const kind = valueSpec(field).valueKind;
   if (kind === 'string') {
-    // Collation names come from the fixed list in collation.ts, never from a request.
-    const collate = collation ? ` collate "${collation}"` : '';
-    return { name, dir, expr: sql.raw(`nullif(${column}, '')${collate}`), kind: 'text', nullable };
+    return { name, dir, expr: sql.raw(textSortSql(column, collation)), kind: 'text', nullable };
   }
   const kinds: Record<string, SortKind> = {
     integer: 'integer',
