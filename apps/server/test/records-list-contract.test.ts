@@ -79,6 +79,17 @@ describe('records: the list contract', () => {
     await refused('/api/records/deals?deleted=yes', ['deleted']);
     await refused('/api/records/deals?q=a%00b', ['q']);
     await refused(`/api/records/deals?filter=${'x'.repeat(8001)}`, ['filter']);
+    // a NUL written as a JSON escape inside the filter
+    await refused(
+      `/api/records/deals?filter=${filterParam({ '==': [{ var: 'name' }, 'a\u0000b'] })}`,
+      ['filter.==[1]'],
+      'INVALID_FILTER',
+    );
+    await refused(
+      `/api/records/deals?filter=${filterParam({ contains: [{ var: 'name' }, '\u0000'] })}`,
+      ['filter.contains[1]'],
+      'INVALID_FILTER',
+    );
     await refused(`/api/records/deals?q=${'x'.repeat(201)}`, ['q']);
     // several problems are reported together
     const r = await list('limt=5&count=yes');

@@ -262,6 +262,8 @@ class Compiler {
     if (typeof text !== 'string' && typeof text !== 'number') {
       throw new FilterError(`${at}[1]`, `"${op}" needs a text to look for`);
     }
+    if (String(text).includes('\u0000'))
+      throw new FilterError(`${at}[1]`, 'a text cannot hold a NUL character');
     return { op: 'match', field, text: String(text), mode: op };
   }
 
@@ -400,6 +402,8 @@ class Compiler {
         // Memory compares a number with a text numerically ("5.0" == 5), SQL as text: refuse.
         if (typeof literal !== 'string') throw bad('a text');
         const text = literal;
+        // Postgres text cannot hold NUL: refused here rather than failing in the database.
+        if (text.includes('\u0000')) throw bad('a text without NUL characters');
         const type = ref.field.type;
         if ((type === 'lookup' || type === 'user') && !UUID.test(text)) throw bad('an id (uuid)');
         if (
