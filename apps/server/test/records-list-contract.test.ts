@@ -177,6 +177,55 @@ describe('records: the list contract', () => {
     ]);
   });
 
+  it('answers odd queries with a 200 or a 4xx in the error shape, never a 500', async () => {
+    const odd = [
+      'sort=-',
+      'sort=,',
+      'sort=--name',
+      'sort=name.',
+      'sort=.name',
+      'sort=id,id,-id',
+      'sort=__proto__',
+      'sort=constructor',
+      'expand=,',
+      'expand=__proto__',
+      'fields=,',
+      'fields=__proto__',
+      'cursor=W10',
+      'cursor=WyJ4Il0',
+      'cursor=bnVsbA',
+      'cursor=e30',
+      `cursor=${'A'.repeat(1999)}`,
+      'filter=null',
+      'filter=[]',
+      'filter=1',
+      'filter=%7B%7D',
+      'filter=%7B%22var%22%3A%22name%22%7D',
+      'q=%25',
+      'q=%5C',
+      'view=',
+      'view=__proto__',
+      'view=x%27%3B',
+      '__proto__=1',
+      'constructor=1',
+      'toString=x',
+      'limit=9007199254740993',
+      'limit=-0',
+      'count=',
+      'deleted=',
+      'count=true&deleted=only&q=x&sort=-amount,close&expand=&fields=name',
+    ];
+    for (const query of odd) {
+      const r = await list(query);
+      expect(r.status, `${query} ${JSON.stringify(r.body)}`).toBeLessThan(500);
+      if (r.status >= 400) {
+        expect(Object.keys(r.body), query).toEqual(['error']);
+        expect(typeof r.body.error.code).toBe('string');
+        expect(Array.isArray(r.body.error.details)).toBe(true);
+      }
+    }
+  });
+
   it('publishes the same contract in OpenAPI, typed', async () => {
     const doc = (await t.call('GET', '/api/openapi.json')).body;
     const params = doc.paths['/api/records/deals'].get.parameters as Row[];
