@@ -127,6 +127,10 @@ describe('records: saved views', () => {
     const without = await list(`sort=-amount&limit=3&cursor=${first.body.nextCursor}`);
     expect(without.status).toBe(400);
     expect(without.body.error.details[0].path).toBe('cursor');
+    // "my" differs per caller: another user's page of the view is not theirs to continue
+    const theirs = await list(`view=my_open&limit=3&cursor=${first.body.nextCursor}`, other);
+    expect(theirs.status).toBe(400);
+    expect(theirs.body.error.details[0].path).toBe('cursor');
   });
 
   it('refuses an unknown view on its path', async () => {

@@ -70,13 +70,17 @@ async function list(
   if (scope) where.push(filterSql(scope, joins));
   const text = query.q?.trim() ?? '';
   if (text !== '') where.push(searchSql(m, text));
+  // The view's definition, not only its name: a page after the view changed is not misread.
+  const viewFilter = view ? JSON.stringify(view.filter ?? null) : null;
+  const namesCaller = `${viewFilter ?? ''}${query.filter ?? ''}`.includes('$user');
   const binding = cursorBinding({
     sort: keys.map((k) => `${k.dir === 'desc' ? '-' : ''}${k.name}`),
     collation: collation ?? null,
     filter: query.filter ?? null,
     q: text,
-    view: query.view ?? null,
+    view: view ? [view.name, viewFilter] : null,
     deleted: query.deleted ?? null,
+    caller: namesCaller ? ctx.actor.id : null,
   });
   const after = query.cursor ? decodeCursor(query.cursor, binding, keys) : undefined;
   const expand = parseExpand(m, query.expand, joins);
