@@ -208,6 +208,26 @@ describe('records: sorting as users expect', () => {
     }
   });
 
+  it("lets a view sort by a lookup's field", async () => {
+    const view = {
+      kind: 'view',
+      module: 'deals',
+      name: 'by_account',
+      type: 'table',
+      columns: ['name', 'account'],
+      sort: [{ field: 'account.name', dir: 'desc' }],
+    };
+    await t.apply([view]);
+    const viaView = await walk('view=by_account');
+    const direct = await list('sort=-account.name&limit=200');
+    expect(viaView.map((r) => r.id)).toEqual(direct.data.map((r: Row) => r.id));
+    const bad = await t.call('POST', '/api/meta/apply', {
+      documents: [{ ...view, name: 'bad', sort: [{ field: 'account.nope', dir: 'asc' }] }],
+    });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body.error.details)).toContain('sort[0].field');
+  });
+
   it('filters, expands and sorts through one lookup join: a binned target is no target', async () => {
     const binned = accounts[3].id;
     const pointing = (await list('limit=200')).data.filter((r: Row) => r.account === binned);
