@@ -24,6 +24,12 @@ export interface SortKey {
   kind: SortKind;
   /** Can be empty; empty values sort last in both directions. */
   nullable: boolean;
+  /**
+   * For a lookup's field: `jN.id is not null`, true where the target exists. Said beside
+   * `expr is not null` it lets Postgres turn the outer join into an inner one and walk the
+   * target's index in sort order.
+   */
+  joined?: RawBuilder<unknown>;
 }
 
 /**

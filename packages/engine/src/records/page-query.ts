@@ -23,7 +23,9 @@ export interface PageQuery {
  * never `desc nulls last`. So when the first key can be empty, the page is read in two parts:
  * the rows where it has a value (the nulls filtered out, so the index's own order serves),
  * then — only when those did not fill the page — the rows where it is empty. The common page
- * is one indexed query; the second runs only at the tail of the list.
+ * is one indexed query; the second runs only at the tail of the list. Sorted by a lookup's
+ * field, the first part joins only records whose target exists, so Postgres can walk the
+ * target's index in sort order and fetch the records of each target through the lookup's index.
  */
 export async function readPage(db: Db, p: PageQuery): Promise<Row[]> {
   const rows: Row[] = [];
@@ -51,7 +53,8 @@ function parts(p: PageQuery): Part[] {
   if (after === undefined || after[0] !== null) {
     // Nulls are filtered out, so the first key may keep the index's own null placement.
     const valued = { ...first, nullable: false };
-    out.push(part([...p.where, sql`${first.expr} is not null`], [valued, ...rest], after));
+    const present = [sql`${first.expr} is not null`, ...(first.joined ? [first.joined] : [])];
+    out.push(part([...p.where, ...present], [valued, ...rest], after));
   }
   // The rows where the first key is empty, after the cursor's when it stands among them.
   const restAfter = after !== undefined && after[0] === null ? after.slice(1) : undefined;

@@ -73,6 +73,8 @@ function fieldKey(
 ): SortKey {
   const column = joins.column(ref);
   const nullable = ref.via !== undefined || !NEVER_NULL.has(ref.field.name);
+  const alias = ref.via ? joins.use(ref.path[0]).alias : undefined;
+  const joined = alias ? { joined: sql.raw(`${alias}.id is not null`) } : {};
   const field = ref.field;
   if (field.type === 'picklist') {
     // Option order, not alphabetical: the option's position; a value no longer an option is
@@ -84,11 +86,13 @@ function fieldKey(
       expr: sql`array_position(${options}::text[], ${sql.raw(column)})`,
       kind: 'position',
       nullable,
+      ...joined,
     };
   }
   const kind = valueSpec(field).valueKind;
   if (kind === 'string') {
-    return { name, dir, expr: sql.raw(textSortSql(column, collation)), kind: 'text', nullable };
+    const expr = sql.raw(textSortSql(column, collation));
+    return { name, dir, expr, kind: 'text', nullable, ...joined };
   }
   const kinds: Record<string, SortKind> = {
     integer: 'integer',
@@ -100,5 +104,5 @@ function fieldKey(
   const sortKind = kinds[kind];
   if (!sortKind)
     throw new AtriumError('INVALID_QUERY', [{ path: 'sort', message: `cannot sort by "${name}"` }]);
-  return { name, dir, expr: sql.raw(column), kind: sortKind, nullable };
+  return { name, dir, expr: sql.raw(column), kind: sortKind, nullable, ...joined };
 }
