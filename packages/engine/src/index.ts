@@ -39,12 +39,13 @@ export { loadMetadata } from './meta/store.js';
 export { listTrash, purgeTrash, type TrashEntry } from './meta/trash.js';
 export type { CompiledModule, Snapshot } from './records/compiled-module.js';
 export {
-  getRecord,
+  GET_QUERY_SCHEMA,
+  HISTORY_QUERY_SCHEMA,
+  LIST_QUERY_SCHEMA,
   type ListQuery,
-  type ListResult,
-  listRecords,
-  recordHistory,
-} from './records/read.js';
+  strictQuery,
+} from './records/list-query.js';
+export { getRecord, type ListResult, listRecords, recordHistory } from './records/read.js';
 export { type ModuleSerializer, serializerFor } from './records/serializer.js';
 export { uuidv7 } from './records/uuid.js';
 export {

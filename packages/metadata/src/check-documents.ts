@@ -239,14 +239,16 @@ class Checker {
         const group = doc.groupBy ? fields.get(doc.groupBy) : undefined;
         if (doc.groupBy && group?.type !== 'picklist')
           this.add('.groupBy', `"${doc.groupBy}" is not a picklist field`);
+        const resolve = fieldResolver(module, this.modules);
         (doc.sort ?? []).forEach((s, i) => {
-          const f = fields.get(s.field);
-          if (!f || !valueSpec(f).sortable)
+          // A view sorts like a list: by a field, or by a lookup's field one level deep.
+          const f = s.field === 'id' ? undefined : resolve(s.field)?.field;
+          if (s.field !== 'id' && (!f || !valueSpec(f).sortable))
             this.add(`.sort[${i}].field`, `cannot sort by "${s.field}"`);
         });
         if (doc.filter !== undefined) {
           try {
-            compileFilter(doc.filter, fieldResolver(module, this.modules), { path: 'filter' });
+            compileFilter(doc.filter, resolve, { path: 'filter' });
           } catch (e) {
             if (!(e instanceof FilterError)) throw e;
             this.add(`.${e.path}`, e.message);

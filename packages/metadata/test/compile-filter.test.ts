@@ -582,3 +582,42 @@ describe('compileFilter: date_in', () => {
     expect(refusal({ date_in: ['2026-03-05', 'today'] }).message).toMatch(/date field/);
   });
 });
+
+describe('compileFilter: the caller as a variable', () => {
+  const mine = { '==': [v('owner_id'), v('$user.id')] };
+
+  it('puts the caller in where the filter names $user.id or $user.email', () => {
+    const vars = { '$user.id': UUID_A, '$user.email': 'me@example.com' };
+    expect(compileFilter(mine, resolveDeals, { now: NOW, vars })).toEqual({
+      op: 'cmp',
+      cmp: '=',
+      field: ref('owner_id'),
+      value: UUID_A,
+    });
+    const nested = {
+      and: [mine, { in: [v('name'), [v('$user.email'), 'x']] }],
+    };
+    expect(compileFilter(nested, resolveDeals, { now: NOW, vars })).toMatchObject({
+      op: 'and',
+      args: [{ value: UUID_A }, { op: 'in', values: ['me@example.com', 'x'] }],
+    });
+  });
+
+  it('checks a document with typed placeholders when no caller is given', () => {
+    expect(compile(mine)).toMatchObject({ op: 'cmp', cmp: '=', field: ref('owner_id') });
+  });
+
+  it('refuses an unknown variable on its path, and a filter nested too deep', () => {
+    const e = refusal({ and: [mine, { '==': [v('owner_id'), v('$user.boss')] }] });
+    expect(e.path).toBe('filter.and[1].==[1]');
+    expect(e.message).toContain('$user.boss');
+    let deep: JsonLogic = { '==': [v('name'), 'x'] };
+    for (let i = 0; i < 500; i++) deep = { '!': deep };
+    expect(refusal(deep).message).toContain('nests at most');
+  });
+
+  it('refuses a NUL character in a text value', () => {
+    expect(refusal({ '==': [v('name'), 'a\u0000'] }).path).toBe('filter.==[1]');
+    expect(refusal({ starts_with: [v('name'), '\u0000'] }).path).toBe('filter.starts_with[1]');
+  });
+});

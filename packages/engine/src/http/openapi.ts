@@ -9,6 +9,7 @@ import {
 } from '@atrium/metadata';
 import type { Snapshot } from '../records/compiled-module.js';
 import { errorResponse, fixedPaths, fixedSchemas, json, ref } from './openapi-fixed.js';
+import { GET_QUERY_SCHEMA, LIST_QUERY_SCHEMA } from '../records/list-query.js';
 
 /**
  * OpenAPI 3.1 of the current metadata: a schema per module (record, create body, update body,
@@ -51,23 +52,7 @@ export function openApiDocument(
         operationId: `list${name}`,
         tags,
         summary: `List ${title}`,
-        parameters: [
-          ['filter', 'JSON Logic filter, URL-encoded JSON'],
-          ['sort', 'Comma-separated fields, - for descending'],
-          ['limit', 'Page size, 1 to 200'],
-          ['cursor', 'nextCursor of the previous page'],
-          ['q', 'Text search'],
-          ['expand', 'Comma-separated lookup fields to expand'],
-          ['fields', 'Comma-separated fields to return (id, version and sort keys always come)'],
-          ['deleted', 'only: the recycle bin; include: live and deleted records'],
-          ['count', 'true to count (bounded)'],
-        ].map(([n, d]) => ({
-          name: n,
-          in: 'query',
-          required: false,
-          description: d,
-          schema: { type: 'string' },
-        })),
+        parameters: queryParameters(LIST_QUERY_SCHEMA),
         responses: {
           200: {
             description: 'A page of records',
@@ -108,20 +93,7 @@ export function openApiDocument(
       get: {
         operationId: `get${name}`,
         tags,
-        parameters: [
-          {
-            name: 'expand',
-            in: 'query',
-            description: 'Comma-separated lookup fields to return as their records',
-            schema: { type: 'string' },
-          },
-          {
-            name: 'deleted',
-            in: 'query',
-            description: 'true: also a record in the recycle bin',
-            schema: { type: 'string', enum: ['true', 'false'] },
-          },
-        ],
+        parameters: queryParameters(GET_QUERY_SCHEMA),
         responses: {
           200: { description: 'The record', content: json(ref(name)) },
           400: errorResponse('Bad query'),
@@ -350,6 +322,17 @@ function notNull(schema: JsonSchema): JsonSchema {
   }
   if (schema.enum) out.enum = schema.enum.filter((v) => v !== null);
   return out;
+}
+
+/** OpenAPI query parameters of a route's query schema: the contract the route compiles. */
+function queryParameters(schema: JsonSchema): Record<string, unknown>[] {
+  return Object.entries(schema.properties ?? {}).map(([name, { description, ...rest }]) => ({
+    name,
+    in: 'query',
+    required: false,
+    ...(description !== undefined && { description }),
+    schema: rest,
+  }));
 }
 
 /** Drops Ajv-only keywords that OpenAPI tools do not know. */

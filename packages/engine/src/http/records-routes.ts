@@ -4,8 +4,15 @@ import { AtriumError } from '../errors.js';
 import { BULK_LIMIT, bulkWrite } from '../records/bulk.js';
 import { inexactNumbers } from '../records/exact-json.js';
 import { msg } from '../records/messages.js';
-import { getRecord, type ListQuery, listRecords, recordHistory } from '../records/read.js';
 import { serializerFor } from '../records/serializer.js';
+import {
+  GET_QUERY_SCHEMA,
+  HISTORY_QUERY_SCHEMA,
+  LIST_QUERY_SCHEMA,
+  type ListQuery,
+  strictQuery,
+} from '../records/list-query.js';
+import { getRecord, listRecords, recordHistory } from '../records/read.js';
 import { createRecord, deleteRecord, restoreRecord, updateRecord } from '../records/write.js';
 import { contextOf, localeOf, timeZoneHook } from './request-context.js';
 
@@ -40,18 +47,23 @@ export async function recordsRoutes(
 
   app.addHook('preHandler', timeZoneHook(engine));
 
-  app.get<ModuleParams & { Querystring: ListQuery }>('/records/:module', async (request, reply) => {
-    // Taken before the read, which compiles against the same revision.
-    const snapshot = engine.metadata.current;
-    const page = await listRecords(
-      engine,
-      contextOf(request),
-      request.params.module,
-      request.query,
-    );
-    const json = serializerFor(snapshot, moduleOf(snapshot, request.params.module)).list(page);
-    return reply.type(JSON_TYPE).send(json);
-  });
+  // Read routes parse their query strictly against the one declared contract (list-query.ts).
+  app.get<ModuleParams & { Querystring: ListQuery }>(
+    '/records/:module',
+    { schema: { querystring: LIST_QUERY_SCHEMA }, validatorCompiler: strictQuery },
+    async (request, reply) => {
+      // Taken before the read, which compiles against the same revision.
+      const snapshot = engine.metadata.current;
+      const page = await listRecords(
+        engine,
+        contextOf(request),
+        request.params.module,
+        request.query,
+      );
+      const json = serializerFor(snapshot, moduleOf(snapshot, request.params.module)).list(page);
+      return reply.type(JSON_TYPE).send(json);
+    },
+  );
 
   app.post<ModuleParams>('/records/:module', async (request, reply) => {
     const row = await createRecord(engine, contextOf(request), request.params.module, request.body);
@@ -65,8 +77,9 @@ export async function recordsRoutes(
     async (request) => bulkWrite(engine, contextOf(request), request.params.module, request.body),
   );
 
-  app.get<RecordParams & { Querystring: { expand?: string; deleted?: string } }>(
+  app.get<RecordParams & { Querystring: { expand?: string; deleted?: boolean } }>(
     '/records/:module/:id',
+    { schema: { querystring: GET_QUERY_SCHEMA }, validatorCompiler: strictQuery },
     async (request, reply) => {
       const snapshot = engine.metadata.current;
       const row = await getRecord(
@@ -76,7 +89,7 @@ export async function recordsRoutes(
         request.params.id,
         {
           expand: request.query.expand,
-          deleted: request.query.deleted === 'true',
+          deleted: request.query.deleted === true,
         },
       );
       const json = serializerFor(snapshot, moduleOf(snapshot, request.params.module)).record(row);
@@ -118,8 +131,9 @@ export async function recordsRoutes(
     restoreRecord(engine, contextOf(request), request.params.module, request.params.id),
   );
 
-  app.get<RecordParams & { Querystring: { limit?: string; cursor?: string } }>(
+  app.get<RecordParams & { Querystring: { limit?: number; cursor?: string } }>(
     '/records/:module/:id/history',
+    { schema: { querystring: HISTORY_QUERY_SCHEMA }, validatorCompiler: strictQuery },
     async (request) =>
       recordHistory(
         engine,

@@ -1,5 +1,4 @@
 import {
-  type ColumnSpec,
   createAjv,
   type FieldDef,
   type FieldResolver,
@@ -17,6 +16,7 @@ import {
 } from '@atrium/metadata';
 import type { ValidateFunction } from 'ajv';
 import { derivedName, q, qt, uniqueIndexName } from '../sql-names.js';
+import { type LookupJoin, lookupJoins } from './lookup-join.js';
 
 /**
  * Everything the read and write paths need about one module, computed once per metadata
@@ -49,8 +49,8 @@ export interface CompiledModule {
   foreignKeys: ReadonlyMap<string, string>;
   /** `select ... from t r where r.id = $1` */
   getSql: string;
-  /** For `expand`: lookup field → SQL of the target row as JSON. */
-  expandSql: ReadonlyMap<string, string>;
+  /** Lookup field → the one join filter, sort and `expand` read its target through. */
+  lookups: ReadonlyMap<string, LookupJoin>;
   /** A default module currency when it has money fields. */
   currency: string | undefined;
 }
@@ -97,29 +97,9 @@ export function compileModule(
         .map((f) => [derivedName(doc.name, f.name, 'fk'), f.name]),
     ),
     getSql: `select ${selectList} from ${table} r where r.id = $1`,
-    expandSql: new Map(
-      doc.fields
-        .filter((f) => f.type === 'lookup' && f.target && modules.has(f.target))
-        .map((f) => [f.name, expandSql(schema, f, modules.get(f.target as string) as ModuleDoc)]),
-    ),
+    lookups: lookupJoins(schema, doc, modules),
     currency: hasMoney ? (doc.defaultCurrency ?? 'USD') : undefined,
   };
-}
-
-function expandSql(schema: string, f: FieldDef, target: ModuleDoc): string {
-  // Instants read as they do on the record itself (UTC, milliseconds, "Z"), not in jsonb's "+00:00".
-  const value = (c: ColumnSpec) =>
-    c.type.startsWith('timestamptz')
-      ? `to_char(t.${q(c.name)} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
-      : `t.${q(c.name)}`;
-  const cols = [...SYSTEM_COLUMN_SPECS, ...fieldColumns(target)].map(
-    (c) => `'${c.name}', ${value(c)}`,
-  );
-  // jsonb_build_object takes at most 100 arguments; chunks are concatenated.
-  const chunks: string[] = [];
-  for (let i = 0; i < cols.length; i += 50)
-    chunks.push(`jsonb_build_object(${cols.slice(i, i + 50).join(', ')})`);
-  return `(select ${chunks.join(' || ')} from ${qt(schema, target.name)} t where t.id = r.${q(f.name)} and t.deleted_at is null)`;
 }
 
 /** Formulas sorted so each is computed after the formulas it reads (cycles are refused earlier). */

@@ -1,24 +1,26 @@
 import { type FieldRef, type FilterNode, valueSpec } from '@atrium/metadata';
 import { type RawBuilder, sql } from 'kysely';
 import { likePattern } from '../like-pattern.js';
-import { q, qt } from '../sql-names.js';
+import { lookupSubquery, type QueryJoins } from './lookup-join.js';
 
 /**
  * The SQL back half of the filter compiler: a FilterNode (already checked against metadata)
  * becomes a WHERE expression over the record alias `r`. Every value is a bound parameter.
+ * A lookup's field (`account.industry`) reads through the query's lookup join (`joins`), or
+ * through the same join as a subquery when only the workspace schema is given.
  */
-export function filterSql(node: FilterNode, schema: string): RawBuilder<unknown> {
-  const col = (ref: FieldRef) => columnSql(ref, schema);
+export function filterSql(node: FilterNode, joins: QueryJoins | string): RawBuilder<unknown> {
+  const col = (ref: FieldRef) => columnSql(ref, joins);
   switch (node.op) {
     case 'and':
     case 'or':
       return sql`(${sql.join(
-        node.args.map((a) => filterSql(a, schema)),
+        node.args.map((a) => filterSql(a, joins)),
         sql.raw(` ${node.op} `),
       )})`;
     case 'not':
       // IS NOT TRUE keeps NOT of an unknown (null) true, as !(…) is in memory.
-      return sql`((${filterSql(node.arg, schema)}) is not true)`;
+      return sql`((${filterSql(node.arg, joins)}) is not true)`;
     case 'const':
       return sql.raw(node.value ? 'true' : 'false');
     case 'cmp':
@@ -47,11 +49,7 @@ export function filterSql(node: FilterNode, schema: string): RawBuilder<unknown>
   }
 }
 
-/** A field of the record, or of the record a lookup points to (one level, a scalar subquery). */
-export function columnSql(ref: FieldRef, schema: string): RawBuilder<unknown> {
-  const [head, tail] = ref.path;
-  if (tail === undefined || !ref.via) return sql.raw(`r.${q(head)}`);
-  return sql.raw(
-    `(select t.${q(tail)} from ${qt(schema, ref.via.target.name)} t where t.id = r.${q(head)})`,
-  );
+/** A field of the record, or of the live record a lookup points to (one level). */
+export function columnSql(ref: FieldRef, joins: QueryJoins | string): RawBuilder<unknown> {
+  return sql.raw(typeof joins === 'string' ? lookupSubquery(ref, joins) : joins.column(ref));
 }

@@ -2,33 +2,27 @@ import {
   compileFilter,
   FilterError,
   type FilterNode,
+  type FilterValue,
   type JsonLogic,
-  valueSpec,
+  type ViewDoc,
 } from '@atrium/metadata';
 import { CompiledQuery, type RawBuilder, sql } from 'kysely';
 import { type Engine, moduleOf, type RequestContext } from '../engine.js';
 import { AtriumError } from '../errors.js';
 import { likePattern } from '../like-pattern.js';
 import { q, qt } from '../sql-names.js';
+import { collationFor, textCollations } from './collation.js';
 import type { CompiledModule } from './compiled-module.js';
-import { afterSql, decodeCursor, encodeCursor, orderSql, type SortKey } from './cursor.js';
+import { cursorBinding, decodeCursor, encodeCursor, type SortKey } from './cursor.js';
 import { filterSql } from './filter-sql.js';
+import { withFreshMetadata } from './fresh-metadata.js';
+import { DEFAULT_LIMIT, type ListQuery } from './list-query.js';
+import { QueryJoins } from './lookup-join.js';
+import { readPage } from './page-query.js';
+import { parseSort } from './sort.js';
 import { notFound, type Row, UUID } from './write.js';
 
-/** Query parameters of a list, as they come from the URL. */
-export interface ListQuery {
-  filter?: string;
-  sort?: string;
-  limit?: string | number;
-  cursor?: string;
-  q?: string;
-  expand?: string;
-  /** Comma-separated columns to return (id, version and the sort keys always come too). */
-  fields?: string;
-  count?: string | boolean;
-  /** `only`: the recycle bin; `include`: live and deleted records. */
-  deleted?: 'only' | 'include' | '';
-}
+export type { ListQuery } from './list-query.js';
 
 export interface ListResult {
   data: Row[];
@@ -37,52 +31,93 @@ export interface ListResult {
   count?: { value: number; exact: boolean };
 }
 
-const MAX_LIMIT = 200;
 const COUNT_LIMIT = 10_000;
 
 /**
- * The one read path: authorize → compile the filter AND the caller's access scope → one query
- * with keyset pagination → mask fields the caller may not read.
+ * The one read path: authorize → compile the filter (the view's AND the request's) AND the
+ * caller's access scope → one query with keyset pagination → mask fields the caller may not
+ * read. `query` is already checked against LIST_QUERY_SCHEMA by the route.
  */
-export async function listRecords(
+export function listRecords(
   engine: Engine,
   ctx: RequestContext,
   module: string,
   query: ListQuery,
 ): Promise<ListResult> {
-  const m = moduleOf(engine.metadata.current, module);
+  return withFreshMetadata(engine, () => list(engine, ctx, module, query));
+}
+
+async function list(
+  engine: Engine,
+  ctx: RequestContext,
+  module: string,
+  query: ListQuery,
+): Promise<ListResult> {
+  const snapshot = engine.metadata.current;
+  const m = moduleOf(snapshot, module);
   engine.access.authorize(ctx.actor, m, 'read');
-  const schema = engine.workspace.schema;
-  const limit = parseLimit(query.limit);
-  const keys = parseSort(m, query.sort);
+  const view = query.view === undefined ? undefined : viewOf(snapshot.documents, m, query.view);
+  const collation = collationFor(await textCollations(engine.db), ctx.locale);
+  const joins = new QueryJoins(m.lookups);
+  const limit = query.limit ?? DEFAULT_LIMIT;
+  // The request's sort replaces the view's; its filter narrows the view's.
+  const keys = parseSort(m, query.sort ?? viewSort(view), joins, collation);
+  const vars = callerVars(ctx);
   const where: RawBuilder<unknown>[] = [deletedSql(query.deleted)];
-  if (query.filter !== undefined && query.filter !== '')
-    where.push(filterSql(parseFilter(m, query.filter, ctx.timeZone), schema));
+  if (view?.filter !== undefined)
+    where.push(filterSql(compile(m, view.filter, 'view.filter', vars, ctx.timeZone), joins));
+  if (query.filter !== undefined)
+    where.push(filterSql(parseFilter(m, query.filter, vars, ctx.timeZone), joins));
   const scope = engine.access.readScope(ctx.actor, m);
-  if (scope) where.push(filterSql(scope, schema));
-  if (query.q !== undefined && query.q.trim() !== '') where.push(searchSql(m, query.q.trim()));
-  const countWhere = [...where];
-  if (query.cursor) where.push(afterSql(keys, decodeCursor(query.cursor, keys)));
-  const expand = parseExpand(m, query.expand);
-  const columns = selectColumns(m, query.fields, keys, expand);
-  const rows = await sql<Row>`select ${columns}${expandColumns(m, expand)}
-    from ${sql.raw(m.table)} r where ${sql.join(where, sql` and `)}
-    order by ${orderSql(keys)} limit ${limit + 1}`.execute(engine.db);
-  const data = rows.rows.slice(0, limit);
+  if (scope) where.push(filterSql(scope, joins));
+  const text = query.q?.trim() ?? '';
+  if (text !== '') where.push(searchSql(m, text));
+  // The view's definition, not only its name: a page after the view changed is not misread.
+  const viewFilter = view ? JSON.stringify(view.filter ?? null) : null;
+  const namesCaller = `${viewFilter ?? ''}${query.filter ?? ''}`.includes('$user');
+  const binding = cursorBinding({
+    sort: keys.map((k) => `${k.dir === 'desc' ? '-' : ''}${k.name}`),
+    collation: collation ?? null,
+    filter: query.filter ?? null,
+    q: text,
+    view: view ? [view.name, viewFilter] : null,
+    deleted: query.deleted ?? null,
+    caller: namesCaller ? ctx.actor.id : null,
+  });
+  const after = query.cursor ? decodeCursor(query.cursor, binding, keys) : undefined;
+  const expand = parseExpand(m, query.expand, joins);
+  const columns = selectColumns(m, query.fields, keys, expand, view);
+  const sortValues = sql.join(keys.map((k, i) => sql`${k.expr} as ${sql.raw(`"__k${i}"`)}`));
+  const rows = await readPage(engine.db, {
+    select: sql`${columns}${expandColumns(m, expand)}, ${sortValues}`,
+    from: sql`${sql.raw(m.table)} r${joins.from()}`,
+    where,
+    keys,
+    after,
+    limit: limit + 1,
+  });
+  const data = rows.slice(0, limit);
   const last = data[data.length - 1];
   const result: ListResult = {
-    data: data.map((row) => present(engine, ctx, m, row, expand)),
+    data: [],
     nextCursor:
-      rows.rows.length > limit && last
-        ? encodeCursor(keys.map((k) => cursorValue(last[k.column])))
+      rows.length > limit && last
+        ? encodeCursor(
+            binding,
+            keys.map((_, i) => last[`__k${i}`]),
+          )
         : null,
   };
-  if (query.count === true || query.count === 'true') {
+  result.data = data.map((row) => {
+    for (let i = 0; i < keys.length; i++) delete row[`__k${i}`];
+    return present(engine, ctx, m, row, expand);
+  });
+  if (query.count === true) {
     // Bounded: a count never scans more than COUNT_LIMIT + 1 rows.
     const counted = await sql<{
       n: number;
-    }>`select count(*)::int as n from (select 1 from ${sql.raw(m.table)} r
-      where ${sql.join(countWhere, sql` and `)} limit ${COUNT_LIMIT + 1}) s`.execute(engine.db);
+    }>`select count(*)::int as n from (select 1 from ${sql.raw(m.table)} r${joins.from()}
+      where ${sql.join(where, sql` and `)} limit ${COUNT_LIMIT + 1}) s`.execute(engine.db);
     const n = counted.rows[0]?.n ?? 0;
     result.count = { value: Math.min(n, COUNT_LIMIT), exact: n <= COUNT_LIMIT };
   }
@@ -90,24 +125,36 @@ export async function listRecords(
 }
 
 /** One record by id; a deleted one only when asked for. */
-export async function getRecord(
+export function getRecord(
   engine: Engine,
   ctx: RequestContext,
   module: string,
   id: string,
   options: { expand?: string; deleted?: boolean } = {},
 ): Promise<Row> {
+  return withFreshMetadata(engine, () => get(engine, ctx, module, id, options));
+}
+
+async function get(
+  engine: Engine,
+  ctx: RequestContext,
+  module: string,
+  id: string,
+  options: { expand?: string; deleted?: boolean },
+): Promise<Row> {
   const m = moduleOf(engine.metadata.current, module);
   engine.access.authorize(ctx.actor, m, 'read');
   if (!UUID.test(id)) throw notFound(id);
-  const expand = parseExpand(m, options.expand);
+  const joins = new QueryJoins(m.lookups);
+  const expand = parseExpand(m, options.expand, joins);
   const scope = engine.access.readScope(ctx.actor, m);
+  const scopeSql = scope ? sql` and ${filterSql(scope, joins)}` : sql``;
   // The common case runs SQL compiled once per revision.
   const result =
     expand.length === 0 && !scope
       ? await engine.db.executeQuery<Row>(CompiledQuery.raw(m.getSql, [id]))
-      : await sql<Row>`select ${sql.raw(m.selectList)}${expandColumns(m, expand)} from ${sql.raw(m.table)} r
-          where r.id = ${id}${scope ? sql` and ${filterSql(scope, engine.workspace.schema)}` : sql``}`.execute(
+      : await sql<Row>`select ${sql.raw(m.selectList)}${expandColumns(m, expand)}
+          from ${sql.raw(m.table)} r${joins.from()} where r.id = ${id}${scopeSql}`.execute(
           engine.db,
         );
   const row = result.rows[0];
@@ -115,28 +162,38 @@ export async function getRecord(
   return present(engine, ctx, m, row, expand);
 }
 
+const HISTORY_KEY: SortKey = {
+  name: 'id',
+  dir: 'desc',
+  expr: sql.raw('id'),
+  kind: 'integer',
+  nullable: false,
+};
+
 /** The field-level history of a record, newest first. */
 export async function recordHistory(
   engine: Engine,
   ctx: RequestContext,
   module: string,
   id: string,
-  query: { limit?: string | number; cursor?: string },
+  query: { limit?: number; cursor?: string },
 ): Promise<{ data: Row[]; nextCursor: string | null }> {
   // getRecord authorizes the read and answers 404 for an unknown record (deleted ones included).
   await getRecord(engine, ctx, module, id, { deleted: true });
   const m = moduleOf(engine.metadata.current, module);
-  const limit = parseLimit(query.limit);
-  const before = query.cursor
-    ? Number(decodeCursor(query.cursor, [{ column: 'id', dir: 'desc' }])[0])
-    : undefined;
+  const limit = query.limit ?? DEFAULT_LIMIT;
+  const binding = cursorBinding({ history: `${m.doc.name}:${id}` });
+  const before = query.cursor ? decodeCursor(query.cursor, binding, [HISTORY_KEY])[0] : undefined;
   const rows =
     await sql<Row>`select id, action, changes, actor, at from ${sql.raw(qt(engine.workspace.schema, '_history'))}
     where module = ${m.doc.name} and record_id = ${id} ${before === undefined ? sql`` : sql`and id < ${before}`}
     order by id desc limit ${limit + 1}`.execute(engine.db);
   const data = rows.rows.slice(0, limit);
   const last = data[data.length - 1];
-  return { data, nextCursor: rows.rows.length > limit && last ? encodeCursor([last.id]) : null };
+  return {
+    data,
+    nextCursor: rows.rows.length > limit && last ? encodeCursor(binding, [last.id]) : null,
+  };
 }
 
 function present(
@@ -147,8 +204,9 @@ function present(
   expand: string[],
 ): Row {
   for (const f of expand) {
-    const target = row[`${f}__expanded`];
-    delete row[`${f}__expanded`];
+    const key = expandedKey(m, f);
+    const target = row[key];
+    delete row[key];
     row[f] = target ?? null;
   }
   const readable = engine.access.readableFields(ctx.actor, m);
@@ -156,18 +214,17 @@ function present(
   return row;
 }
 
-function parseLimit(raw: string | number | undefined): number {
-  if (raw === undefined || raw === '') return 50;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > MAX_LIMIT) {
-    throw new AtriumError('INVALID_QUERY', [
-      { path: 'limit', message: `must be a whole number from 1 to ${MAX_LIMIT}` },
-    ]);
-  }
-  return n;
+/** The values a filter may name as `{"var": "$user.id"}`. */
+function callerVars(ctx: RequestContext): Record<string, FilterValue> {
+  return { '$user.id': ctx.actor.id, '$user.email': ctx.actor.email };
 }
 
-function parseFilter(m: CompiledModule, raw: string, timeZone?: string): FilterNode {
+function parseFilter(
+  m: CompiledModule,
+  raw: string,
+  vars: Record<string, FilterValue>,
+  timeZone?: string,
+): FilterNode {
   let logic: JsonLogic;
   try {
     logic = JSON.parse(raw);
@@ -176,8 +233,18 @@ function parseFilter(m: CompiledModule, raw: string, timeZone?: string): FilterN
       { path: 'filter', message: 'is not JSON (URL-encode a JSON Logic object)' },
     ]);
   }
+  return compile(m, logic, 'filter', vars, timeZone);
+}
+
+function compile(
+  m: CompiledModule,
+  logic: JsonLogic,
+  path: string,
+  vars: Record<string, FilterValue>,
+  timeZone?: string,
+): FilterNode {
   try {
-    return compileFilter(logic, m.resolve, { path: 'filter', ...(timeZone && { timeZone }) });
+    return compileFilter(logic, m.resolve, { path, vars, ...(timeZone && { timeZone }) });
   } catch (e) {
     if (e instanceof FilterError)
       throw new AtriumError('INVALID_FILTER', [{ path: e.path, message: e.message }]);
@@ -185,51 +252,55 @@ function parseFilter(m: CompiledModule, raw: string, timeZone?: string): FilterN
   }
 }
 
-/** `-amount,name` → amount desc, name asc, then id as the tie-breaker. Default: newest first. */
-export function parseSort(m: CompiledModule, raw: string | undefined): SortKey[] {
-  const keys: SortKey[] = [];
-  for (const part of (raw ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)) {
-    const desc = part.startsWith('-');
-    const name = desc ? part.slice(1) : part;
-    const field = m.fields.get(name);
-    const sortable = name === 'id' || (field !== undefined && valueSpec(field).sortable);
-    if (!sortable)
-      throw new AtriumError('INVALID_QUERY', [
-        { path: 'sort', message: `cannot sort by "${name}"` },
-      ]);
-    if (!keys.some((k) => k.column === name))
-      keys.push({ column: name, dir: desc ? 'desc' : 'asc' });
-  }
-  if (keys.length > 5)
-    throw new AtriumError('INVALID_QUERY', [{ path: 'sort', message: 'sort by at most 5 fields' }]);
-  if (!keys.some((k) => k.column === 'id'))
-    keys.push({ column: 'id', dir: keys[keys.length - 1]?.dir ?? 'desc' });
-  return keys;
+/** The saved view `name` of the module, or a 400 on `view`. */
+function viewOf(documents: readonly { kind: string }[], m: CompiledModule, name: string): ViewDoc {
+  const view = documents.find(
+    (d): d is ViewDoc =>
+      d.kind === 'view' && (d as ViewDoc).module === m.doc.name && (d as ViewDoc).name === name,
+  );
+  if (!view)
+    throw new AtriumError('INVALID_QUERY', [
+      { path: 'view', message: `${m.doc.name} has no view named "${name}"` },
+    ]);
+  return view;
 }
 
-/** The select list: every column, or only those asked for plus what paging and editing need. */
+function viewSort(view: ViewDoc | undefined): string | undefined {
+  if (!view?.sort || view.sort.length === 0) return undefined;
+  return view.sort.map((s) => `${s.dir === 'desc' ? '-' : ''}${s.field}`).join(',');
+}
+
+/**
+ * The select list: every column, the view's columns, or those asked for (within the view's),
+ * plus what paging and editing need.
+ */
 function selectColumns(
   m: CompiledModule,
   raw: string | undefined,
   keys: SortKey[],
   expand: string[],
+  view: ViewDoc | undefined,
 ): RawBuilder<unknown> {
   const asked = (raw ?? '')
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  if (asked.length === 0) return sql.raw(m.selectList);
+  const allowed = view ? new Set(view.columns) : undefined;
   for (const name of asked) {
     if (!m.columns.includes(name)) {
       throw new AtriumError('INVALID_QUERY', [
         { path: 'fields', message: `"${name}" is not a field of ${m.doc.name}` },
       ]);
     }
+    if (allowed && !allowed.has(name)) {
+      throw new AtriumError('INVALID_QUERY', [
+        { path: 'fields', message: `"${name}" is not a column of the view ${view?.name}` },
+      ]);
+    }
   }
-  const wanted = new Set(['id', 'version', ...asked, ...keys.map((k) => k.column), ...expand]);
+  const chosen = asked.length > 0 ? asked : (view?.columns ?? []);
+  if (chosen.length === 0) return sql.raw(m.selectList);
+  const wanted = new Set(['id', 'version', ...chosen, ...keys.map((k) => k.name), ...expand]);
   return sql.raw(
     m.columns
       .filter((c) => wanted.has(c))
@@ -238,23 +309,35 @@ function selectColumns(
   );
 }
 
-function parseExpand(m: CompiledModule, raw: string | undefined): string[] {
-  const names = (raw ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
+function parseExpand(m: CompiledModule, raw: string | undefined, joins: QueryJoins): string[] {
+  const names = [
+    ...new Set(
+      (raw ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  ];
   for (const n of names) {
-    if (!m.expandSql.has(n))
+    if (!m.lookups.has(n))
       throw new AtriumError('INVALID_QUERY', [
         { path: 'expand', message: `"${n}" is not a lookup field` },
       ]);
+    joins.use(n);
   }
-  return [...new Set(names)];
+  return names;
+}
+
+/** The column an expanded target is read into, named after its join (field names may be long). */
+function expandedKey(m: CompiledModule, field: string): string {
+  return `__x_${m.lookups.get(field)?.alias}`;
 }
 
 function expandColumns(m: CompiledModule, expand: string[]): RawBuilder<unknown> {
   if (expand.length === 0) return sql``;
-  return sql.raw(expand.map((f) => `, ${m.expandSql.get(f)} as ${q(`${f}__expanded`)}`).join(''));
+  return sql.raw(
+    expand.map((f) => `, ${m.lookups.get(f)?.json} as ${q(expandedKey(m, f))}`).join(''),
+  );
 }
 
 function searchSql(m: CompiledModule, text: string): RawBuilder<unknown> {
@@ -275,14 +358,5 @@ function searchSql(m: CompiledModule, text: string): RawBuilder<unknown> {
 function deletedSql(deleted: ListQuery['deleted']): RawBuilder<unknown> {
   if (deleted === 'only') return sql`r.deleted_at is not null`;
   if (deleted === 'include') return sql`true`;
-  if (deleted !== undefined && deleted !== '') {
-    throw new AtriumError('INVALID_QUERY', [
-      { path: 'deleted', message: 'must be only or include' },
-    ]);
-  }
   return sql`r.deleted_at is null`;
-}
-
-function cursorValue(v: unknown): unknown {
-  return v instanceof Date ? v.toISOString() : v;
 }

@@ -22,7 +22,22 @@ export interface CompileOptions {
   timeZone?: string;
   /** Prefix of error paths, e.g. "filter". */
   path?: string;
+  /**
+   * Values of the caller's variables (`$user.id`, `$user.email`), which stand in the filter as
+   * `{"var": "$user.id"}`. Without them (checking a view document) each is replaced by a
+   * placeholder of its type, so the filter is checked as it will run.
+   */
+  vars?: Readonly<Record<string, FilterValue>>;
 }
+
+/**
+ * The caller's variables a filter may name, with the placeholder used when checking a
+ * document: "my open deals" is `{"==": [{"var": "owner_id"}, {"var": "$user.id"}]}`.
+ */
+export const CALLER_VARS: Readonly<Record<string, FilterValue>> = {
+  '$user.id': '00000000-0000-0000-0000-000000000000',
+  '$user.email': 'user@example.invalid',
+};
 
 const COMPARISONS: Record<
   string,
@@ -53,10 +68,41 @@ export function compileFilter(
   options: CompileOptions = {},
 ): FilterNode {
   const now = options.now ?? new Date();
-  return new Compiler(resolve, now, options.timeZone ?? 'UTC').node(
-    expression,
-    options.path ?? 'filter',
-  );
+  const path = options.path ?? 'filter';
+  const bound = withCallerVars(expression, options.vars ?? CALLER_VARS, path);
+  return new Compiler(resolve, now, options.timeZone ?? 'UTC').node(bound, path);
+}
+
+const MAX_DEPTH = 100;
+
+/** Replaces each `{"var": "$…"}` with the caller's value; an unknown `$` name is refused. */
+function withCallerVars(
+  expr: JsonLogic,
+  vars: Readonly<Record<string, FilterValue>>,
+  at: string,
+  depth = 0,
+): JsonLogic {
+  // Bounded, so a hostile filter nested thousands deep is a 400, not a stack overflow.
+  if (depth > MAX_DEPTH) throw new FilterError(at, `a filter nests at most ${MAX_DEPTH} levels`);
+  const next = depth + 1;
+  if (Array.isArray(expr)) return expr.map((e, i) => withCallerVars(e, vars, `${at}[${i}]`, next));
+  if (expr === null || typeof expr !== 'object') return expr;
+  if (isVar(expr) && typeof expr.var === 'string' && expr.var.startsWith('$')) {
+    if (!Object.hasOwn(CALLER_VARS, expr.var)) {
+      throw new FilterError(
+        at,
+        `unknown variable ${JSON.stringify(expr.var)} (known: ${Object.keys(CALLER_VARS).join(', ')})`,
+      );
+    }
+    return vars[expr.var] ?? null;
+  }
+  const out: Record<string, JsonLogic> = {};
+  for (const [op, args] of Object.entries(expr)) {
+    out[op] = Array.isArray(args)
+      ? args.map((a, i) => withCallerVars(a, vars, `${at}.${op}[${i}]`, next))
+      : withCallerVars(args, vars, `${at}.${op}[0]`, next);
+  }
+  return out;
 }
 
 class Compiler {
@@ -219,6 +265,8 @@ class Compiler {
     if (typeof text !== 'string' && typeof text !== 'number') {
       throw new FilterError(`${at}[1]`, `"${op}" needs a text to look for`);
     }
+    if (String(text).includes('\u0000'))
+      throw new FilterError(`${at}[1]`, 'a text cannot hold a NUL character');
     return { op: 'match', field, text: String(text), mode: op };
   }
 
@@ -359,6 +407,8 @@ class Compiler {
         // Memory compares a number with a text numerically ("5.0" == 5), SQL as text: refuse.
         if (typeof literal !== 'string') throw bad('a text');
         const text = literal;
+        // Postgres text cannot hold NUL: refused here rather than failing in the database.
+        if (text.includes('\u0000')) throw bad('a text without NUL characters');
         const type = ref.field.type;
         if ((type === 'lookup' || type === 'user') && !UUID.test(text)) throw bad('an id (uuid)');
         if (
