@@ -8,8 +8,8 @@ import {
   systemFields,
 } from '@atrium/metadata';
 import type { Snapshot } from '../records/compiled-module.js';
-import { errorResponse, fixedPaths, fixedSchemas, json, ref } from './openapi-fixed.js';
 import { GET_QUERY_SCHEMA, LIST_QUERY_SCHEMA } from '../records/list-query.js';
+import { errorResponse, fixedPaths, fixedSchemas, json, ref } from './openapi-fixed.js';
 
 /**
  * OpenAPI 3.1 of the current metadata: a schema per module (record, create body, update body,

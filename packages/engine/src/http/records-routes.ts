@@ -3,8 +3,6 @@ import { type Engine, moduleOf } from '../engine.js';
 import { AtriumError } from '../errors.js';
 import { BULK_LIMIT, bulkWrite } from '../records/bulk.js';
 import { inexactNumbers } from '../records/exact-json.js';
-import { msg } from '../records/messages.js';
-import { serializerFor } from '../records/serializer.js';
 import {
   GET_QUERY_SCHEMA,
   HISTORY_QUERY_SCHEMA,
@@ -12,7 +10,9 @@ import {
   type ListQuery,
   strictQuery,
 } from '../records/list-query.js';
+import { msg } from '../records/messages.js';
 import { getRecord, listRecords, recordHistory } from '../records/read.js';
+import { serializerFor } from '../records/serializer.js';
 import { createRecord, deleteRecord, restoreRecord, updateRecord } from '../records/write.js';
 import { contextOf, localeOf, timeZoneHook } from './request-context.js';
 
