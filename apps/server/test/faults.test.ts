@@ -66,7 +66,7 @@ async function applyElsewhere(url: string, documents: unknown[]): Promise<number
   const handle = createDb(url, { max: 1 });
   try {
     const engine = await createEngine(handle.db, { workspace: 'main' });
-    return (await applyChange(handle.db, engine.workspace, { documents }, null)).revision;
+    return (await applyChange(engine, { documents }, null)).revision;
   } finally {
     await handle.destroy();
   }

@@ -1,4 +1,4 @@
-import { applyChange } from '@atrium/engine';
+import { applyChange, createEngine } from '@atrium/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Reply, startTestApp, type TestApp } from './support/test-app.js';
 
@@ -54,7 +54,9 @@ describe('records: reads while the metadata changes elsewhere', () => {
   async function applyElsewhere(documents: unknown[], remove?: string[]): Promise<void> {
     const before = t.engine.metadata.current.revision;
     const request = { documents, allowDestructive: true, ...(remove && { remove }) };
-    await applyChange(t.engine.db, t.engine.workspace, request, null);
+    // Another engine over the same database: its own metadata cache is the one refreshed.
+    const elsewhere = await createEngine(t.engine.db, { workspace: t.engine.workspace.name });
+    await applyChange(elsewhere, request, null);
     expect(t.engine.metadata.current.revision).toBe(before);
   }
 
