@@ -1,8 +1,15 @@
-import { type Actor, authenticate, type Db } from '@atrium/engine';
+import { type Actor, AtriumError, authenticate, type Db } from '@atrium/engine';
 import fastifyJwt from '@fastify/jwt';
 import rateLimit from '@fastify/rate-limit';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route answers without a token (health, login). Every other route needs one. */
+    public?: boolean;
+  }
+}
 
 interface Claims {
   sub: string;
@@ -10,12 +17,12 @@ interface Claims {
   admin: boolean;
 }
 
-/** Routes anyone may call; everything else under /api needs a bearer token. */
-const PUBLIC = new Set(['/api/health', '/api/auth/login']);
-
 /**
- * Login with e-mail and password → a JWT; every other /api request must carry it. The actor
- * comes from the token's claims, so a request costs no user lookup.
+ * Login with e-mail and password → a JWT; every route not marked `config: { public: true }` must
+ * carry it. The decision is made from the route Fastify matched, never from the raw URL, so
+ * `/%61pi/...` or `/api//...` cannot slip past it; a request that matches no route needs a token
+ * too, so probing does not tell which routes exist. The actor comes from the token's claims, so a
+ * request costs no user lookup.
  */
 export const auth = fp(
   async (
@@ -27,18 +34,20 @@ export const auth = fp(
       sign: { expiresIn: opts.expiresIn ?? '12h' },
     });
     app.decorateRequest('actor', null);
-    // Guessing passwords is slowed per address and e-mail; the limit is per node.
+    // Guessing passwords is slowed per address and e-mail; the limit is per node, and its buckets
+    // are kept in a bounded LRU (`cache`) so keys made of attacker input cannot grow memory.
     await app.register(rateLimit, {
       global: false,
-      errorResponseBuilder: (_request, context) => ({
-        statusCode: 429,
-        message: `Too many sign-in attempts; try again in ${Math.ceil(context.ttl / 1000)} s`,
-      }),
+      cache: 10_000,
+      errorResponseBuilder: (_request, context) =>
+        new AtriumError('RATE_LIMITED', [], {
+          en: `Too many sign-in attempts; try again in ${Math.ceil(context.ttl / 1000)} s`,
+          'zh-CN': `登录尝试过多，请 ${Math.ceil(context.ttl / 1000)} 秒后再试`,
+        }),
     });
 
-    app.addHook('onRequest', async (request, reply) => {
-      const path = request.url.split('?')[0] ?? '';
-      if (!path.startsWith('/api/') || PUBLIC.has(path)) return;
+    app.addHook('onRequest', async (request) => {
+      if (isPublic(request)) return;
       try {
         const claims = await request.jwtVerify<Claims>();
         request.actor = {
@@ -47,12 +56,9 @@ export const auth = fp(
           isAdmin: claims.admin,
         } satisfies Actor;
       } catch {
-        return reply.status(401).send({
-          error: {
-            code: 'UNAUTHORIZED',
-            message: 'Sign in first: send Authorization: Bearer <token>',
-            details: [],
-          },
+        throw new AtriumError('UNAUTHORIZED', [], {
+          en: 'Sign in first: send Authorization: Bearer <token>',
+          'zh-CN': '请先登录：发送 Authorization: Bearer <token>',
         });
       }
     });
@@ -61,6 +67,7 @@ export const auth = fp(
       '/api/auth/login',
       {
         config: {
+          public: true,
           rateLimit: {
             max: opts.loginAttemptsPerMinute ?? 20,
             timeWindow: '1 minute',
@@ -82,15 +89,12 @@ export const auth = fp(
           },
         },
       },
-      async (request, reply) => {
+      async (request) => {
         const user = await authenticate(opts.db, request.body.email, request.body.password);
         if (!user) {
-          return reply.status(401).send({
-            error: {
-              code: 'UNAUTHORIZED',
-              message: 'Wrong e-mail or password',
-              details: [{ path: 'password', message: 'does not match' }],
-            },
+          throw new AtriumError('UNAUTHORIZED', [{ path: 'password', message: 'does not match' }], {
+            en: 'Wrong e-mail or password',
+            'zh-CN': '电子邮件或密码错误',
           });
         }
         const token = app.jwt.sign({
@@ -104,3 +108,8 @@ export const auth = fp(
   },
   { name: 'atrium-auth' },
 );
+
+/** Only a matched route can be public; the not-found handler is not. */
+function isPublic(request: FastifyRequest): boolean {
+  return request.is404 !== true && request.routeOptions.config.public === true;
+}

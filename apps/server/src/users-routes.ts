@@ -1,13 +1,14 @@
-import { contextOf, type Db, getUser, listUsers } from '@atrium/engine';
+import { AtriumError, contextOf, type Db, getUser, listUsers } from '@atrium/engine';
 import type { FastifyInstance } from 'fastify';
 
 /** Who am I, and who can own a record: what forms need to show and pick users. */
 export async function usersRoutes(app: FastifyInstance, { db }: { db: Db }): Promise<void> {
-  app.get('/auth/me', async (request, reply) => {
+  app.get('/auth/me', async (request) => {
     const user = await getUser(db, contextOf(request).actor.id);
     if (!user) {
-      return reply.status(401).send({
-        error: { code: 'UNAUTHORIZED', message: 'This user no longer exists', details: [] },
+      throw new AtriumError('UNAUTHORIZED', [], {
+        en: 'This user no longer exists',
+        'zh-CN': '该用户已不存在',
       });
     }
     return user;

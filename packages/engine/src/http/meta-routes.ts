@@ -67,7 +67,7 @@ export async function metaRoutes(
           type: 'object',
           properties: {
             limit: { type: 'integer', minimum: 1, maximum: 200 },
-            before: { type: 'integer' },
+            before: { type: 'integer', minimum: 0, maximum: MAX_REVISION },
           },
         },
       },
@@ -85,19 +85,16 @@ export async function metaRoutes(
 
   app.get<{ Params: { n: string } }>('/meta/revisions/:n', async (request) => {
     contextOf(request);
-    const n = Number(request.params.n);
-    if (!Number.isInteger(n))
-      throw new AtriumError('INVALID_QUERY', [{ path: 'n', message: 'must be a revision number' }]);
+    const n = revisionNumber(request.params.n);
     const rows =
       await sql`select n, actor, at, summary, changes, steps from ${revisions} where n = ${n}`.execute(
         engine.db,
       );
     if (!rows.rows[0])
-      throw new AtriumError(
-        'NOT_FOUND',
-        [{ path: 'n', message: `no revision ${n}` }],
-        'No such revision',
-      );
+      throw new AtriumError('NOT_FOUND', [{ path: 'n', message: `no revision ${n}` }], {
+        en: 'No such revision',
+        'zh-CN': '修订不存在',
+      });
     return rows.rows[0];
   });
 
@@ -114,12 +111,7 @@ export async function metaRoutes(
     },
     async (request) => {
       const ctx = requireAdmin(request);
-      const n = Number(request.params.n);
-      if (!Number.isInteger(n) || n < 1) {
-        throw new AtriumError('INVALID_QUERY', [
-          { path: 'n', message: 'must be a revision number' },
-        ]);
-      }
+      const n = revisionNumber(request.params.n);
       const change = await revertRequest(engine.db, engine.workspace, n);
       const { allowDestructive = false, dryRun = false } = request.body ?? {};
       if (dryRun) {
@@ -145,4 +137,18 @@ export async function metaRoutes(
       };
     },
   );
+}
+
+/** Revisions are numbered by a Postgres `integer`. */
+const MAX_REVISION = 2_147_483_647;
+
+/** A revision number from the path: digits only, within the column's range, else 400. */
+function revisionNumber(raw: string): number {
+  const n = /^[0-9]{1,10}$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!(n >= 1 && n <= MAX_REVISION)) {
+    throw new AtriumError('INVALID_QUERY', [
+      { path: 'n', message: `must be a revision number from 1 to ${MAX_REVISION}` },
+    ]);
+  }
+  return n;
 }

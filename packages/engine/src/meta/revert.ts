@@ -22,11 +22,10 @@ export async function revertRequest(db: Db, ws: Workspace, n: number): Promise<C
     from ${sql.raw(qt(ws.schema, '_meta_revisions'))} where n = ${n}`.execute(db);
   const revision = r.rows[0];
   if (!revision) {
-    throw new AtriumError(
-      'NOT_FOUND',
-      [{ path: 'n', message: `no revision ${n}` }],
-      'No such revision',
-    );
+    throw new AtriumError('NOT_FOUND', [{ path: 'n', message: `no revision ${n}` }], {
+      en: 'No such revision',
+      'zh-CN': '修订不存在',
+    });
   }
   return {
     documents: revision.changes.flatMap((c) => (c.before ? [c.before] : [])),
