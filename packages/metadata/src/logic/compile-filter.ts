@@ -3,6 +3,7 @@ import { type FilterOperator, valueSpec } from '../field-types.js';
 import type { FieldRef, FieldResolver } from '../module-fields.js';
 import { dateRange, isDatePeriod } from './date-range.js';
 import type { FilterNode, FilterValue } from './filter-ast.js';
+import { logicBoundsProblem } from './logic-bounds.js';
 
 /** A filter that cannot be compiled to SQL: the API answers 400 with `path` and the message. */
 export class FilterError extends Error {
@@ -51,6 +52,8 @@ export function compileFilter(
   options: CompileOptions = {},
 ): FilterNode {
   const now = options.now ?? new Date();
+  const tooLarge = logicBoundsProblem(expression);
+  if (tooLarge) throw new FilterError(options.path ?? 'filter', tooLarge);
   return new Compiler(resolve, now).node(expression, options.path ?? 'filter');
 }
 
