@@ -16,3 +16,4 @@ export * from './module-columns.js';
 export * from './module-fields.js';
 export * from './record-schema.js';
 export * from './safe-pattern.js';
+export * from './storable-text.js';

@@ -1,4 +1,4 @@
-import type { Problem } from '@atrium/metadata';
+import { type Problem, unstorableText } from '@atrium/metadata';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { AtriumError } from '../errors.js';
@@ -20,7 +20,7 @@ export function inputProblem(value: unknown, root = ''): Problem | undefined {
   for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
     const { value: v, path, depth } = item;
     if (typeof v === 'string') {
-      const bad = textProblem(v);
+      const bad = unstorableText(v);
       if (bad) return { path: path || '(body)', message: bad };
       continue;
     }
@@ -39,20 +39,11 @@ export function inputProblem(value: unknown, root = ''): Problem | undefined {
     for (let i = entries.length - 1; i >= 0; i--) {
       const [key, child] = entries[i] as [string, unknown];
       const at = path === '' ? key : `${path}.${key}`;
-      const badKey = textProblem(key);
+      const badKey = unstorableText(key);
       if (badKey) return { path: path || '(body)', message: `has a property name that ${badKey}` };
       stack.push({ value: child, path: at, depth: depth + 1 });
     }
   }
-  return undefined;
-}
-
-/** A high surrogate not followed by a low one, or a low one not preceded by a high one. */
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
-function textProblem(text: string): string | undefined {
-  if (text.includes('\u0000')) return 'must not contain the NUL character (\\u0000)';
-  if (LONE_SURROGATE.test(text)) return 'must be valid Unicode text (it holds a lone surrogate)';
   return undefined;
 }
 

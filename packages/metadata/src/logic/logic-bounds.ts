@@ -1,16 +1,15 @@
+import { unstorableText } from '../storable-text.js';
+
 /** Operators nested inside each other, at most (a list inside a list counts as a level too). */
 export const MAX_LOGIC_DEPTH = 32;
 /** Values in one expression, at most: operators, lists and constants alike. */
 export const MAX_LOGIC_NODES = 2_000;
 
-/** NUL, or a UTF-16 surrogate without its pair: Postgres refuses both in text and jsonb. */
-const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
 /**
  * Why a JSON Logic expression is too large to compile or evaluate, or holds text no column can
- * hold; undefined when it is within bounds. Every consumer of an expression (the SQL compiler, the in-memory evaluator,
- * the document checks) recurses over it; bounding depth and size here, without recursion,
- * keeps a hostile filter or document from exhausting the stack or the CPU.
+ * hold; undefined when it is within bounds. Every consumer of an expression (the SQL compiler,
+ * the in-memory evaluator, the document checks) recurses over it; bounding depth and size here,
+ * without recursion, keeps a hostile filter or document from exhausting the stack or the CPU.
  * @example logicBoundsProblem({ '!': { '!': true } }) // undefined
  */
 export function logicBoundsProblem(expression: unknown): string | undefined {
@@ -23,8 +22,8 @@ export function logicBoundsProblem(expression: unknown): string | undefined {
     if (++nodes > MAX_LOGIC_NODES)
       return `is too large: at most ${MAX_LOGIC_NODES} operators and values in one expression`;
     const { value, depth, inList } = item;
-    if (typeof value === 'string' && UNSTORABLE.test(value))
-      return 'holds text Postgres cannot store (a NUL character or a lone surrogate)';
+    const text = typeof value === 'string' ? unstorableText(value) : undefined;
+    if (text) return `holds a text that ${text}`;
     if (value === null || typeof value !== 'object') continue;
     const level = Array.isArray(value) && !inList ? depth : depth + 1;
     if (level > MAX_LOGIC_DEPTH)
