@@ -10,8 +10,9 @@ import { startTestApp, type TestApp } from './support/test-app.js';
  *   ATRIUM_FUZZ_REQUESTS=10000 ATRIUM_FUZZ_SEED=7 pnpm exec vitest run apps/server/test/fuzz.test.ts
  *
  * ATRIUM_FUZZ_REQUESTS (default 2,000) sets the size, ATRIUM_FUZZ_SEED the seed. Generators for
- * list-query oddities (cursor, limit, count, repeated list parameters) and odd record values are
- * behind ATRIUM_FUZZ_EXTRA=1 until those paths answer them with 4xx; everything else always runs.
+ * record-list query oddities (a cursor that does not fit the sort, odd `limit` and `count`,
+ * repeated and unknown list parameters) are behind ATRIUM_FUZZ_EXTRA=1 until the list query is
+ * parsed strictly (they still find 500s there); everything else always runs.
  */
 const REQUESTS = Number(process.env.ATRIUM_FUZZ_REQUESTS ?? 2_000);
 const SEED = Number(process.env.ATRIUM_FUZZ_SEED ?? 20_261_127);
@@ -347,8 +348,7 @@ function recordValues(r: Rng, state: State, forCreate: boolean): unknown {
   for (let i = r.int(5); i > 0; i--) {
     const f = r.pick(FIELDS);
     const gen = plausible[f];
-    const odd = EXTRA ? r.chance(0.4) : false;
-    out[f] = gen && !odd ? gen() : EXTRA ? oddScalar(r) : (gen?.() ?? `t${r.int(100)}`);
+    out[f] = gen && r.chance(0.6) ? gen() : oddScalar(r);
   }
   if (r.chance(0.05))
     out[r.pick(['id', 'version', 'created_at', 'deleted_at', 'double_age', 'number'])] =

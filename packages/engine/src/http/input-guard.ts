@@ -1,5 +1,5 @@
 import { type Problem, unstorableText } from '@atrium/metadata';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AtriumError } from '../errors.js';
 
@@ -9,7 +9,7 @@ export const MAX_INPUT_DEPTH = 100;
 /**
  * Finds what no handler should ever see in a parsed request part: text that Postgres cannot
  * store (the NUL character; a lone UTF-16 surrogate, which `jsonb` refuses) — in values and in
- * keys — and nesting deeper than MAX_INPUT_DEPTH, which recursive code (Ajv, JSON Logic) would
+ * keys — a number that is not finite, and nesting deeper than MAX_INPUT_DEPTH, which recursive code (Ajv, JSON Logic) would
  * choke on. Walks without recursion, so a deeply nested body cannot overflow the stack here.
  * Returns the first problem, at the dotted path the API uses (`documents[0].label.en`).
  */
@@ -24,6 +24,8 @@ export function inputProblem(value: unknown, root = ''): Problem | undefined {
       if (bad) return { path: path || '(body)', message: bad };
       continue;
     }
+    if (typeof v === 'number' && !Number.isFinite(v))
+      return { path: path || '(body)', message: 'must be a finite number' };
     if (v === null || typeof v !== 'object') continue;
     if (depth >= MAX_INPUT_DEPTH)
       return {
@@ -54,11 +56,15 @@ export function inputProblem(value: unknown, root = ''): Problem | undefined {
  */
 export const inputGuard = fp(
   async (app: FastifyInstance) => {
-    app.addHook('preValidation', async (request) => {
+    const guard = async (request: FastifyRequest) => {
       const problem =
         inputProblem(request.params) ?? inputProblem(request.query) ?? inputProblem(request.body);
       if (problem) throw new AtriumError('VALIDATION_FAILED', [problem]);
-    });
+    };
+    app.addHook('preValidation', guard);
+    // Again after validation: Ajv's type coercion turns "Infinity" into a number that its own
+    // minimum and maximum then skip (1e999 in a JSON body parses to Infinity too).
+    app.addHook('preHandler', guard);
   },
   { name: 'atrium-input-guard' },
 );
