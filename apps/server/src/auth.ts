@@ -11,6 +11,9 @@ declare module 'fastify' {
   }
 }
 
+/** Rate-limit buckets kept at most (least recently used ones go first): memory stays bounded. */
+const LOGIN_BUCKETS = 10_000;
+
 interface Claims {
   sub: string;
   email: string;
@@ -38,7 +41,7 @@ export const auth = fp(
     // are kept in a bounded LRU (`cache`) so keys made of attacker input cannot grow memory.
     await app.register(rateLimit, {
       global: false,
-      cache: 10_000,
+      cache: LOGIN_BUCKETS,
       errorResponseBuilder: (_request, context) =>
         new AtriumError('RATE_LIMITED', [], {
           en: `Too many sign-in attempts; try again in ${Math.ceil(context.ttl / 1000)} s`,
@@ -71,6 +74,8 @@ export const auth = fp(
           rateLimit: {
             max: opts.loginAttemptsPerMinute ?? 20,
             timeWindow: '1 minute',
+            // The route's own store is a bounded LRU too (the plugin's `cache` is not inherited).
+            cache: LOGIN_BUCKETS,
             // After body parsing, so the key can hold the e-mail.
             hook: 'preHandler',
             keyGenerator: (request) =>
