@@ -651,6 +651,7 @@ const CODES = new Set(Object.keys(ERRORS));
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 const MB = 1024 * 1024;
+const settle = () => new Promise((resolve) => setTimeout(resolve, 1500));
 /** Heap growth over the run (after GC) that would mean something is kept per request. */
 const MAX_HEAP_GROWTH_MB = 64;
 
@@ -732,6 +733,7 @@ describe(`fuzz: ${REQUESTS} requests, seed ${SEED}${EXTRA ? ', extra generators'
 
       for (let i = 0; i < REQUESTS; i++) {
         if (i === warmUp) {
+          await settle();
           gc();
           heapAtStart = process.memoryUsage().heapUsed;
         }
@@ -800,6 +802,8 @@ describe(`fuzz: ${REQUESTS} requests, seed ${SEED}${EXTRA ? ', extra generators'
           applied++;
       }
       const seconds = (performance.now() - started) / 1000;
+      // inject() holds each request for a moment after it answers (a timer lets go): wait, then GC.
+      await settle();
       gc();
       const memory = process.memoryUsage();
       const heapGrowth = (memory.heapUsed - heapAtStart) / MB;
