@@ -6,7 +6,7 @@ import fp from 'fastify-plugin';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** The route answers without a token (health, login). Every other route needs one. */
+    /** The API route answers without a token (health, login). Every other /api route needs one. */
     public?: boolean;
   }
 }
@@ -21,11 +21,10 @@ interface Claims {
 }
 
 /**
- * Login with e-mail and password → a JWT; every route not marked `config: { public: true }` must
- * carry it. The decision is made from the route Fastify matched, never from the raw URL, so
- * `/%61pi/...` or `/api//...` cannot slip past it; a request that matches no route needs a token
- * too, so probing does not tell which routes exist. The actor comes from the token's claims, so a
- * request costs no user lookup.
+ * Login with e-mail and password → a JWT; every API route not marked `config: { public: true }`
+ * must carry it. The decision is made from the route Fastify matched, never from the raw URL, so
+ * `/%61pi/...` cannot slip past it. The actor comes from the token's claims, so a request costs no
+ * user lookup.
  */
 export const auth = fp(
   async (
@@ -114,7 +113,25 @@ export const auth = fp(
   { name: 'atrium-auth' },
 );
 
-/** Only a matched route can be public; the not-found handler is not. */
+/**
+ * A matched route is public when it says so, or when it is not an API route (the web app's
+ * files); the pattern Fastify matched is checked, never the raw URL. A request that matches no
+ * route is answered 401 under /api (decoded), so probing does not tell which API routes exist.
+ */
 function isPublic(request: FastifyRequest): boolean {
-  return request.is404 !== true && request.routeOptions.config.public === true;
+  if (request.is404) return !underApi(decodedPath(request.url));
+  return request.routeOptions.config.public === true || !underApi(request.routeOptions.url ?? '');
+}
+
+function underApi(path: string): boolean {
+  return path === '/api' || path.startsWith('/api/');
+}
+
+function decodedPath(url: string): string {
+  const path = url.split('?')[0] ?? '';
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
 }

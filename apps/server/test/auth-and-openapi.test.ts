@@ -165,12 +165,16 @@ describe('authentication', () => {
       '/api/meta?x=/api/health',
       '/api/health/../meta',
       '/api//meta',
-      '/API/meta',
+      '/%61pi/nope',
     ]) {
       const r = await t.call('GET', url, undefined, null);
       expect(r.status, url).toBe(401);
       expect(r.body.error.code, url).toBe('UNAUTHORIZED');
     }
+    // A spelling that matches no route finds nothing either way.
+    const upper = await t.call('GET', '/API/meta', undefined, null);
+    expect(upper.status).toBe(404);
+    expect(upper.body.error.code).toBe('ROUTE_NOT_FOUND');
     // The encoded spelling does reach the route once a token is sent.
     expect((await t.call('GET', '/%61pi/openapi.json')).status).toBe(200);
     expect((await t.call('GET', '/%61pi/health', undefined, null)).status).toBe(200);
