@@ -1,7 +1,10 @@
 import {
   type Engine,
   errorHandler,
+  inputGuard,
   metaRoutes,
+  onClientError,
+  onFrameworkError,
   openApiDocument,
   recordsRoutes,
   settingsRoutes,
@@ -35,16 +38,22 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: 1_048_576,
     // Unknown properties are refused, not silently dropped; lists are not made from lone values.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: true } },
+    // Module names and ids are short; a longer path parameter is refused (414) before routing.
+    routerOptions: { maxParamLength: 100 },
+    // Refusals made before a route is found, or by Node's HTTP parser, in the one error shape.
+    frameworkErrors: onFrameworkError,
+    clientErrorHandler: onClientError,
   });
   await app.register(errorHandler);
   // Before auth: a browser's preflight carries no token and must be answered (or not) here.
   const origins = options.corsOrigins ?? [];
   await app.register(cors, { origin: origins.length > 0 ? [...origins] : false });
+  await app.register(inputGuard);
   await app.register(auth, { db: engine.db, secret: options.jwtSecret });
 
-  app.get('/api/health', async () => ({ status: 'ok' }));
+  app.get('/api/health', { config: { public: true } }, async () => ({ status: 'ok' }));
   // Until the web app lands, the root tells a newcomer where things are.
-  app.get('/', async () => ({
+  app.get('/', { config: { public: true } }, async () => ({
     name: 'Atrium',
     api: '/api',
     health: '/api/health',

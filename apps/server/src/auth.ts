@@ -1,8 +1,18 @@
-import { type Actor, authenticate, type Db } from '@atrium/engine';
+import { type Actor, AtriumError, authenticate, type Db } from '@atrium/engine';
 import fastifyJwt from '@fastify/jwt';
 import rateLimit from '@fastify/rate-limit';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The API route answers without a token (health, login). Every other /api route needs one. */
+    public?: boolean;
+  }
+}
+
+/** Rate-limit buckets kept at most (least recently used ones go first): memory stays bounded. */
+const LOGIN_BUCKETS = 10_000;
 
 interface Claims {
   sub: string;
@@ -10,12 +20,11 @@ interface Claims {
   admin: boolean;
 }
 
-/** Routes anyone may call; everything else under /api needs a bearer token. */
-const PUBLIC = new Set(['/api/health', '/api/auth/login']);
-
 /**
- * Login with e-mail and password → a JWT; every other /api request must carry it. The actor
- * comes from the token's claims, so a request costs no user lookup.
+ * Login with e-mail and password → a JWT; every API route not marked `config: { public: true }`
+ * must carry it. The decision is made from the route Fastify matched, never from the raw URL, so
+ * `/%61pi/...` cannot slip past it. The actor comes from the token's claims, so a request costs no
+ * user lookup.
  */
 export const auth = fp(
   async (
@@ -27,18 +36,20 @@ export const auth = fp(
       sign: { expiresIn: opts.expiresIn ?? '12h' },
     });
     app.decorateRequest('actor', null);
-    // Guessing passwords is slowed per address and e-mail; the limit is per node.
+    // Guessing passwords is slowed per address and e-mail; the limit is per node, and its buckets
+    // are kept in a bounded LRU (`cache`) so keys made of attacker input cannot grow memory.
     await app.register(rateLimit, {
       global: false,
-      errorResponseBuilder: (_request, context) => ({
-        statusCode: 429,
-        message: `Too many sign-in attempts; try again in ${Math.ceil(context.ttl / 1000)} s`,
-      }),
+      cache: LOGIN_BUCKETS,
+      errorResponseBuilder: (_request, context) =>
+        new AtriumError('RATE_LIMITED', [], {
+          en: `Too many sign-in attempts; try again in ${Math.ceil(context.ttl / 1000)} s`,
+          'zh-CN': `登录尝试过多，请 ${Math.ceil(context.ttl / 1000)} 秒后再试`,
+        }),
     });
 
-    app.addHook('onRequest', async (request, reply) => {
-      const path = request.url.split('?')[0] ?? '';
-      if (!path.startsWith('/api/') || PUBLIC.has(path)) return;
+    app.addHook('onRequest', async (request) => {
+      if (isPublic(request)) return;
       try {
         const claims = await request.jwtVerify<Claims>();
         request.actor = {
@@ -47,12 +58,9 @@ export const auth = fp(
           isAdmin: claims.admin,
         } satisfies Actor;
       } catch {
-        return reply.status(401).send({
-          error: {
-            code: 'UNAUTHORIZED',
-            message: 'Sign in first: send Authorization: Bearer <token>',
-            details: [],
-          },
+        throw new AtriumError('UNAUTHORIZED', [], {
+          en: 'Sign in first: send Authorization: Bearer <token>',
+          'zh-CN': '请先登录：发送 Authorization: Bearer <token>',
         });
       }
     });
@@ -61,9 +69,12 @@ export const auth = fp(
       '/api/auth/login',
       {
         config: {
+          public: true,
           rateLimit: {
             max: opts.loginAttemptsPerMinute ?? 20,
             timeWindow: '1 minute',
+            // The route's own store is a bounded LRU too (the plugin's `cache` is not inherited).
+            cache: LOGIN_BUCKETS,
             // After body parsing, so the key can hold the e-mail.
             hook: 'preHandler',
             keyGenerator: (request) =>
@@ -82,15 +93,12 @@ export const auth = fp(
           },
         },
       },
-      async (request, reply) => {
+      async (request) => {
         const user = await authenticate(opts.db, request.body.email, request.body.password);
         if (!user) {
-          return reply.status(401).send({
-            error: {
-              code: 'UNAUTHORIZED',
-              message: 'Wrong e-mail or password',
-              details: [{ path: 'password', message: 'does not match' }],
-            },
+          throw new AtriumError('UNAUTHORIZED', [{ path: 'password', message: 'does not match' }], {
+            en: 'Wrong e-mail or password',
+            'zh-CN': '电子邮件或密码错误',
           });
         }
         const token = app.jwt.sign({
@@ -104,3 +112,26 @@ export const auth = fp(
   },
   { name: 'atrium-auth' },
 );
+
+/**
+ * A matched route is public when it says so, or when it is not an API route (the web app's
+ * files); the pattern Fastify matched is checked, never the raw URL. A request that matches no
+ * route is answered 401 under /api (decoded), so probing does not tell which API routes exist.
+ */
+function isPublic(request: FastifyRequest): boolean {
+  if (request.is404) return !underApi(decodedPath(request.url));
+  return request.routeOptions.config.public === true || !underApi(request.routeOptions.url ?? '');
+}
+
+function underApi(path: string): boolean {
+  return path === '/api' || path.startsWith('/api/');
+}
+
+function decodedPath(url: string): string {
+  const path = url.split('?')[0] ?? '';
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}

@@ -28,7 +28,12 @@ export async function usersRoutes(
 ): Promise<void> {
   /** The user with the zone in effect for them (their own, else the workspace's). */
   const me = async (user: Awaited<ReturnType<typeof getUser>>) => {
-    if (!user) throw new AtriumError('UNAUTHORIZED', [], 'This user no longer exists');
+    if (!user) {
+      throw new AtriumError('UNAUTHORIZED', [], {
+        en: 'This user no longer exists',
+        'zh-CN': '该用户已不存在',
+      });
+    }
     return { ...user, effectiveTimeZone: await zones.forUser(user.id) };
   };
 

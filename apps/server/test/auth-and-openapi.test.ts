@@ -157,6 +157,30 @@ describe('authentication', () => {
     expect((await t.call('GET', '/api/nope', undefined, null)).status).toBe(401);
   });
 
+  it('decides from the matched route, so no spelling of a path gets past it', async () => {
+    for (const url of [
+      '/%61pi/openapi.json',
+      '/api/%6Fpenapi.json',
+      '/%61%70%69/meta',
+      '/api/records/%61ccounts',
+      '/api/meta?x=/api/health',
+      '/api/health/../meta',
+      '/api//meta',
+      '/%61pi/nope',
+    ]) {
+      const r = await t.call('GET', url, undefined, null);
+      expect(r.status, url).toBe(401);
+      expect(r.body.error.code, url).toBe('UNAUTHORIZED');
+    }
+    // A spelling that matches no route finds nothing either way.
+    const upper = await t.call('GET', '/API/meta', undefined, null);
+    expect(upper.status).toBe(404);
+    expect(upper.body.error.code).toBe('ROUTE_NOT_FOUND');
+    // The encoded spelling does reach the route once a token is sent.
+    expect((await t.call('GET', '/%61pi/openapi.json')).status).toBe(200);
+    expect((await t.call('GET', '/%61pi/health', undefined, null)).status).toBe(200);
+  });
+
   it('answers health and the root without a token', async () => {
     expect(await t.call('GET', '/api/health', undefined, null)).toMatchObject({
       status: 200,

@@ -3,6 +3,8 @@ export * from './db.js';
 export * from './engine.js';
 export * from './errors.js';
 export { errorHandler } from './http/error-handler.js';
+export { frameworkError, onClientError, onFrameworkError } from './http/framework-error.js';
+export { inputGuard, inputProblem, MAX_INPUT_DEPTH } from './http/input-guard.js';
 export { metaRoutes } from './http/meta-routes.js';
 export { openApiDocument } from './http/openapi.js';
 export { recordsRoutes } from './http/records-routes.js';

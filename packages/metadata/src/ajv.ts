@@ -1,16 +1,44 @@
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import { logicBoundsProblem } from './logic/logic-bounds.js';
+import { patternProblem, safePattern } from './safe-pattern.js';
 
 // ajv-formats is CommonJS; under NodeNext its function sits on `.default`.
 const addFormats = addFormatsModule.default;
 
+/** Ajv's `code.regExp`: every `pattern` runs on the linear-time engine (see safePattern). */
+const linearRegExp = Object.assign((source: string) => safePattern(source), {
+  code: 'safePattern',
+});
+
 /**
  * The one Ajv set-up used for metadata documents and record values, in Node and the browser:
- * all errors, formats, and the `decimalScale` keyword for money and decimals.
+ * all errors, formats, the `decimalScale` keyword for money and decimals, and `jsonLogic` for
+ * the bounds of every expression a document holds. Patterns — admins write them — run on a
+ * linear-time engine, and the `regex` format accepts only patterns that engine compiles.
  */
 export function createAjv(): Ajv {
-  const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+  const ajv = new Ajv({
+    allErrors: true,
+    strict: true,
+    allowUnionTypes: true,
+    code: { regExp: linearRegExp },
+  });
   addFormats(ajv);
+  ajv.addFormat('regex', (source: string) => patternProblem(source) === undefined);
+  ajv.addKeyword({
+    keyword: 'jsonLogic',
+    schemaType: 'boolean',
+    errors: true,
+    validate: function jsonLogic(this: unknown, _schema: boolean, expression: unknown): boolean {
+      const problem = logicBoundsProblem(expression);
+      if (problem === undefined) return true;
+      (jsonLogic as { errors?: unknown[] }).errors = [
+        { keyword: 'jsonLogic', message: problem, params: {} },
+      ];
+      return false;
+    },
+  });
   ajv.addKeyword({
     keyword: 'decimalScale',
     type: 'number',
@@ -72,9 +100,11 @@ export function ajvProblems(
           ? 'is not a known field'
           : e.keyword === 'decimalScale'
             ? 'has too many decimal places'
-            : e.keyword === 'enum'
-              ? `must be one of ${JSON.stringify((e.params.allowedValues as unknown[]).filter((v) => v !== null))}`
-              : (e.message ?? 'is invalid');
+            : e.keyword === 'format' && e.params.format === 'regex'
+              ? 'is not a pattern that can be checked in linear time (backreferences and lookarounds are not supported)'
+              : e.keyword === 'enum'
+                ? `must be one of ${JSON.stringify((e.params.allowedValues as unknown[]).filter((v) => v !== null))}`
+                : (e.message ?? 'is invalid');
     return { path: pointerToPath(pointer, prefix) || prefix || '(root)', message };
   });
 }

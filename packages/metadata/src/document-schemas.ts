@@ -13,8 +13,8 @@ const label: JsonSchema = {
   minProperties: 1,
 };
 const name: JsonSchema = { type: 'string', minLength: 1, maxLength: 63 };
-/** Any JSON: JSON Logic is checked by compiling it, not by shape. */
-const logic: JsonSchema = {};
+/** Any JSON within bounds (see createAjv): JSON Logic is checked by compiling it, not by shape. */
+const logic: JsonSchema = { jsonLogic: true };
 const names: JsonSchema = { type: 'array', items: name, uniqueItems: true };
 
 const field: JsonSchema = {

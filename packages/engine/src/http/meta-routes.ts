@@ -81,7 +81,7 @@ export async function metaRoutes(
           type: 'object',
           properties: {
             limit: { type: 'integer', minimum: 1, maximum: 200 },
-            before: { type: 'integer' },
+            before: { type: 'integer', minimum: 0, maximum: MAX_REVISION },
           },
         },
       },
@@ -141,9 +141,16 @@ function applied(result: ApplyResult) {
   };
 }
 
+/** Revisions are numbered by a Postgres `integer`. */
+const MAX_REVISION = 2_147_483_647;
+
+/** A revision number from the path: digits only, within the column's range, else 400. */
 function revisionNumber(raw: string): number {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1)
-    throw new AtriumError('INVALID_QUERY', [{ path: 'n', message: 'must be a revision number' }]);
+  const n = /^[0-9]{1,10}$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!(n >= 1 && n <= MAX_REVISION)) {
+    throw new AtriumError('INVALID_QUERY', [
+      { path: 'n', message: `must be a revision number from 1 to ${MAX_REVISION}` },
+    ]);
+  }
   return n;
 }

@@ -39,6 +39,9 @@ export function localeOf(request: FastifyRequest): Locale {
 export function requireAdmin(request: FastifyRequest): RequestContext {
   const ctx = contextOf(request);
   if (!ctx.actor.isAdmin)
-    throw new AtriumError('FORBIDDEN', [], 'Only an administrator may change metadata');
+    throw new AtriumError('FORBIDDEN', [], {
+      en: 'Only an administrator may change metadata',
+      'zh-CN': '只有管理员可以更改元数据',
+    });
   return ctx;
 }

@@ -47,11 +47,10 @@ export async function getRevision(db: Db, schema: string, n: number): Promise<Re
     from ${sql.raw(qt(schema, '_meta_revisions'))} where n = ${n}`.execute(db);
   const revision = r.rows[0];
   if (!revision) {
-    throw new AtriumError(
-      'NOT_FOUND',
-      [{ path: 'n', message: `no revision ${n}` }],
-      'No such revision',
-    );
+    throw new AtriumError('NOT_FOUND', [{ path: 'n', message: `no revision ${n}` }], {
+      en: 'No such revision',
+      'zh-CN': '修订不存在',
+    });
   }
   return revision;
 }

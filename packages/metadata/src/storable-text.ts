@@ -1,0 +1,13 @@
+/** A high surrogate not followed by a low one, or a low one not preceded by a high one. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * Why Postgres could not store `text` — it refuses the NUL character in `text` and `jsonb`, and a
+ * lone UTF-16 surrogate in `jsonb` — or undefined when it can.
+ * @example unstorableText('a\u0000b') // 'must not contain the NUL character (\\u0000)'
+ */
+export function unstorableText(text: string): string | undefined {
+  if (text.includes('\u0000')) return 'must not contain the NUL character (\\u0000)';
+  if (LONE_SURROGATE.test(text)) return 'must be valid Unicode text (it holds a lone surrogate)';
+  return undefined;
+}
