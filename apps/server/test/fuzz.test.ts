@@ -12,14 +12,10 @@ import { startTestApp, type TestApp } from './support/test-app.js';
  *
  *   ATRIUM_FUZZ_REQUESTS=10000 ATRIUM_FUZZ_SEED=7 pnpm exec vitest run apps/server/test/fuzz.test.ts
  *
- * ATRIUM_FUZZ_REQUESTS (default 2,000) sets the size, ATRIUM_FUZZ_SEED the seed. Generators for
- * record-list query oddities (a cursor that does not fit the sort, odd `limit` and `count`,
- * repeated and unknown list parameters) are behind ATRIUM_FUZZ_EXTRA=1 until the list query is
- * parsed strictly (they still find 500s there); everything else always runs.
+ * ATRIUM_FUZZ_REQUESTS (default 2,000) sets the size, ATRIUM_FUZZ_SEED the seed.
  */
 const REQUESTS = Number(process.env.ATRIUM_FUZZ_REQUESTS ?? 2_000);
 const SEED = Number(process.env.ATRIUM_FUZZ_SEED ?? 20_261_127);
-const EXTRA = process.env.ATRIUM_FUZZ_EXTRA === '1';
 
 interface Failure {
   i: number;
@@ -67,7 +63,7 @@ function contractProblem(status: number, text: string, method: string): string |
   return undefined;
 }
 
-describe(`fuzz: ${REQUESTS} requests, seed ${SEED}${EXTRA ? ', extra generators' : ''}`, () => {
+describe(`fuzz: ${REQUESTS} requests, seed ${SEED}`, () => {
   let t: TestApp;
   const rowCount = async (module: string) => {
     const table = t.engine.metadata.current.modules.get(module)?.table as string;
