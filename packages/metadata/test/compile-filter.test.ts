@@ -613,7 +613,7 @@ describe('compileFilter: the caller as a variable', () => {
     expect(e.message).toContain('$user.boss');
     let deep: JsonLogic = { '==': [v('name'), 'x'] };
     for (let i = 0; i < 500; i++) deep = { '!': deep };
-    expect(refusal(deep).message).toContain('nests at most');
+    expect(refusal(deep).message).toContain('at most 32 levels');
   });
 
   it('refuses a NUL character in a text value', () => {

@@ -26,7 +26,11 @@ export const errorHandler = fp(
       if ('validation' in error && error.validation) {
         // A body property or a query parameter is named as such: `documents`, `limit`.
         const details = ajvProblems(error.validation as Parameters<typeof ajvProblems>[0]);
-        return reply.status(400).send(new AtriumError('VALIDATION_FAILED', details).toJSON(locale));
+        // The address (query, path) is a query; the body holds values.
+        const where = (error as { validationContext?: string }).validationContext;
+        const code =
+          where === 'querystring' || where === 'params' ? 'INVALID_QUERY' : 'VALIDATION_FAILED';
+        return reply.status(400).send(new AtriumError(code, details).toJSON(locale));
       }
       const status = error.statusCode ?? 500;
       if (status < 500) {

@@ -14,6 +14,12 @@ export const MAX_INPUT_DEPTH = 100;
  * Returns the first problem, at the dotted path the API uses (`documents[0].label.en`).
  */
 export function inputProblem(value: unknown, root = ''): Problem | undefined {
+  return inputProblems(value, root, 1)[0];
+}
+
+/** Every problem inputProblem would find (up to `limit`), so a form can mark each field at once. */
+export function inputProblems(value: unknown, root = '', limit = 20): Problem[] {
+  const found: Problem[] = [];
   const stack: { value: unknown; path: string; depth: number }[] = [
     { value, path: root, depth: 0 },
   ];
@@ -21,17 +27,22 @@ export function inputProblem(value: unknown, root = ''): Problem | undefined {
     const { value: v, path, depth } = item;
     if (typeof v === 'string') {
       const bad = unstorableText(v);
-      if (bad) return { path: path || '(body)', message: bad };
+      if (bad) found.push({ path: path || '(body)', message: bad });
+      if (found.length >= limit) return found;
       continue;
     }
-    if (typeof v === 'number' && !Number.isFinite(v))
-      return { path: path || '(body)', message: 'must be a finite number' };
+    if (typeof v === 'number' && !Number.isFinite(v)) {
+      found.push({ path: path || '(body)', message: 'must be a finite number' });
+      if (found.length >= limit) return found;
+    }
     if (v === null || typeof v !== 'object') continue;
-    if (depth >= MAX_INPUT_DEPTH)
-      return {
+    if (depth >= MAX_INPUT_DEPTH) {
+      found.push({
         path: path || '(body)',
         message: `is nested more than ${MAX_INPUT_DEPTH} levels deep`,
-      };
+      });
+      return found;
+    }
     if (Array.isArray(v)) {
       for (let i = v.length - 1; i >= 0; i--)
         stack.push({ value: v[i], path: `${path}[${i}]`, depth: depth + 1 });
@@ -42,24 +53,31 @@ export function inputProblem(value: unknown, root = ''): Problem | undefined {
       const [key, child] = entries[i] as [string, unknown];
       const at = path === '' ? key : `${path}.${key}`;
       const badKey = unstorableText(key);
-      if (badKey) return { path: path || '(body)', message: `has a property name that ${badKey}` };
+      if (badKey) {
+        found.push({ path: path || '(body)', message: `has a property name that ${badKey}` });
+        if (found.length >= limit) return found;
+        continue;
+      }
       stack.push({ value: child, path: at, depth: depth + 1 });
     }
   }
-  return undefined;
+  return found;
 }
 
 /**
  * Refuses, before validation and before any handler runs, a query string, path parameters or
- * body holding what `inputProblem` finds: 400 VALIDATION_FAILED with the path, nothing written.
+ * body holding what `inputProblem` finds: 400 with every path (INVALID_QUERY for the address,
+ * VALIDATION_FAILED for the body), nothing written.
  * Field-level checks of the write path stay the place for messages about a value's meaning.
  */
 export const inputGuard = fp(
   async (app: FastifyInstance) => {
     const guard = async (request: FastifyRequest) => {
-      const problem =
-        inputProblem(request.params) ?? inputProblem(request.query) ?? inputProblem(request.body);
-      if (problem) throw new AtriumError('VALIDATION_FAILED', [problem]);
+      // The address is a query (INVALID_QUERY); the body holds values (VALIDATION_FAILED).
+      const inAddress = inputProblems(request.params).concat(inputProblems(request.query));
+      if (inAddress.length > 0) throw new AtriumError('INVALID_QUERY', inAddress);
+      const inBody = inputProblems(request.body);
+      if (inBody.length > 0) throw new AtriumError('VALIDATION_FAILED', inBody);
     };
     app.addHook('preValidation', guard);
     // Again after validation: Ajv's type coercion turns "Infinity" into a number that its own

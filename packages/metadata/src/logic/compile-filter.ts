@@ -3,7 +3,7 @@ import { type FilterOperator, valueSpec } from '../field-types.js';
 import type { FieldRef, FieldResolver } from '../module-fields.js';
 import { dateRange, isDatePeriod, periodDates } from './date-range.js';
 import type { FilterNode, FilterValue } from './filter-ast.js';
-import { logicBoundsProblem } from './logic-bounds.js';
+import { logicBoundsAt } from './logic-bounds.js';
 
 /** A filter that cannot be compiled to SQL: the API answers 400 with `path` and the message. */
 export class FilterError extends Error {
@@ -69,9 +69,9 @@ export function compileFilter(
   options: CompileOptions = {},
 ): FilterNode {
   const now = options.now ?? new Date();
-  const tooLarge = logicBoundsProblem(expression);
-  if (tooLarge) throw new FilterError(options.path ?? 'filter', tooLarge);
   const path = options.path ?? 'filter';
+  const tooLarge = logicBoundsAt(expression);
+  if (tooLarge) throw new FilterError(`${path}${tooLarge.path}`, tooLarge.message);
   const bound = withCallerVars(expression, options.vars ?? CALLER_VARS, path);
   return new Compiler(resolve, now, options.timeZone ?? 'UTC').node(bound, path);
 }

@@ -13,24 +13,42 @@ export const MAX_LOGIC_NODES = 2_000;
  * @example logicBoundsProblem({ '!': { '!': true } }) // undefined
  */
 export function logicBoundsProblem(expression: unknown): string | undefined {
+  return logicBoundsAt(expression)?.message;
+}
+
+/**
+ * As logicBoundsProblem, with where the problem is, relative to the expression: `.==[1]` for
+ * the text in `{"==": [{"var": "name"}, "a\u0000"]}` (the whole expression for size and depth).
+ */
+export function logicBoundsAt(expression: unknown): { path: string; message: string } | undefined {
   let nodes = 0;
   // A list is an operator's arguments: it sits on its operator's level, unless it is in a list.
-  const stack: { value: unknown; depth: number; inList: boolean }[] = [
-    { value: expression, depth: 0, inList: true },
+  const stack: { value: unknown; depth: number; inList: boolean; path: string }[] = [
+    { value: expression, depth: 0, inList: true, path: '' },
   ];
   for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
-    if (++nodes > MAX_LOGIC_NODES)
-      return `is too large: at most ${MAX_LOGIC_NODES} operators and values in one expression`;
-    const { value, depth, inList } = item;
+    if (++nodes > MAX_LOGIC_NODES) {
+      const message = `is too large: at most ${MAX_LOGIC_NODES} operators and values in one expression`;
+      return { path: '', message };
+    }
+    const { value, depth, inList, path } = item;
     const text = typeof value === 'string' ? unstorableText(value) : undefined;
-    if (text) return `holds a text that ${text}`;
+    if (text) return { path, message: `holds a text that ${text}` };
     if (value === null || typeof value !== 'object') continue;
     const level = Array.isArray(value) && !inList ? depth : depth + 1;
     if (level > MAX_LOGIC_DEPTH)
-      return `is nested too deeply: at most ${MAX_LOGIC_DEPTH} levels of operators`;
-    const children = Array.isArray(value) ? value : Object.values(value);
-    for (const child of children)
-      stack.push({ value: child, depth: level, inList: Array.isArray(value) });
+      return {
+        path: '',
+        message: `is nested too deeply: at most ${MAX_LOGIC_DEPTH} levels of operators`,
+      };
+    if (Array.isArray(value)) {
+      value.forEach((child, i) =>
+        stack.push({ value: child, depth: level, inList: true, path: `${path}[${i}]` }),
+      );
+    } else {
+      for (const [key, child] of Object.entries(value))
+        stack.push({ value: child, depth: level, inList: false, path: `${path}.${key}` });
+    }
   }
   return undefined;
 }
