@@ -42,9 +42,8 @@ export function logicBoundsAt(expression: unknown): { path: string; message: str
         message: `is nested too deeply: at most ${MAX_LOGIC_DEPTH} levels of operators`,
       };
     if (Array.isArray(value)) {
-      value.forEach((child, i) =>
-        stack.push({ value: child, depth: level, inList: true, path: `${path}[${i}]` }),
-      );
+      for (const [i, child] of value.entries())
+        stack.push({ value: child, depth: level, inList: true, path: `${path}[${i}]` });
     } else {
       for (const [key, child] of Object.entries(value))
         stack.push({ value: child, depth: level, inList: false, path: `${path}.${key}` });
