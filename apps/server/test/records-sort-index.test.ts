@@ -50,8 +50,9 @@ describe('records: text sorts are served by an index in their collation', () => 
     ).rows;
 
   it('indexes the record name and indexed text fields on the sort expression, nothing else', async () => {
-    if (!icu) return;
     const indexes = await sortIndexes();
+    // A server without ICU sorts text in its own collation, which no such index serves.
+    if (!icu) return expect(indexes).toEqual([]);
     expect(indexes.map((i) => i.indexname)).toEqual(['firms__code__sort', 'firms__name__sort']);
     for (const i of indexes)
       expect(i.indexdef).toMatch(/\(NULLIF\(\w+, ''::text\) COLLATE "und-x-icu"\)/);
