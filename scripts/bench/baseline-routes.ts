@@ -13,6 +13,7 @@ import { dealCreateSchema, STAGES } from './baseline-schema.js';
  */
 
 const TABLE = '"ws_main"."bench_deals"';
+const ACCOUNTS = '"ws_main"."bench_accounts"';
 const HISTORY = '"ws_main"."_history"';
 const COLUMNS = (
   'id created_at updated_at created_by updated_by owner_id version deleted_at name contact_email ' +
@@ -54,9 +55,50 @@ export function baselinePool(url: string, max: number): pg.Pool {
   return new pg.Pool({ connectionString: url, max, types });
 }
 
-/** Mounts GET /bench/deals/:id, GET /bench/deals?stage=&limit=&narrow=, POST /bench/deals. */
+/**
+ * Mounts GET /bench/deals/:id, GET /bench/deals?stage=&limit=&narrow=&sort=, POST /bench/deals
+ * and POST /bench/deals/bulk.
+ */
 export function baselineRoutes(pool: pg.Pool) {
   const validate = createAjv().compile<Row>(dealCreateSchema);
+  // Text sorts use ICU's root collation when the server has it, as the engine's do.
+  let collate: Promise<string> | undefined;
+  const collation = () => {
+    collate ??= pool
+      .query(`select 1 from pg_collation where collname = 'und-x-icu' and collprovider = 'i'`)
+      .then((r) => (r.rows.length > 0 ? ' collate "und-x-icu"' : ''));
+    return collate;
+  };
+  /** Validates and completes one new deal: the values to insert, or the problems. */
+  const prepare = (body: unknown, actor: string): Row | { path: string; message: string }[] => {
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+      return [{ path: '(body)', message: 'must be a JSON object' }];
+    }
+    const values: Row = {};
+    for (const [k, v] of Object.entries(body)) values[k] = typeof v === 'string' ? v.trim() : v;
+    if (!validate(values)) {
+      return (validate.errors ?? []).map((e) => ({
+        path: e.instancePath || '(root)',
+        message: e.message ?? 'is invalid',
+      }));
+    }
+    // Stored and returned as the engine does: a datetime in canonical ISO form.
+    if (typeof values.next_call_at === 'string') {
+      const at = Date.parse(values.next_call_at);
+      if (!Number.isNaN(at)) values.next_call_at = new Date(at).toISOString();
+    }
+    values.stage ??= 'lead';
+    values.currency_code ??= 'USD';
+    values.weighted_amount = weighted(values.amount, values.probability);
+    if (typeof values.amount === 'number' && values.amount < 0) {
+      return [{ path: 'amount', message: 'The amount cannot be negative' }];
+    }
+    values.id = uuidv7();
+    values.created_by = actor;
+    values.updated_by = actor;
+    values.owner_id ??= actor;
+    return values;
+  };
 
   return async (app: FastifyInstance): Promise<void> => {
     await app.register(
@@ -81,98 +123,138 @@ export function baselineRoutes(pool: pg.Pool) {
           return row;
         });
 
-        scope.get<{ Querystring: { stage?: string; limit?: string; narrow?: string } }>(
-          '/deals',
-          async (request, reply) => {
-            const { stage } = request.query;
-            const limit = request.query.limit === undefined ? 50 : Number(request.query.limit);
-            if (
-              stage === undefined ||
-              !STAGES.has(stage) ||
-              !Number.isInteger(limit) ||
-              limit < 1 ||
-              limit > 200
-            ) {
-              return reply.status(400).send({
-                error: { code: 'INVALID_QUERY', message: 'stage and limit', details: [] },
-              });
-            }
-            const r = await pool.query(
-              `select ${request.query.narrow === 'true' ? SELECT_NARROW : SELECT} from ${TABLE} where deleted_at is null and stage = $1
-             order by amount desc nulls first, id desc nulls first limit $2`,
-              [stage, limit + 1],
-            );
-            const data = r.rows.slice(0, limit);
-            const last = data[data.length - 1];
-            const nextCursor =
-              r.rows.length > limit && last
-                ? Buffer.from(JSON.stringify([last.amount, last.id])).toString('base64url')
-                : null;
-            return { data, nextCursor };
-          },
-        );
+        scope.get<{
+          Querystring: { stage?: string; limit?: string; narrow?: string; sort?: string };
+        }>('/deals', async (request, reply) => {
+          const { stage, sort } = request.query;
+          const limit = request.query.limit === undefined ? 50 : Number(request.query.limit);
+          if (
+            stage === undefined ||
+            !STAGES.has(stage) ||
+            !Number.isInteger(limit) ||
+            limit < 1 ||
+            limit > 200 ||
+            (sort !== undefined && sort !== 'name' && sort !== 'account')
+          ) {
+            return reply.status(400).send({
+              error: { code: 'INVALID_QUERY', message: 'stage and limit', details: [] },
+            });
+          }
+          const columns = request.query.narrow === 'true' ? SELECT_NARROW : SELECT;
+          // Empty text sorts last either way; an account in the recycle bin is no account.
+          const collate = sort ? await collation() : '';
+          const r =
+            sort === 'account'
+              ? await pool.query(
+                  `select ${qualified(columns, 'd')}, nullif(a.name, '') as __key from ${TABLE} d
+                     left join ${ACCOUNTS} a on a.id = d.account and a.deleted_at is null
+                     where d.deleted_at is null and d.stage = $1
+                     order by nullif(a.name, '')${collate} asc nulls last, d.id asc limit $2`,
+                  [stage, limit + 1],
+                )
+              : sort === 'name'
+                ? await pool.query(
+                    `select ${columns}, nullif(name, '') as __key from ${TABLE}
+                       where deleted_at is null and stage = $1
+                       order by nullif(name, '')${collate} asc nulls last, id asc limit $2`,
+                    [stage, limit + 1],
+                  )
+                : await pool.query(
+                    `select ${columns}, amount as __key from ${TABLE} where deleted_at is null and stage = $1
+                       order by amount desc nulls first, id desc nulls first limit $2`,
+                    [stage, limit + 1],
+                  );
+          const data = r.rows.slice(0, limit);
+          const last = data[data.length - 1];
+          const nextCursor =
+            r.rows.length > limit && last
+              ? Buffer.from(JSON.stringify([last.__key, last.id])).toString('base64url')
+              : null;
+          for (const row of data) delete row.__key;
+          return { data, nextCursor };
+        });
 
         scope.post('/deals', async (request, reply) => {
-          const body = request.body;
-          if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-            return invalid(reply, [{ path: '(body)', message: 'must be a JSON object' }]);
-          }
-          const values: Row = {};
-          for (const [k, v] of Object.entries(body))
-            values[k] = typeof v === 'string' ? v.trim() : v;
-          if (!validate(values)) {
-            const details = (validate.errors ?? []).map((e) => ({
-              path: e.instancePath || '(root)',
-              message: e.message ?? 'is invalid',
-            }));
-            return invalid(reply, details);
-          }
-          // Stored and returned as the engine does: a datetime in canonical ISO form.
-          if (typeof values.next_call_at === 'string') {
-            const at = Date.parse(values.next_call_at);
-            if (!Number.isNaN(at)) values.next_call_at = new Date(at).toISOString();
-          }
-          values.stage ??= 'lead';
-          values.currency_code ??= 'USD';
-          values.weighted_amount = weighted(values.amount, values.probability);
-          if (typeof values.amount === 'number' && values.amount < 0) {
-            return invalid(reply, [{ path: 'amount', message: 'The amount cannot be negative' }]);
-          }
           const actor = (request as JwtRequest).benchActor as string;
-          values.id = uuidv7();
-          values.created_by = actor;
-          values.updated_by = actor;
-          values.owner_id ??= actor;
-          const columns = Object.keys(values);
-          const client = await pool.connect();
-          try {
-            await client.query('begin');
-            const r = await client.query(
-              `insert into ${TABLE} (${columns.map((c) => `"${c}"`).join(', ')})
-               values (${columns.map((_, i) => `$${i + 1}`).join(', ')}) returning ${SELECT}`,
-              columns.map((c) => values[c]),
-            );
-            const row = r.rows[0] as Row;
-            const changes: Row = {};
-            for (const [k, v] of Object.entries(row))
-              if (!UNTRACKED.has(k) && v !== null) changes[k] = { from: null, to: v };
-            await client.query(
-              `insert into ${HISTORY} (module, record_id, action, changes, actor) values ($1, $2, 'create', $3::jsonb, $4)`,
-              ['bench_deals', row.id, JSON.stringify(changes), actor],
-            );
-            await client.query('commit');
-            return reply.status(201).send(row);
-          } catch (e) {
-            await client.query('rollback').catch(() => {});
-            throw e;
-          } finally {
-            client.release();
+          const values = prepare(request.body, actor);
+          if (Array.isArray(values)) return invalid(reply, values);
+          const [row] = await insertDeals([values], actor);
+          return reply.status(201).send(row);
+        });
+
+        // `{create: [...]}` only: the bench's bulk request. All or nothing, in one transaction.
+        scope.post('/deals/bulk', async (request, reply) => {
+          const actor = (request as JwtRequest).benchActor as string;
+          const list = (request.body as { create?: unknown } | null)?.create;
+          if (!Array.isArray(list) || list.length === 0 || list.length > 1000) {
+            return invalid(reply, [{ path: 'create', message: 'must be a list of 1 to 1000' }]);
           }
+          const rows: Row[] = [];
+          const problems: { path: string; message: string }[] = [];
+          list.forEach((item, i) => {
+            const values = prepare(item, actor);
+            if (Array.isArray(values))
+              problems.push(...values.map((p) => ({ ...p, path: `create[${i}].${p.path}` })));
+            else rows.push(values);
+          });
+          if (problems.length > 0) return invalid(reply, problems);
+          const created = await insertDeals(rows, actor);
+          return { created, updated: [], deleted: [] };
         });
       },
       { prefix: '/bench' },
     );
   };
+
+  /**
+   * Inserts deals (one statement) and their history rows (one statement) in one transaction;
+   * rows come back in order. Like the single create before it, it leaves checking that the
+   * accounts exist to the foreign key (the engine also refuses accounts in the recycle bin).
+   */
+  async function insertDeals(list: Row[], actor: string): Promise<Row[]> {
+    const columns = [...new Set(list.flatMap((v) => Object.keys(v)))];
+    const params: unknown[] = [];
+    const tuples = list.map(
+      (v) =>
+        `(${columns.map((c) => (v[c] === undefined ? 'default' : `$${params.push(v[c])}`)).join(', ')})`,
+    );
+    const client = await pool.connect();
+    try {
+      await client.query('begin');
+      const r = await client.query(
+        `insert into ${TABLE} (${columns.map((c) => `"${c}"`).join(', ')})
+         values ${tuples.join(', ')} returning ${SELECT}`,
+        params,
+      );
+      const history = r.rows.map((row: Row) => {
+        const changes: Row = {};
+        for (const [k, v] of Object.entries(row))
+          if (!UNTRACKED.has(k) && v !== null) changes[k] = { from: null, to: v };
+        return { id: row.id, changes: JSON.stringify(changes) };
+      });
+      await client.query(
+        `insert into ${HISTORY} (module, record_id, action, changes, actor)
+         select 'bench_deals', h.id, 'create', h.changes::jsonb, $3
+         from unnest($1::uuid[], $2::text[]) as h(id, changes)`,
+        [history.map((h) => h.id), history.map((h) => h.changes), actor],
+      );
+      await client.query('commit');
+      return r.rows;
+    } catch (e) {
+      await client.query('rollback').catch(() => {});
+      throw e;
+    } finally {
+      client.release();
+    }
+  }
+}
+
+/** `"a", "b"` → `d."a", d."b"` */
+function qualified(columns: string, alias: string): string {
+  return columns
+    .split(', ')
+    .map((c) => `${alias}.${c}`)
+    .join(', ');
 }
 
 /** amount × probability / 100, rounded to cents; null when either is missing. */

@@ -12,7 +12,10 @@ export const TARGETS: Record<string, Target> = {
   'get by id': { ratio: 0.7 },
   list: { ratio: 0.7, p99: 50 },
   'list fields': { ratio: 0.7, p99: 50 },
+  'sort lookup': { ratio: 0.7 },
+  'sort text': { ratio: 0.7 },
   create: { ratio: 0.5 },
+  'bulk create': { ratio: 0.5 },
 };
 export const ADD_FIELD_TARGET_MS = 1000;
 
@@ -27,7 +30,12 @@ export interface Report {
   seed: SeedResult;
   scenarios: ScenarioResult[];
   addField: AddFieldResult[];
+  /** Records per request of the bulk create scenario. */
+  bulkSize: number;
 }
+
+/** Scenario names are padded to this width in the table. */
+const NAME = 12;
 
 const n = (v: number, digits = 0) => v.toFixed(digits);
 const pad = (s: string, w: number) => s.padStart(w);
@@ -50,14 +58,14 @@ export function formatReport(r: Report): string {
     `load:     ${r.connections} connections, ${r.seconds} s per side in ${r.passes} passes (ABBA order, after a warm-up of each)`,
   );
   lines.push('');
-  const head = `${'scenario'.padEnd(10)}│${pad('generic req/s', 14)}${pad('p50', 8)}${pad('p99', 8)} │${pad('baseline req/s', 15)}${pad('p50', 8)}${pad('p99', 8)} │${pad('ratio', 7)}  target`;
+  const head = `${'scenario'.padEnd(NAME)}│${pad('generic req/s', 14)}${pad('p50', 8)}${pad('p99', 8)} │${pad('baseline req/s', 15)}${pad('p50', 8)}${pad('p99', 8)} │${pad('ratio', 7)}  target`;
   lines.push(head);
   lines.push('─'.repeat(head.length + 20));
   for (const sc of r.scenarios) {
     const g = sc.generic;
     const b = sc.baseline;
     lines.push(
-      `${sc.name.padEnd(10)}│${pad(n(g.rps), 14)}${pad(ms(g.p50), 8)}${pad(ms(g.p99), 8)} │${pad(n(b.rps), 15)}${pad(ms(b.p50), 8)}${pad(ms(b.p99), 8)} │${pad(n(sc.ratio, 2), 7)}  ${verdicts(sc).join(', ')}`,
+      `${sc.name.padEnd(NAME)}│${pad(n(g.rps), 14)}${pad(ms(g.p50), 8)}${pad(ms(g.p99), 8)} │${pad(n(b.rps), 15)}${pad(ms(b.p50), 8)}${pad(ms(b.p99), 8)} │${pad(n(sc.ratio, 2), 7)}  ${verdicts(sc).join(', ')}`,
     );
   }
   lines.push('');
@@ -66,15 +74,30 @@ export function formatReport(r: Report): string {
     const g = sc.generic;
     const b = sc.baseline;
     lines.push(
-      `  ${sc.name.padEnd(10)} server ${n(g.serverUsPerRequest)} / ${n(b.serverUsPerRequest)} (×${n(g.serverUsPerRequest / b.serverUsPerRequest, 2)})` +
+      `  ${sc.name.padEnd(NAME)} server ${n(g.serverUsPerRequest)} / ${n(b.serverUsPerRequest)} (×${n(g.serverUsPerRequest / b.serverUsPerRequest, 2)})` +
         `   postgres ${n(g.postgresUsPerRequest)} / ${n(b.postgresUsPerRequest)} (×${n(g.postgresUsPerRequest / b.postgresUsPerRequest, 2)})`,
     );
   }
   lines.push('');
   lines.push('CPU during the measured passes (% of one core; 200 = both cores busy):');
   for (const sc of r.scenarios) {
-    lines.push(`  ${sc.name.padEnd(10)} generic:  ${cpu(sc.generic)}`);
-    lines.push(`  ${''.padEnd(10)} baseline: ${cpu(sc.baseline)}`);
+    lines.push(`  ${sc.name.padEnd(NAME)} generic:  ${cpu(sc.generic)}`);
+    lines.push(`  ${''.padEnd(NAME)} baseline: ${cpu(sc.baseline)}`);
+  }
+  const bulk = r.scenarios.find((sc) => sc.name === 'bulk create');
+  if (bulk) {
+    const single = r.scenarios.find((sc) => sc.name === 'create');
+    const records = (x: SideResult) => x.rps * r.bulkSize;
+    const versus = (x: SideResult, one: SideResult | undefined) =>
+      one ? ` = ×${n(records(x) / one.rps, 1)} its single creates (${n(one.rps)} records/s)` : '';
+    lines.push('');
+    lines.push(`bulk create, ${r.bulkSize} records per request (records/s):`);
+    lines.push(
+      `  generic  ${pad(n(records(bulk.generic)), 7)}${versus(bulk.generic, single?.generic)}`,
+    );
+    lines.push(
+      `  baseline ${pad(n(records(bulk.baseline)), 7)}${versus(bulk.baseline, single?.baseline)}`,
+    );
   }
   const failed = r.scenarios.flatMap((sc) =>
     [sc.generic, sc.baseline]

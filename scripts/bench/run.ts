@@ -9,7 +9,8 @@
  *   --passes N        passes per side, run in ABBA order (default 4)
  *   --connections N   concurrent connections of the load generator (default 16)
  *   --pool N          database pool size of both the engine and the baseline (default 10)
- *   --only LIST       scenarios to run, comma-separated: get,list,list_fields,create (default all)
+ *   --only LIST       scenarios to run, comma-separated: get,list,list_fields,sort_lookup,
+ *                     sort_text,create,bulk_create (default all)
  *   --cpu-prof        write a V8 CPU profile of the server process (the path is printed)
  *   --node-flags=…    extra Node flags of the server process, e.g. --node-flags=--max-semi-space-size=64
  *   --keep            keep the database (atrium_bench_<random>) instead of dropping it
@@ -40,7 +41,7 @@ import { measure, type ScenarioResult } from './load.js';
 import { machineLine } from './machine.js';
 import { accountsModule, dealsModule } from './modules.js';
 import { formatReport, type Report } from './report.js';
-import { buildScenarios, checkParity } from './scenarios.js';
+import { BULK_SIZE, buildScenarios, checkParity, SCENARIO_KEYS } from './scenarios.js';
 import { sampleIds, seed } from './seed.js';
 import { login, startServer, stopServer } from './server-process.js';
 
@@ -52,7 +53,7 @@ const { values: flags } = parseArgs({
     passes: { type: 'string', default: '4' },
     connections: { type: 'string', default: '16' },
     pool: { type: 'string', default: '10' },
-    only: { type: 'string', default: 'get,list,list_fields,create' },
+    only: { type: 'string', default: SCENARIO_KEYS.join(',') },
     'cpu-prof': { type: 'boolean', default: false },
     'node-flags': { type: 'string', default: '' },
     keep: { type: 'boolean', default: false },
@@ -179,6 +180,7 @@ async function main(): Promise<void> {
       seed: seeded,
       scenarios: results,
       addField,
+      bulkSize: BULK_SIZE,
     };
     process.stdout.write(
       flags.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report)}\n`,

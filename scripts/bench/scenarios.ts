@@ -1,7 +1,29 @@
 import type { Scenario } from './load.js';
 import { STAGES } from './modules.js';
 
-export type KeyedScenario = Scenario & { key: 'get' | 'list' | 'list_fields' | 'create' };
+export type ScenarioKey =
+  | 'get'
+  | 'list'
+  | 'list_fields'
+  | 'sort_lookup'
+  | 'sort_text'
+  | 'create'
+  | 'bulk_create';
+export type KeyedScenario = Scenario & { key: ScenarioKey };
+
+/** Every scenario, in the order they run. */
+export const SCENARIO_KEYS: readonly ScenarioKey[] = [
+  'get',
+  'list',
+  'list_fields',
+  'sort_lookup',
+  'sort_text',
+  'create',
+  'bulk_create',
+];
+
+/** Records per bulk create request. */
+export const BULK_SIZE = 100;
 
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(Math.random() * xs.length)] as T;
 const stageFilter = (stage: string) =>
@@ -14,38 +36,52 @@ export const LIST_FIELDS = ['name', 'stage', 'amount', 'close_date', 'account', 
 const genericFieldsList = (stage: string) =>
   `${genericList(stage)}&fields=${LIST_FIELDS.join(',')}`;
 const baselineFieldsList = (stage: string) => `${baselineList(stage)}&narrow=true`;
+/** A page of one stage sorted by a lookup's field (the account's name), through the lookup join. */
+const genericSortLookup = (stage: string) =>
+  `/api/records/bench_deals?filter=${stageFilter(stage)}&sort=account.name&limit=50`;
+const baselineSortLookup = (stage: string) => `/bench/deals?stage=${stage}&limit=50&sort=account`;
+/** A page of one stage sorted by the record name, in the chosen text collation. */
+const genericSortText = (stage: string) =>
+  `/api/records/bench_deals?filter=${stageFilter(stage)}&sort=name&limit=50`;
+const baselineSortText = (stage: string) => `/bench/deals?stage=${stage}&limit=50&sort=name`;
 
 /**
  * The scenarios, each as the same request to both sides: a random seeded id; a page of 50 of
  * one random stage sorted by amount descending, with every column and with the few a list
- * screen shows (`fields=`); a valid new deal.
+ * screen shows (`fields=`); the same page sorted by the account's name (a lookup's field) and
+ * by the deal's name (text, in the collation text sorts use); a valid new deal; and
+ * `BULK_SIZE` new deals in one request.
  */
 export function buildScenarios(ids: string[], accountIds: string[]): KeyedScenario[] {
   const filters = new Map(STAGES.map((s) => [s, genericList(s)]));
   const fieldsFilters = new Map(STAGES.map((s) => [s, genericFieldsList(s)]));
   let n = 0;
-  const body = () =>
-    JSON.stringify({
-      name: `Bench deal ${++n}`,
-      contact_email: 'buyer@example.com',
-      contact_phone: '+1 555 0100',
-      stage: pick(STAGES),
-      amount: Math.round(Math.random() * 100_000_000) / 100,
-      quantity: 3,
-      discount: 12.5,
-      probability: 40,
-      is_priority: false,
-      close_date: '2026-03-31',
-      next_call_at: '2026-02-01T10:00:00Z',
-      products: ['crm', 'support'],
-      labels: ['hot'],
-      description: 'Created by the benchmark.',
-      website: 'https://example.com/bench',
-      account: pick(accountIds),
-      source: 'web',
-      region: 'north',
-      score: 70,
-    });
+  const deal = () => ({
+    name: `Bench deal ${++n}`,
+    contact_email: 'buyer@example.com',
+    contact_phone: '+1 555 0100',
+    stage: pick(STAGES),
+    amount: Math.round(Math.random() * 100_000_000) / 100,
+    quantity: 3,
+    discount: 12.5,
+    probability: 40,
+    is_priority: false,
+    close_date: '2026-03-31',
+    next_call_at: '2026-02-01T10:00:00Z',
+    products: ['crm', 'support'],
+    labels: ['hot'],
+    description: 'Created by the benchmark.',
+    website: 'https://example.com/bench',
+    account: pick(accountIds),
+    source: 'web',
+    region: 'north',
+    score: 70,
+  });
+  const body = () => JSON.stringify(deal());
+  const bulkBody = () => JSON.stringify({ create: Array.from({ length: BULK_SIZE }, deal) });
+  const lists = (generic: (stage: string) => string) => new Map(STAGES.map((s) => [s, generic(s)]));
+  const sortLookup = lists(genericSortLookup);
+  const sortText = lists(genericSortText);
   return [
     {
       key: 'get',
@@ -66,10 +102,28 @@ export function buildScenarios(ids: string[], accountIds: string[]): KeyedScenar
       baseline: { method: 'GET', path: () => baselineFieldsList(pick(STAGES)) },
     },
     {
+      key: 'sort_lookup',
+      name: 'sort lookup',
+      generic: { method: 'GET', path: () => sortLookup.get(pick(STAGES)) as string },
+      baseline: { method: 'GET', path: () => baselineSortLookup(pick(STAGES)) },
+    },
+    {
+      key: 'sort_text',
+      name: 'sort text',
+      generic: { method: 'GET', path: () => sortText.get(pick(STAGES)) as string },
+      baseline: { method: 'GET', path: () => baselineSortText(pick(STAGES)) },
+    },
+    {
       key: 'create',
       name: 'create',
       generic: { method: 'POST', path: () => '/api/records/bench_deals', body },
       baseline: { method: 'POST', path: () => '/bench/deals', body },
+    },
+    {
+      key: 'bulk_create',
+      name: 'bulk create',
+      generic: { method: 'POST', path: () => '/api/records/bench_deals/bulk', body: bulkBody },
+      baseline: { method: 'POST', path: () => '/bench/deals/bulk', body: bulkBody },
     },
   ];
 }
@@ -96,10 +150,15 @@ export async function checkParity(
     return { status: res.status, json: (await res.json()) as Record<string, unknown> };
   };
   const volatile = new Set(['id', 'created_at', 'updated_at']);
-  const stable = (a: Answer) =>
+  const strip = (record: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(record).filter(([k]) => !volatile.has(k)));
+  const stable = (a: Answer) => JSON.stringify({ status: a.status, json: strip(a.json) });
+  const stableBulk = (a: Answer) =>
     JSON.stringify({
       status: a.status,
-      json: Object.fromEntries(Object.entries(a.json).filter(([k]) => !volatile.has(k))),
+      created: ((a.json.created ?? []) as Record<string, unknown>[]).map(strip),
+      updated: a.json.updated,
+      deleted: a.json.deleted,
     });
   for (const s of scenarios) {
     let pair: [Answer, Answer];
@@ -118,6 +177,16 @@ export async function checkParity(
         await call('GET', genericFieldsList('proposal')),
         await call('GET', baselineFieldsList('proposal')),
       ];
+    } else if (s.key === 'sort_lookup') {
+      pair = [
+        await call('GET', genericSortLookup('proposal')),
+        await call('GET', baselineSortLookup('proposal')),
+      ];
+    } else if (s.key === 'sort_text') {
+      pair = [
+        await call('GET', genericSortText('proposal')),
+        await call('GET', baselineSortText('proposal')),
+      ];
     } else {
       const body = s.generic.body?.() ?? '{}';
       pair = [
@@ -133,9 +202,11 @@ export async function checkParity(
     const same =
       s.key === 'create'
         ? stable(g) === stable(b)
-        : s.key === 'list'
-          ? page(g) === page(b)
-          : JSON.stringify(g) === JSON.stringify(b);
+        : s.key === 'bulk_create'
+          ? stableBulk(g) === stableBulk(b)
+          : s.key === 'get'
+            ? JSON.stringify(g) === JSON.stringify(b)
+            : page(g) === page(b);
     if (g.status >= 300 || !same) {
       throw new Error(
         `${s.name}: the two sides answer differently:\n` +

@@ -1,5 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { InjectOptions } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, filterParam, type Reply, startTestApp, type TestApp } from './support/test-app.js';
@@ -281,11 +282,11 @@ describe('bad input', () => {
   });
 
   it("answers Fastify's own refusals in the error shape", async () => {
-    const send = async (opts: Parameters<TestApp['app']['inject']>[0] & object) => {
+    const send = async (opts: InjectOptions) => {
       const r = await t.app.inject({
         ...opts,
-        headers: { authorization: `Bearer ${t.token}`, ...(opts as { headers?: object }).headers },
-      } as never);
+        headers: { authorization: `Bearer ${t.token}`, ...opts.headers },
+      });
       return { status: r.statusCode, body: r.json() };
     };
     expectRefusal(

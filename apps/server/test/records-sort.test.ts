@@ -28,6 +28,11 @@ const DEALS = {
 };
 
 type Row = Reply['body'];
+/** A list answer. */
+interface Page {
+  data: Row[];
+  nextCursor: string | null;
+}
 
 const NAMES = ['OpenAPI', 'aardvark', 'Zulu', 'beta', 'alpha', 'Beta', 'zeta', 'Émile', 'eve'];
 /** Han names whose pinyin order (a, li, wang, zhang) differs from their code point order. */
@@ -72,7 +77,7 @@ describe('records: sorting as users expect', () => {
   });
   afterAll(async () => t.close());
 
-  async function list(query: string, locale = 'en'): Promise<Row[]> {
+  async function list(query: string, locale = 'en'): Promise<Page> {
     const r = await t.app.inject({
       method: 'GET',
       url: `/api/records/deals?${query}`,
@@ -192,7 +197,7 @@ describe('records: sorting as users expect', () => {
         values.slice(present.length).every((v) => v === null),
         sort,
       ).toBe(true);
-      const key = (v: unknown) => (typeof v === 'string' ? v.toLowerCase() : v);
+      const key = (v: Row): Row => (typeof v === 'string' ? v.toLowerCase() : v);
       const sorted = [...present].sort((a, b) => {
         const [x, y] = [key(a), key(b)];
         const c = x < y ? -1 : x > y ? 1 : 0;

@@ -33,6 +33,11 @@ export function indexName(module: string, c: Pick<ColumnSpec, 'name' | 'index'>)
   );
 }
 
+/** The index a text column's sorts read (plan's `create_sort_index`). */
+export function sortIndexName(module: string, column: string): string {
+  return derivedName(module, column, 'sort');
+}
+
 /** The unique index of a column, to name the field in a duplicate-value error. */
 export function uniqueIndexName(module: string, column: string): string {
   return derivedName(module, column, 'key');

@@ -723,3 +723,39 @@ describe('plan: values already stored', () => {
     expect(one(p, 'fill_values', 'note').step).toMatchObject({ value: '-' });
   });
 });
+
+describe('plan: sort indexes for text in the chosen collation', () => {
+  const ICU = { trigram: true, sortCollation: 'und-x-icu' };
+
+  it('indexes the record name and indexed text on its sort expression, when the collation exists', () => {
+    const withCode: ModuleDoc = {
+      ...clone(accounts),
+      fields: [...accounts.fields, { name: 'code', type: 'text', indexed: true }],
+    };
+    const p = plan([], [withCode], ICU);
+    expect(find(p, 'create_sort_index').map((s) => s.step)).toEqual([
+      expect.objectContaining({
+        column: expect.objectContaining({ name: 'name' }),
+        collation: 'und-x-icu',
+      }),
+      expect.objectContaining({ column: expect.objectContaining({ name: 'code' }) }),
+    ]);
+    // no collation on the server: none, and no plan mentions them
+    expect(find(plan([], [withCode], ON), 'create_sort_index')).toEqual([]);
+    expect(plan([withCode], [withCode], ICU).steps).toEqual([]);
+  });
+
+  it('drops it with indexed:false or with the field, before the column goes', () => {
+    const off: ModuleDoc = {
+      ...clone(accounts),
+      fields: accounts.fields.map((f) => (f.name === 'name' ? { ...f, indexed: false } : f)),
+    };
+    expect(kinds(plan([accounts], [off], ICU))).toEqual([
+      'drop_index',
+      'drop_sort_index',
+      'put_document',
+    ]);
+    const renamedName: ModuleDoc = { ...clone(accounts), recordName: 'employees' };
+    expect(find(plan([accounts], [renamedName], ICU), 'drop_sort_index', 'name')).toHaveLength(1);
+  });
+});

@@ -1,230 +1,252 @@
-import { FIELD_TYPES, FORMULA_RETURN_TYPES } from './field-types.js';
+import { type Static, type TSchema, type TUnsafe, Type } from '@sinclair/typebox';
 import type { JsonSchema } from './json-schema.js';
-import { LOCALES } from './label.js';
+import { type Label, LOCALES } from './label.js';
 
-/** JSON Schemas of the metadata documents. Cross-document checks live in check-documents.ts. */
+/**
+ * The shape of every metadata document, written ONCE: each schema below is the JSON Schema the
+ * documents are validated with (check-documents.ts) and, through `Static`, the TypeScript type
+ * the code reads them as (documents.ts). Cross-document checks live in check-documents.ts.
+ *
+ * Adding a kind of document: write its schema here with `kind: kind('<name>')` and list it in
+ * DOCUMENT_SCHEMAS at the end; `MetadataDoc`, `DocKind` and the checks follow.
+ */
 
-const label: JsonSchema = {
+/** A string among `values` (`enum`, so Ajv's error names the allowed values), typed as their union. */
+const oneOf = <const T extends readonly string[]>(values: T): TUnsafe<T[number]> =>
+  Type.Unsafe<T[number]>({ type: 'string', enum: [...values] });
+/** The `kind` of a document: exactly this string. */
+const kind = <const T extends string>(value: T): TUnsafe<T> => Type.Unsafe<T>({ const: value });
+const optional = Type.Optional;
+/** An object with exactly these properties (anything else is refused). */
+const closed = <T extends Record<string, TSchema>>(
+  properties: T,
+  options: Record<string, unknown> = {},
+) => Type.Object(properties, { additionalProperties: false, ...options });
+
+/** The field types, in the order of the registry (FIELD_TYPES has an entry for each). */
+export const FIELD_TYPE_NAMES = [
+  'text',
+  'textarea',
+  'email',
+  'phone',
+  'url',
+  'integer',
+  'decimal',
+  'currency',
+  'percent',
+  'boolean',
+  'date',
+  'datetime',
+  'picklist',
+  'multipicklist',
+  'lookup',
+  'user',
+  'autonumber',
+  'formula',
+  'tags',
+] as const;
+
+/** The types a formula may return. */
+export const FORMULA_RETURN_TYPES = [
+  'text',
+  'integer',
+  'decimal',
+  'currency',
+  'percent',
+  'boolean',
+  'date',
+  'datetime',
+] as const;
+
+/** A JSON Logic expression: plain JSON, evaluated in memory or compiled to SQL. */
+export type JsonLogic =
+  | boolean
+  | number
+  | string
+  | null
+  | JsonLogic[]
+  | { [op: string]: JsonLogic };
+
+const label = Type.Unsafe<Label>({
   type: 'object',
   properties: Object.fromEntries(
     LOCALES.map((l) => [l, { type: 'string', minLength: 1, maxLength: 500 }]),
   ),
   additionalProperties: false,
   minProperties: 1,
-};
-const name: JsonSchema = { type: 'string', minLength: 1, maxLength: 63 };
+});
+const name = Type.String({ minLength: 1, maxLength: 63 });
 /** Any JSON within bounds (see createAjv): JSON Logic is checked by compiling it, not by shape. */
-const logic: JsonSchema = { jsonLogic: true };
-const names: JsonSchema = { type: 'array', items: name, uniqueItems: true };
+const logic = Type.Unsafe<JsonLogic>({ jsonLogic: true });
+const names = Type.Array(name, { uniqueItems: true });
 
-const field: JsonSchema = {
-  type: 'object',
-  required: ['name', 'type'],
-  additionalProperties: false,
-  properties: {
-    name,
-    renamedFrom: name,
-    type: { type: 'string', enum: Object.keys(FIELD_TYPES) },
-    label,
-    help: label,
-    required: { type: 'boolean' },
-    unique: { type: 'boolean' },
-    indexed: { type: 'boolean' },
-    searchable: { type: 'boolean' },
-    default: {},
-    minLength: { type: 'integer', minimum: 0 },
-    maxLength: { type: 'integer', minimum: 1, maximum: 1000000 },
-    pattern: { type: 'string', format: 'regex' },
-    min: { type: 'number' },
-    max: { type: 'number' },
-    precision: { type: 'integer', minimum: 1, maximum: 38 },
-    scale: { type: 'integer', minimum: 0, maximum: 18 },
-    options: {
-      type: 'array',
-      minItems: 1,
-      maxItems: 1000,
-      items: {
-        type: 'object',
-        required: ['value'],
-        additionalProperties: false,
-        properties: {
-          value: { type: 'string', minLength: 1, maxLength: 100 },
-          label,
-          color: { type: 'string', pattern: '^#[0-9a-fA-F]{6}$' },
-        },
-      },
-    },
-    target: name,
-    onDelete: { type: 'string', enum: ['set_null', 'restrict', 'cascade'] },
-    prefix: { type: 'string', maxLength: 20 },
-    digits: { type: 'integer', minimum: 1, maximum: 18 },
-    returns: { type: 'string', enum: [...FORMULA_RETURN_TYPES] },
-    expression: logic,
-  },
-};
+const picklistOption = closed({
+  value: Type.String({ minLength: 1, maxLength: 100 }),
+  label: optional(label),
+  color: optional(Type.String({ pattern: '^#[0-9a-fA-F]{6}$' })),
+});
 
-export const MODULE_SCHEMA: JsonSchema = {
-  type: 'object',
-  required: ['kind', 'name', 'fields'],
-  additionalProperties: false,
-  properties: {
-    kind: { const: 'module' },
-    name,
-    label,
-    pluralLabel: label,
-    recordName: name,
-    defaultCurrency: { type: 'string', pattern: '^[A-Z]{3}$' },
-    fields: { type: 'array', items: field, maxItems: 500 },
-    validationRules: {
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['name', 'when', 'message'],
-        additionalProperties: false,
-        properties: { name, when: logic, message: label, field: name },
-      },
-    },
-  },
-};
+/**
+ * One field of a module. Storage properties (type, unique, indexed, precision) shape the column;
+ * presentation properties (label, help, options' colours) shape the renderer. Sparse: only what
+ * differs from the type's defaults is written.
+ */
+const field = closed({
+  name,
+  // The field's previous name: applying the document renames the column (keeping its values)
+  // and the references to it in the workspace's documents and history, instead of dropping one
+  // field and adding another. Ignored once no field of that name is stored, so it may stay.
+  renamedFrom: optional(name),
+  type: oneOf(FIELD_TYPE_NAMES),
+  label: optional(label),
+  help: optional(label),
+  required: optional(Type.Boolean()),
+  unique: optional(Type.Boolean()),
+  indexed: optional(Type.Boolean()),
+  // Text fields included in the `q` search (and given a trigram index).
+  searchable: optional(Type.Boolean()),
+  default: optional(Type.Unknown()),
+  minLength: optional(Type.Integer({ minimum: 0 })),
+  maxLength: optional(Type.Integer({ minimum: 1, maximum: 1000000 })),
+  pattern: optional(Type.String({ format: 'regex' })),
+  min: optional(Type.Number()),
+  max: optional(Type.Number()),
+  // decimal, currency, percent: total digits and digits after the point.
+  precision: optional(Type.Integer({ minimum: 1, maximum: 38 })),
+  scale: optional(Type.Integer({ minimum: 0, maximum: 18 })),
+  // picklist, multipicklist
+  options: optional(Type.Array(picklistOption, { minItems: 1, maxItems: 1000 })),
+  // lookup: the target module and what happens to this record when the target is purged.
+  target: optional(name),
+  onDelete: optional(oneOf(['set_null', 'restrict', 'cascade'])),
+  // autonumber: e.g. prefix "INV-" and 5 digits gives INV-00001.
+  prefix: optional(Type.String({ maxLength: 20 })),
+  digits: optional(Type.Integer({ minimum: 1, maximum: 18 })),
+  // formula
+  returns: optional(oneOf(FORMULA_RETURN_TYPES)),
+  expression: optional(logic),
+});
 
-export const LAYOUT_SCHEMA: JsonSchema = {
-  type: 'object',
-  required: ['kind', 'module', 'name', 'sections'],
-  additionalProperties: false,
-  properties: {
-    kind: { const: 'layout' },
-    module: name,
-    name,
-    label,
-    profiles: { type: 'array', items: { type: 'string' } },
-    sections: {
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['fields'],
-        additionalProperties: false,
-        properties: { label, columns: { type: 'integer', minimum: 1, maximum: 4 }, fields: names },
-      },
-    },
-    rules: {
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['when'],
-        additionalProperties: false,
-        properties: { when: logic, show: names, hide: names, require: names },
-      },
-    },
-  },
-};
+const validationRule = closed({
+  name,
+  // JSON Logic over the record: true means the record is invalid.
+  when: logic,
+  message: label,
+  // The field the message belongs to (error path); the record itself when absent.
+  field: optional(name),
+});
 
-export const VIEW_SCHEMA: JsonSchema = {
-  type: 'object',
-  required: ['kind', 'module', 'name', 'type', 'columns'],
-  additionalProperties: false,
-  properties: {
-    kind: { const: 'view' },
-    module: name,
-    name,
-    label,
-    type: { type: 'string', enum: ['table', 'kanban'] },
-    groupBy: name,
-    columns: names,
-    filter: logic,
-    sort: {
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['field', 'dir'],
-        additionalProperties: false,
-        properties: { field: { type: 'string' }, dir: { type: 'string', enum: ['asc', 'desc'] } },
-      },
-    },
-  },
-};
+export const MODULE_SCHEMA = closed({
+  kind: kind('module'),
+  name,
+  label: optional(label),
+  pluralLabel: optional(label),
+  // The field that names a record in lists, lookups and history.
+  recordName: optional(name),
+  // ISO 4217 code used for new records when the module has currency fields.
+  defaultCurrency: optional(Type.String({ pattern: '^[A-Z]{3}$' })),
+  fields: Type.Array(field, { maxItems: 500 }),
+  validationRules: optional(Type.Array(validationRule)),
+});
 
-const action: JsonSchema = {
-  type: 'object',
-  required: ['type'],
-  properties: {
-    type: {
-      type: 'string',
-      enum: ['assign', 'update_fields', 'create_record', 'send_email', 'webhook', 'notify'],
-    },
-  },
-};
+const layoutSection = closed({
+  label: optional(label),
+  columns: optional(Type.Integer({ minimum: 1, maximum: 4 })),
+  fields: names,
+});
 
-export const BLUEPRINT_SCHEMA: JsonSchema = {
-  type: 'object',
-  required: ['kind', 'module', 'name', 'field', 'transitions'],
-  additionalProperties: false,
-  properties: {
-    kind: { const: 'blueprint' },
-    module: name,
-    name,
-    field: name,
-    transitions: {
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['name', 'from', 'to'],
-        additionalProperties: false,
-        properties: {
-          name,
-          label,
-          from: { type: 'array', items: { type: 'string' }, minItems: 1 },
-          to: { type: 'string' },
-          who: {
-            type: 'object',
-            additionalProperties: false,
-            properties: {
-              profiles: { type: 'array', items: { type: 'string' } },
-              owner: { type: 'boolean' },
-            },
-          },
-          when: logic,
-          require: names,
-          after: { type: 'array', items: action },
-        },
-      },
-    },
-  },
-};
+const layoutRule = closed({
+  when: logic,
+  show: optional(names),
+  hide: optional(names),
+  require: optional(names),
+});
 
-export const AUTOMATION_SCHEMA: JsonSchema = {
-  type: 'object',
-  required: ['kind', 'module', 'name', 'trigger', 'actions'],
-  additionalProperties: false,
-  properties: {
-    kind: { const: 'automation' },
-    module: name,
-    name,
-    label,
-    active: { type: 'boolean' },
-    trigger: {
-      type: 'object',
-      required: ['on'],
-      additionalProperties: false,
-      properties: {
-        on: {
-          type: 'string',
-          enum: ['create', 'update', 'field_change', 'delete', 'date', 'schedule'],
-        },
-        fields: names,
-        field: name,
-        offset: { type: 'string', pattern: '^[+-]?\\d+[mhdw]$' },
-        cron: { type: 'string' },
-      },
-    },
-    when: logic,
-    actions: { type: 'array', items: action, minItems: 1 },
-  },
-};
+export const LAYOUT_SCHEMA = closed({
+  kind: kind('layout'),
+  module: name,
+  name,
+  label: optional(label),
+  profiles: optional(Type.Array(Type.String())),
+  sections: Type.Array(layoutSection),
+  rules: optional(Type.Array(layoutRule)),
+});
 
+export const VIEW_SCHEMA = closed({
+  kind: kind('view'),
+  module: name,
+  name,
+  label: optional(label),
+  type: oneOf(['table', 'kanban']),
+  groupBy: optional(name),
+  columns: names,
+  filter: optional(logic),
+  sort: optional(Type.Array(closed({ field: Type.String(), dir: oneOf(['asc', 'desc']) }))),
+});
+
+/** An automation step; its other properties depend on the type and are read by the runner. */
+const action = Type.Object({
+  type: oneOf(['assign', 'update_fields', 'create_record', 'send_email', 'webhook', 'notify']),
+});
+
+const blueprintTransition = closed({
+  name,
+  label: optional(label),
+  from: Type.Array(Type.String(), { minItems: 1 }),
+  to: Type.String(),
+  who: optional(
+    closed({ profiles: optional(Type.Array(Type.String())), owner: optional(Type.Boolean()) }),
+  ),
+  when: optional(logic),
+  require: optional(names),
+  after: optional(Type.Array(action)),
+});
+
+export const BLUEPRINT_SCHEMA = closed({
+  kind: kind('blueprint'),
+  module: name,
+  name,
+  field: name,
+  transitions: Type.Array(blueprintTransition),
+});
+
+export const AUTOMATION_SCHEMA = closed({
+  kind: kind('automation'),
+  module: name,
+  name,
+  label: optional(label),
+  active: optional(Type.Boolean()),
+  trigger: closed({
+    on: oneOf(['create', 'update', 'field_change', 'delete', 'date', 'schedule']),
+    fields: optional(names),
+    field: optional(name),
+    offset: optional(Type.String({ pattern: '^[+-]?\\d+[mhdw]$' })),
+    cron: optional(Type.String()),
+  }),
+  when: optional(logic),
+  actions: Type.Array(action, { minItems: 1 }),
+});
+
+/** Every kind of document and its schema: the one list to extend with a new kind. */
 export const DOCUMENT_SCHEMAS = {
   module: MODULE_SCHEMA,
   layout: LAYOUT_SCHEMA,
   view: VIEW_SCHEMA,
   blueprint: BLUEPRINT_SCHEMA,
   automation: AUTOMATION_SCHEMA,
-} as const;
+} as const satisfies Record<string, TSchema & JsonSchema>;
+
+/** The TypeScript types of the parts the code names on their own. */
+export type FieldTypeName = (typeof FIELD_TYPE_NAMES)[number];
+export type FormulaReturnType = (typeof FORMULA_RETURN_TYPES)[number];
+export type PicklistOption = Static<typeof picklistOption>;
+export type FieldDef = Static<typeof field>;
+export type ValidationRule = Static<typeof validationRule>;
+export type LayoutSection = Static<typeof layoutSection>;
+export type LayoutRule = Static<typeof layoutRule>;
+export type BlueprintTransition = Static<typeof blueprintTransition>;
+export type AutomationAction = Static<typeof action> & { [key: string]: unknown };
+/** Each kind of document → its TypeScript type. */
+export type DocumentTypes = {
+  [K in keyof typeof DOCUMENT_SCHEMAS]: Static<(typeof DOCUMENT_SCHEMAS)[K]>;
+};

@@ -1,4 +1,4 @@
-import type { FieldDef, FieldTypeName, FormulaReturnType } from './documents.js';
+import type { FieldDef, FieldTypeName } from './documents.js';
 import type { JsonSchema } from './json-schema.js';
 
 /** Filter operators a field type offers; each is a JSON Logic operation (see logic/). */
@@ -265,18 +265,6 @@ export const FIELD_TYPES: Record<FieldTypeName, FieldTypeSpec> = {
     sortable: false,
   }),
 };
-
-/** The types a formula may return. */
-export const FORMULA_RETURN_TYPES: readonly FormulaReturnType[] = [
-  'text',
-  'integer',
-  'decimal',
-  'currency',
-  'percent',
-  'boolean',
-  'date',
-  'datetime',
-];
 
 function returnField(f: FieldDef): FieldDef {
   return { ...f, type: f.returns ?? 'text' };

@@ -14,6 +14,11 @@ export interface ColumnSpec {
   /** Set for field columns; system columns have none. */
   field?: FieldDef;
   index?: IndexKind | 'trgm';
+  /**
+   * Text sorts of this column want an index on their own expression (`nullif(col, '')` in the
+   * chosen collation), besides `index`. Plan keeps it only when the server has that collation.
+   */
+  sortIndex?: boolean;
   references?: { module: string; onDelete: 'set_null' | 'restrict' | 'cascade' } | { users: true };
   /** autonumber: filled from a sequence. */
   autonumber?: { prefix: string; digits: number };
@@ -38,6 +43,7 @@ function fieldColumn(f: FieldDef, module: ModuleDoc): ColumnSpec {
   const column: ColumnSpec = { name: f.name, type: fieldValue(f).column, field: f };
   const index = columnIndex(f, module);
   if (index) column.index = index;
+  if (wantsSortIndex(f, module)) column.sortIndex = true;
   if (f.type === 'lookup' && f.target)
     column.references = { module: f.target, onDelete: lookupOnDelete(f) };
   if (f.type === 'user') column.references = { users: true };
@@ -66,6 +72,18 @@ export function columnIndex(f: FieldDef, module: ModuleDoc): ColumnSpec['index']
   if (typeDefault) return typeDefault;
   if (f.indexed === true) return valueSpec(f).valueKind === 'array' ? 'gin' : 'btree';
   return isSearchField(f, module) ? 'trgm' : undefined;
+}
+
+/**
+ * Whether a text field's sorts get an index of their own: the record name (lists are sorted by
+ * it most) and text fields marked `indexed: true`, never one marked `indexed: false`. Picklists
+ * sort by option position, not by text, so they have none.
+ */
+export function wantsSortIndex(f: FieldDef, module: ModuleDoc): boolean {
+  if (f.indexed === false || f.type === 'picklist') return false;
+  const spec = valueSpec(f);
+  if (!spec.sortable || spec.valueKind !== 'string') return false;
+  return f.indexed === true || f.name === module.recordName;
 }
 
 /** Fields included in the `q` search of a module. */

@@ -10,6 +10,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db.js';
 import type { Engine } from '../engine.js';
 import { AtriumError } from '../errors.js';
+import { textCollations } from '../records/collation.js';
 import { qt, trashName, trashSchema } from '../sql-names.js';
 import type { Workspace } from '../system/workspace.js';
 import { measureImpact, resolutionProblems, runDataStep } from './data-impact.js';
@@ -67,7 +68,8 @@ export async function planChange(engine: MetaEngine, request: ChangeRequest): Pr
   const { db, workspace: ws } = engine;
   const stored = await loadMetadata(db, ws.schema);
   const restorable = await restorableFrom(db, ws, request.restoreFrom);
-  const planned = desiredPlan(stored.documents, request, ws, restorable);
+  const collation = (await textCollations(db)).default;
+  const planned = desiredPlan(stored.documents, request, ws, restorable, collation);
   const conflicts = await measureImpact(db, ws.schema, planned);
   return { ...planned, revision: stored.revision, conflicts };
 }
@@ -94,6 +96,7 @@ async function applyInTransaction(
   request: ChangeRequest,
   actorId: string | null,
 ): Promise<ApplyResult> {
+  const collation = (await textCollations(db)).default;
   return db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(${META_LOCK}, hashtext(${ws.schema}))`.execute(trx);
     const stored = await loadMetadata(trx, ws.schema);
@@ -103,7 +106,7 @@ async function applyInTransaction(
       ]);
     }
     const restorable = await restorableFrom(trx, ws, request.restoreFrom);
-    const planned = desiredPlan(stored.documents, request, ws, restorable);
+    const planned = desiredPlan(stored.documents, request, ws, restorable, collation);
     if (planned.steps.length === 0)
       return { ...planned, revision: stored.revision, changed: false };
     if (planned.destructive && !request.allowDestructive) {
@@ -182,6 +185,7 @@ function desiredPlan(
   request: ChangeRequest,
   ws: Workspace,
   restorable: ReadonlyMap<string, number>,
+  sortCollation: string | undefined,
 ): Plan {
   if (!Array.isArray(request.documents)) {
     throw new AtriumError('INVALID_METADATA', [
@@ -204,6 +208,7 @@ function desiredPlan(
   }
   const planned = plan(current, whole.documents, {
     trigram: ws.trigram,
+    ...(sortCollation && { sortCollation }),
     restorable,
     renames: new Map(Object.entries(request.renames ?? {})),
     ...(request.resolutions && { resolutions: request.resolutions }),

@@ -1,9 +1,11 @@
 import { type ColumnSpec, SYSTEM_COLUMN_DEFS, SYSTEM_COLUMN_SPECS } from '@atrium/metadata';
+import { textSortSql } from '../records/sort.js';
 import {
   derivedName,
   indexName,
   q,
   qt,
+  sortIndexName,
   trashIndexName,
   trashName,
   trashSchema,
@@ -56,6 +58,10 @@ export function stepSql(schema: string, step: Step, revision: number): string[] 
       return [indexSql(schema, step.module, step.column)];
     case 'drop_index':
       return [`drop index if exists ${qt(schema, indexName(step.module, step.column))}`];
+    case 'create_sort_index':
+      return [sortIndexSql(schema, step.module, step.column.name, step.collation)];
+    case 'drop_sort_index':
+      return [`drop index if exists ${qt(schema, sortIndexName(step.module, step.column.name))}`];
     case 'add_foreign_key': {
       const ref = step.column.references;
       if (!ref) return [];
@@ -105,6 +111,7 @@ export function stepSql(schema: string, step: Step, revision: number): string[] 
         ...[...SYSTEM_COLUMN_SPECS, ...step.columns]
           .filter((c) => c.index)
           .map((c) => indexName(step.module, c)),
+        ...step.columns.filter((c) => c.sortIndex).map((c) => sortIndexName(step.module, c.name)),
       ];
       return [
         `alter table ${qt(trashSchema(schema), kept)} set schema ${q(schema)}`,
@@ -126,6 +133,11 @@ export function stepSql(schema: string, step: Step, revision: number): string[] 
         ...(from.index
           ? [
               `alter index if exists ${qt(schema, indexName(step.module, from))} rename to ${q(indexName(step.module, to))}`,
+            ]
+          : []),
+        ...(from.sortIndex
+          ? [
+              `alter index if exists ${qt(schema, sortIndexName(step.module, from.name))} rename to ${q(sortIndexName(step.module, to.name))}`,
             ]
           : []),
         ...(from.references
@@ -152,6 +164,18 @@ export function stepSql(schema: string, step: Step, revision: number): string[] 
     case 'delete_document':
       return [];
   }
+}
+
+/**
+ * An index on exactly the expression a text sort orders by (records/sort.ts `textSortSql`), so
+ * `sort=name` and its keyset pages walk it in either direction. The collation is one of the
+ * fixed names collation.ts looks up in pg_collation, never a request's.
+ */
+function sortIndexSql(schema: string, module: string, column: string, collation: string): string {
+  if (!/^[a-z]+(-[a-z]+)*-x-icu$/.test(collation))
+    throw new Error(`unexpected collation ${JSON.stringify(collation)}`);
+  const expr = textSortSql(q(column), collation);
+  return `create index ${q(sortIndexName(module, column))} on ${qt(schema, module)} ((${expr}))`;
 }
 
 function indexSql(schema: string, module: string, c: ColumnSpec): string {

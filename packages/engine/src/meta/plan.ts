@@ -47,6 +47,9 @@ export type Step =
   | { kind: 'alter_column_type'; module: string; column: string; from: string; to: string }
   | { kind: 'create_index'; module: string; column: ColumnSpec }
   | { kind: 'drop_index'; module: string; column: ColumnSpec }
+  /** The index a text sort in `collation` reads (see records/sort.ts `textSortSql`). */
+  | { kind: 'create_sort_index'; module: string; column: ColumnSpec; collation: string }
+  | { kind: 'drop_sort_index'; module: string; column: ColumnSpec }
   | { kind: 'add_foreign_key'; module: string; column: ColumnSpec }
   | { kind: 'drop_foreign_key'; module: string; column: ColumnSpec }
   | { kind: 'set_autonumber'; module: string; column: ColumnSpec }
@@ -101,6 +104,11 @@ export interface PlanOptions {
   /** pg_trgm is installed: searchable text columns get trigram indexes. */
   trigram: boolean;
   /**
+   * The collation text sorts use (records/collation.ts), when the server has it: the record
+   * name and indexed text fields get an index on their sort expression in it. Absent, none.
+   */
+  sortCollation?: string;
+  /**
    * Dropped fields (`module.field`) and modules (`module`) still in the trash, with the revision
    * that dropped them: a field or module coming back takes its data back from there.
    */
@@ -120,6 +128,7 @@ const ORDER: Step['kind'][] = [
   'check_values',
   'drop_foreign_key',
   'drop_index',
+  'drop_sort_index',
   'create_table',
   'restore_table',
   'add_column',
@@ -130,6 +139,7 @@ const ORDER: Step['kind'][] = [
   'map_values',
   'add_foreign_key',
   'create_index',
+  'create_sort_index',
   'drop_column',
   'drop_table',
   'put_document',
@@ -159,7 +169,7 @@ export function plan(
 
   for (const [name, module] of after) {
     const old = before.get(name);
-    const columns = fieldColumns(module).map((c) => withTrigram(c, options));
+    const columns = fieldColumns(module).map((c) => withCapabilities(c, options));
     if (!old) {
       const kept = options.restorable?.get(name);
       if (kept !== undefined) {
@@ -171,10 +181,12 @@ export function plan(
         continue;
       }
       add({ kind: 'create_table', module: name, columns }, `create table for module ${name}`);
-      for (const c of columns) addColumnExtras(name, c, add);
+      for (const c of columns) addColumnExtras(name, c, add, options);
       continue;
     }
-    const oldColumns = new Map(fieldColumns(old).map((c) => [c.name, withTrigram(c, options)]));
+    const oldColumns = new Map(
+      fieldColumns(old).map((c) => [c.name, withCapabilities(c, options)]),
+    );
     const renamed = renamesOf(module, oldColumns, options);
     for (const c of columns) {
       const from = renamed.get(c.name);
@@ -202,10 +214,10 @@ export function plan(
             `add column ${name}.${c.name} (${c.type})`,
           );
         }
-        addColumnExtras(name, c, add);
+        addColumnExtras(name, c, add, options);
         continue;
       }
-      diffColumn(name, was, c, add);
+      diffColumn(name, was, c, add, options);
     }
     const renamedAway = new Set(renamed.values());
     for (const [col, was] of oldColumns) {
@@ -217,6 +229,11 @@ export function plan(
         );
       if (was.index)
         add({ kind: 'drop_index', module: name, column: was }, `drop index of ${name}.${col}`);
+      if (was.sortIndex)
+        add(
+          { kind: 'drop_sort_index', module: name, column: was },
+          `drop sort index of ${name}.${col}`,
+        );
       add(
         { kind: 'drop_column', module: name, column: col },
         `drop field ${name}.${col} (kept in the trash)`,
@@ -344,7 +361,7 @@ function valueChecks(stored: ColumnSpec | undefined, c: ColumnSpec): ValueCheck[
   return checks;
 }
 
-function addColumnExtras(module: string, c: ColumnSpec, add: Add): void {
+function addColumnExtras(module: string, c: ColumnSpec, add: Add, options: PlanOptions): void {
   if (c.autonumber)
     add({ kind: 'set_autonumber', module, column: c }, `number ${module}.${c.name} automatically`);
   if (c.references)
@@ -354,9 +371,24 @@ function addColumnExtras(module: string, c: ColumnSpec, add: Add): void {
     );
   if (c.index)
     add({ kind: 'create_index', module, column: c }, `index ${module}.${c.name} (${c.index})`);
+  if (c.sortIndex) addSortIndex(module, c, add, options);
 }
 
-function diffColumn(module: string, was: ColumnSpec, c: ColumnSpec, add: Add): void {
+function addSortIndex(module: string, c: ColumnSpec, add: Add, options: PlanOptions): void {
+  const collation = options.sortCollation as string;
+  add(
+    { kind: 'create_sort_index', module, column: c, collation },
+    `index ${module}.${c.name} for sorting (${collation})`,
+  );
+}
+
+function diffColumn(
+  module: string,
+  was: ColumnSpec,
+  c: ColumnSpec,
+  add: Add,
+  options: PlanOptions,
+): void {
   const typeChanges = was.type !== c.type;
   const refChanges = !sameJson(was.references ?? null, c.references ?? null);
   const indexChanges = was.index !== c.index || (typeChanges && c.index !== undefined);
@@ -368,6 +400,10 @@ function diffColumn(module: string, was: ColumnSpec, c: ColumnSpec, add: Add): v
   }
   if (was.index && indexChanges)
     add({ kind: 'drop_index', module, column: was }, `drop index of ${module}.${c.name}`);
+  // The sort expression depends on the column's type: a type change rebuilds it.
+  const sortIndexChanges = !was.sortIndex !== !c.sortIndex || typeChanges;
+  if (was.sortIndex && sortIndexChanges)
+    add({ kind: 'drop_sort_index', module, column: was }, `drop sort index of ${module}.${c.name}`);
   if (typeChanges) {
     const safe = isWidening(was.type, c.type);
     add(
@@ -387,6 +423,7 @@ function diffColumn(module: string, was: ColumnSpec, c: ColumnSpec, add: Add): v
   }
   if (c.index && indexChanges)
     add({ kind: 'create_index', module, column: c }, `index ${module}.${c.name} (${c.index})`);
+  if (c.sortIndex && sortIndexChanges) addSortIndex(module, c, add, options);
 }
 
 /** Type changes that cannot fail or lose data. */
@@ -402,10 +439,18 @@ export function isWidening(from: string, to: string): boolean {
   return Number(s2) >= Number(s1) && whole >= Number(p1) - Number(s1);
 }
 
-function withTrigram(c: ColumnSpec, options: PlanOptions): ColumnSpec {
-  if (c.index !== 'trgm' || options.trigram) return c;
-  const { index: _, ...rest } = c;
-  return rest;
+/** The column as this server can index it: no trigram index without pg_trgm, no sort index without the collation. */
+function withCapabilities(c: ColumnSpec, options: PlanOptions): ColumnSpec {
+  let out = c;
+  if (out.index === 'trgm' && !options.trigram) {
+    const { index: _, ...rest } = out;
+    out = rest;
+  }
+  if (out.sortIndex && !options.sortCollation) {
+    const { sortIndex: _, ...rest } = out;
+    out = rest;
+  }
+  return out;
 }
 
 function refName(c: ColumnSpec): string {

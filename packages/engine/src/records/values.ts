@@ -1,5 +1,6 @@
 import {
   evaluate,
+  FIELD_TYPES,
   type FieldDef,
   fieldValue,
   type Locale,
@@ -37,6 +38,27 @@ export function validateBody(
   if (!validate(values)) problems.push(...valueProblems(validate.errors, locale));
   if (problems.length > 0) throw new AtriumError('VALIDATION_FAILED', problems);
   return values;
+}
+
+/**
+ * Refuses (400, at each field's path) a record whose merged values leave a required field empty.
+ * An update validates only the fields it sends; this judges the record as it would be stored, so
+ * a field made required while records were empty must be filled by the next edit of each, even
+ * one that does not touch it. Layouts may hide a field, but the module's `required` still holds.
+ */
+export function checkRequired(m: CompiledModule, values: Values, locale: Locale): void {
+  const problems: Problem[] = [];
+  for (const f of m.doc.fields) {
+    if (f.required && !FIELD_TYPES[f.type].computed && isEmpty(values[f.name]))
+      problems.push({ path: f.name, message: msg(locale, 'required') });
+  }
+  if (problems.length > 0) throw new AtriumError('VALIDATION_FAILED', problems);
+}
+
+function isEmpty(v: unknown): boolean {
+  if (v === null || v === undefined) return true;
+  if (typeof v === 'string') return v.trim() === '';
+  return Array.isArray(v) && v.length === 0;
 }
 
 /** Trims text so "  " is as empty as "". */

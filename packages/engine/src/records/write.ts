@@ -13,6 +13,7 @@ import { insertRows, type Row, updateRow, writeHistory } from './row-writes.js';
 import { uuidv7 } from './uuid.js';
 import {
   canonicalTimes,
+  checkRequired,
   checkRules,
   computeFormulas,
   diffRows,
@@ -49,7 +50,10 @@ export async function createRecord(
   });
 }
 
-/** Updates the fields sent; `version` must be the version the client read, or 409. */
+/**
+ * Updates the fields sent; `version` must be the version the client read, or 409. The record as
+ * it would be stored must still meet the module's rules, `required` included (values.ts).
+ */
 export async function updateRecord(
   engine: Engine,
   ctx: RequestContext,
@@ -170,6 +174,7 @@ export async function prepareUpdate(
   if (current.deleted_at !== null) throw missing(ctx.locale, id, 'inBin');
   checkVersion(ctx.locale, current, version as number);
   const values: Values = canonicalTimes(m, { ...current, ...input });
+  checkRequired(m, values, ctx.locale);
   computeFormulas(m, values);
   checkRules(m, values, ctx.locale, ctx.timeZone);
   return { current, values, changes: diffRows(m, current, values) };
