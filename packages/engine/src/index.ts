@@ -48,7 +48,6 @@ export {
   strictQuery,
 } from './records/list-query.js';
 export { getRecord, type ListResult, listRecords, recordHistory } from './records/read.js';
-export { type ModuleSerializer, serializerFor } from './records/serializer.js';
 export { uuidv7 } from './records/uuid.js';
 export {
   createRecord,

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { type Engine, moduleOf } from '../engine.js';
+import type { Engine } from '../engine.js';
 import { AtriumError } from '../errors.js';
 import { BULK_LIMIT, bulkWrite } from '../records/bulk.js';
 import { inexactNumbers } from '../records/exact-json.js';
@@ -12,14 +12,11 @@ import {
 } from '../records/list-query.js';
 import { msg } from '../records/messages.js';
 import { getRecord, listRecords, recordHistory } from '../records/read.js';
-import { serializerFor } from '../records/serializer.js';
 import { createRecord, deleteRecord, restoreRecord, updateRecord } from '../records/write.js';
 import { contextOf, localeOf, timeZoneHook } from './request-context.js';
 
 type ModuleParams = { Params: { module: string } };
 type RecordParams = { Params: { module: string; id: string } };
-
-const JSON_TYPE = 'application/json; charset=utf-8';
 
 /** /api/records: the generic CRUD of every module, from its metadata. */
 export async function recordsRoutes(
@@ -51,18 +48,8 @@ export async function recordsRoutes(
   app.get<ModuleParams & { Querystring: ListQuery }>(
     '/records/:module',
     { schema: { querystring: LIST_QUERY_SCHEMA }, validatorCompiler: strictQuery },
-    async (request, reply) => {
-      // Taken before the read, which compiles against the same revision.
-      const snapshot = engine.metadata.current;
-      const page = await listRecords(
-        engine,
-        contextOf(request),
-        request.params.module,
-        request.query,
-      );
-      const json = serializerFor(snapshot, moduleOf(snapshot, request.params.module)).list(page);
-      return reply.type(JSON_TYPE).send(json);
-    },
+    async (request) =>
+      listRecords(engine, contextOf(request), request.params.module, request.query),
   );
 
   app.post<ModuleParams>('/records/:module', async (request, reply) => {
@@ -80,21 +67,11 @@ export async function recordsRoutes(
   app.get<RecordParams & { Querystring: { expand?: string; deleted?: boolean } }>(
     '/records/:module/:id',
     { schema: { querystring: GET_QUERY_SCHEMA }, validatorCompiler: strictQuery },
-    async (request, reply) => {
-      const snapshot = engine.metadata.current;
-      const row = await getRecord(
-        engine,
-        contextOf(request),
-        request.params.module,
-        request.params.id,
-        {
-          expand: request.query.expand,
-          deleted: request.query.deleted === true,
-        },
-      );
-      const json = serializerFor(snapshot, moduleOf(snapshot, request.params.module)).record(row);
-      return reply.type(JSON_TYPE).send(json);
-    },
+    async (request) =>
+      getRecord(engine, contextOf(request), request.params.module, request.params.id, {
+        expand: request.query.expand,
+        deleted: request.query.deleted === true,
+      }),
   );
 
   app.patch<RecordParams>('/records/:module/:id', async (request) =>
