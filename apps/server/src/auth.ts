@@ -23,8 +23,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Who a credential belongs to, shared with the routes that change users, sessions and tokens. */
     credentials: CredentialCache;
-    /** Signs a short-lived access token for a session. */
-    accessToken(userId: string, sessionId: string): string;
+    /** Signs a short-lived access token for a session; `expiresIn` in seconds. */
+    accessToken(userId: string, sessionId: string): { token: string; expiresIn: number };
   }
   interface FastifyRequest {
     /** The session (signed-in user) or API token the request came with. */
@@ -68,9 +68,10 @@ export const auth = fp(
     await app.register(fastifyJwt, { secret: opts.secret, sign: { expiresIn: ttl } });
     const credentials = opts.credentials ?? new CredentialCache(opts.db);
     app.decorate('credentials', credentials);
-    app.decorate('accessToken', (userId: string, sessionId: string) =>
-      app.jwt.sign({ sub: userId, sid: sessionId } satisfies Claims),
-    );
+    app.decorate('accessToken', (userId: string, sessionId: string) => ({
+      token: app.jwt.sign({ sub: userId, sid: sessionId } satisfies Claims),
+      expiresIn: ttl,
+    }));
     app.decorateRequest('actor', null);
 
     app.addHook('onRequest', async (request) => {
@@ -130,9 +131,8 @@ export const auth = fp(
           address: request.ip,
         });
         return {
-          token: app.accessToken(user.id, session.id),
+          ...app.accessToken(user.id, session.id),
           refreshToken: session.refreshToken,
-          expiresIn: ttl,
           user,
         };
       },
