@@ -157,7 +157,7 @@ async function actorOf(
     userId = token.userId;
     request.credential = { kind: 'token', id: token.id };
     // Last use is written at most once a minute per token, off the request's path.
-    if (!token.lastUsedAt || Date.now() - token.lastUsedAt.getTime() > 60_000) {
+    if (!token.lastUsedAt || Date.now() - new Date(token.lastUsedAt).getTime() > 60_000) {
       token.lastUsedAt = new Date();
       touchApiToken(db, token.id, token.userId, request.ip).catch((e: Error) =>
         request.log.warn(`could not record the use of an API token: ${e.message}`),

@@ -213,6 +213,8 @@ export async function usersRoutes(
       const result = await updateUser(db, id, patch, { actorId: actor.id, address: request.ip });
       if (!result) throw noSuchUser(id);
       changed(id);
+      // Their sessions ended too: nothing cached of them may outlive a reactivation.
+      if (result.changes.active) app.credentials.forgetAll();
       return result.user;
     },
   );
