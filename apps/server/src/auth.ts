@@ -153,7 +153,7 @@ async function actorOf(
   let userId: string;
   if (bearer.startsWith(API_TOKEN_PREFIX)) {
     const token = await app.credentials.token(secretHash(bearer));
-    if (!token?.live) return undefined;
+    if (!token || !CredentialCache.usable(token)) return undefined;
     userId = token.userId;
     request.credential = { kind: 'token', id: token.id };
     // Last use is written at most once a minute per token, off the request's path.
@@ -172,7 +172,8 @@ async function actorOf(
     }
     if (typeof claims.sid !== 'string') return undefined;
     const session = await app.credentials.session(claims.sid);
-    if (!session?.live || session.userId !== claims.sub) return undefined;
+    if (!session || !CredentialCache.usable(session) || session.userId !== claims.sub)
+      return undefined;
     userId = claims.sub;
     request.credential = { kind: 'session', id: session.id };
   }

@@ -71,7 +71,7 @@ export async function listAudit(
   const r = await sql<AuditRow>`select id::text, at, actor_id as "actorId", action, target,
       address, details
     from atrium.audit_log where ${sql.join(where, sql` and `)}
-    order by id desc limit ${limit + 1}`.execute(db);
+    order by audit_log.id desc limit ${limit + 1}`.execute(db);
   const data = r.rows.slice(0, limit);
   return { data, next: r.rows.length > limit ? (data.at(-1)?.id ?? null) : null };
 }
