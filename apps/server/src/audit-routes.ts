@@ -1,4 +1,4 @@
-import { type AuditQuery, type Db, listAudit } from '@atrium/engine';
+import { AtriumError, type AuditQuery, type Db, listAudit } from '@atrium/engine';
 import type { FastifyInstance } from 'fastify';
 import { adminOnly } from './admin-only.js';
 
@@ -27,7 +27,17 @@ export async function auditRoutes(app: FastifyInstance, { db }: { db: Db }): Pro
     },
     async (request) => {
       adminOnly(request);
-      return listAudit(db, request.query);
+      const query = { ...request.query };
+      // Handed to Postgres as instants JavaScript can read (a leap second or year 0 is refused here).
+      for (const key of ['since', 'until'] as const) {
+        const value = query[key];
+        if (value === undefined) continue;
+        const ms = Date.parse(value);
+        if (Number.isNaN(ms) || ms < Date.UTC(1, 0, 1))
+          throw new AtriumError('VALIDATION_FAILED', [{ path: key, message: 'not a time' }]);
+        query[key] = new Date(ms).toISOString();
+      }
+      return listAudit(db, query);
     },
   );
 }

@@ -51,14 +51,15 @@ export async function tokensRoutes(app: FastifyInstance, { db }: { db: Db }): Pr
     async (request, reply) => {
       const { actor } = contextOf(request);
       const { name, expiresAt } = request.body;
-      if (expiresAt && Date.parse(expiresAt) <= Date.now())
+      const expires = expiresAt ? Date.parse(expiresAt) : undefined;
+      if (expires !== undefined && !(expires > Date.now()))
         throw new AtriumError('VALIDATION_FAILED', [
-          { path: 'expiresAt', message: 'must be in the future' },
+          { path: 'expiresAt', message: 'must be a time in the future' },
         ]);
       const { token, row } = await createApiToken(db, {
         userId: actor.id,
         name,
-        expiresAt: expiresAt ?? null,
+        expiresAt: expires === undefined ? null : new Date(expires).toISOString(),
       });
       await recordAudit(db, {
         actorId: actor.id,

@@ -103,6 +103,8 @@ describe('audit log', () => {
     for (const [query, path] of [
       ['?actor=nope', 'actor'],
       ['?since=yesterday', 'since'],
+      ['?since=0000-01-01T00:00:00Z', 'since'],
+      ['?until=2020-12-31T23:59:60Z', 'until'],
       ['?limit=0', 'limit'],
       ['?before=abc', 'before'],
       ['?colour=red', 'colour'],

@@ -140,4 +140,41 @@ describe('identity across two server processes', () => {
       10,
     );
   });
+
+  it('with its listener killed, a node still agrees within a second, and listens again', async () => {
+    const created = await adminA.call('POST', '/api/users', {
+      email: 'cut@example.com',
+      password: 'cut-password',
+    });
+    const s = await signInOn(baseB, 'cut@example.com', 'cut-password');
+    expect((await call(baseB, s.token, 'GET', '/api/auth/me')).status).toBe(200);
+    const killed = await withAdmin(db.url, async (c) => {
+      const r = await c.query(
+        `select pg_terminate_backend(pid) from pg_stat_activity
+         where query like 'listen atrium_credentials%' and datname = current_database()`,
+      );
+      return r.rowCount;
+    });
+    expect(killed).toBe(2);
+    await adminA.call('PATCH', `/api/users/${created.body.user.id}`, { active: false });
+    await waitFor(
+      'B refuses without its listener',
+      async () => (await call(baseB, s.token, 'GET', '/api/auth/me')).status === 401,
+      1100,
+      10,
+    );
+    // Listening again (with backoff): a reactivation is heard too.
+    await waitFor(
+      'both listen again',
+      () =>
+        withAdmin(db.url, async (c) => {
+          const r = await c.query(
+            `select count(*)::int as n from pg_stat_activity
+             where query like 'listen atrium_credentials%' and datname = current_database()`,
+          );
+          return r.rows[0].n === 2;
+        }),
+      10_000,
+    );
+  });
 });
