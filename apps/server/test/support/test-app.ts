@@ -22,8 +22,11 @@ export interface TestApp {
   call(method: string, url: string, body?: unknown, token?: string | null): Promise<Reply>;
   /** Applies documents; throws with the response when the apply is refused. */
   apply(documents: unknown[], extra?: Record<string, unknown>): Promise<Reply>;
-  /** Signs up a user and returns their token. */
-  userToken(email: string, options?: { admin?: boolean }): Promise<string>;
+  /** Signs up a user (with a role and a profile, if given) and returns their token. */
+  userToken(
+    email: string,
+    options?: { admin?: boolean; role?: string | null; profile?: string | null },
+  ): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -85,7 +88,13 @@ export async function startTestApp(options: { workspace?: string } = {}): Promis
       return r;
     },
     userToken: async (email, opts = {}) => {
-      await createUser(handle.db, { email, password: 'pw-pw-pw-pw', isAdmin: opts.admin ?? false });
+      await createUser(handle.db, {
+        email,
+        password: 'pw-pw-pw-pw',
+        isAdmin: opts.admin ?? false,
+        role: opts.role ?? null,
+        profile: opts.profile ?? null,
+      });
       return login(email, 'pw-pw-pw-pw');
     },
     close: async () => {

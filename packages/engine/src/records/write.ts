@@ -4,6 +4,7 @@ import type { Db } from '../db.js';
 import { type Engine, moduleOf, type RequestContext } from '../engine.js';
 import { AtriumError } from '../errors.js';
 import { lockRevisionShared } from '../meta/store.js';
+import { auditOwnerChange } from '../system/audit.js';
 import type { CompiledModule, Snapshot } from './compiled-module.js';
 import { lookupProblems } from './lookup-targets.js';
 import { msg } from './messages.js';
@@ -193,6 +194,7 @@ export async function writeUpdate(
   const id = update.current.id as string;
   const row = await updateRow(trx, m, id, update.values, columns, ctx.actor.id);
   await writeHistory(trx, engine, ctx, m.doc.name, [{ id, changes: update.changes }], 'update');
+  await auditOwnerChange(trx, ctx.actor.id, m.doc.name, id, update.changes);
   return row;
 }
 
