@@ -82,8 +82,9 @@ describe('audit log', () => {
     let next: string | null = null;
     let pages = 0;
     do {
-      const page = (await audit(`?action=token.create&limit=3${next ? `&before=${next}` : ''}`))
-        .body;
+      const page: { data: { id: string }[]; next: string | null } = (
+        await audit(`?action=token.create&limit=3${next ? `&before=${next}` : ''}`)
+      ).body;
       seen.push(...page.data.map((e: { id: string }) => e.id));
       next = page.next;
       pages++;
