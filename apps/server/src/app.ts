@@ -10,6 +10,7 @@ import cors from '@fastify/cors';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { auth } from './auth.js';
 import { usersRoutes } from './users-routes.js';
+import { webAssets } from './web-assets.js';
 
 export interface AppOptions {
   engine: Engine;
@@ -20,6 +21,8 @@ export interface AppOptions {
    * (`ATRIUM_CORS_ORIGINS`). Default none: only pages served from the API's own origin.
    */
   corsOrigins?: readonly string[];
+  /** Directory of the built web app (default apps/web/dist). */
+  webRoot?: string;
   /** Extra routes mounted after the engine (the benchmark's hand-written baseline). */
   extend?: (app: FastifyInstance) => Promise<void> | void;
 }
@@ -43,14 +46,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(auth, { db: engine.db, secret: options.jwtSecret });
 
   app.get('/api/health', async () => ({ status: 'ok' }));
-  // Until the web app lands, the root tells a newcomer where things are.
-  app.get('/', async () => ({
-    name: 'Atrium',
-    api: '/api',
-    health: '/api/health',
-    login: 'POST /api/auth/login',
-    openapi: '/api/openapi.json',
-  }));
+  // The web app at `/` (same origin as the API); see web-assets.ts.
+  await webAssets(app, { root: options.webRoot });
 
   let openapi: { revision: number; doc: Record<string, unknown> } | undefined;
   app.get('/api/openapi.json', async () => {

@@ -1,0 +1,6 @@
+export function NewRecordPage() {
+  return <p>…</p>;
+}
+export function EditRecordPage() {
+  return <p>…</p>;
+}

@@ -1,0 +1,31 @@
+import { Link, useParams, useSearch } from '@tanstack/react-router';
+import { useTranslation } from 'react-i18next';
+import { labelOf, modulesOf, useWorkspace, viewsOf } from '../meta.js';
+import { NotFoundPage } from './NotFoundPage.js';
+import { ViewTabs } from './ViewTabs.js';
+
+/** A module's list: the saved-view switcher, "New", and the renderer's RecordTable. */
+export function ListPage() {
+  const { t } = useTranslation();
+  const { module } = useParams({ from: '/app/m/$module' });
+  const { view } = useSearch({ from: '/app/m/$module' });
+  const workspace = useWorkspace();
+  const doc = modulesOf(workspace.documents).find((m) => m.name === module);
+  if (!doc) return <NotFoundPage />;
+  const views = viewsOf(workspace.documents, module);
+  const current =
+    views.find((v) => v.name === view && v.type === 'table') ??
+    views.find((v) => v.type === 'table');
+  return (
+    <>
+      <div className="page-header">
+        <h1>{labelOf(doc.pluralLabel ?? doc.label, workspace.locale, doc.name)}</h1>
+        <Link className="button primary" to="/m/$module/new" params={{ module }}>
+          {t('list.new')}
+        </Link>
+      </div>
+      <ViewTabs module={module} views={views} current={current?.name} locale={workspace.locale} />
+      <p>{current?.name}</p>
+    </>
+  );
+}
