@@ -1,1 +1,16 @@
+export * from './BulkBar.js';
 export * from './client.js';
+export * from './EditableCell.js';
+export * from './FieldValue.js';
+export * from './FilterBuilder.js';
+export * from './filter-logic.js';
+export * from './form-values.js';
+export * from './format-value.js';
+export * from './layout-rules.js';
+export * from './messages.js';
+export * from './metadata.js';
+export * from './RecordForm.js';
+export * from './RecordTable.js';
+export * from './validate.js';
+export * from './widgets/registry.js';
+export type * from './widgets/types.js';
