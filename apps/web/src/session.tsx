@@ -1,4 +1,4 @@
-import type { DataClient } from '@atrium/renderer';
+import type { DataClient } from '@atrium/renderer/client';
 import i18next from 'i18next';
 import { createContext, type ReactNode, useContext, useMemo, useState } from 'react';
 import { type AuthApi, createAuthApi, type Me } from './api/auth.js';

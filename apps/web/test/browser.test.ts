@@ -24,6 +24,8 @@ describe.skipIf(unavailable !== undefined)('the web app in Chromium', () => {
 
   /** A page at 1280 px (or `width`) signed in as the administrator. */
   const signedIn = async (width = 1280): Promise<Page> => {
+    // Each test starts from the administrator's default language.
+    await b.t.call('PATCH', '/api/auth/me', { locale: 'en' });
     const context = await b.context(width);
     const page = await context.newPage();
     await signIn(page, b.url);
@@ -64,6 +66,86 @@ describe.skipIf(unavailable !== undefined)('the web app in Chromium', () => {
     await page.context().close();
   }, 60_000);
 
+  it('lists deals: the first rows after navigation, sort by a header, filter by a field', async () => {
+    const page = await signedIn();
+    const nav = page.getByRole('navigation', { name: 'Modules' });
+    const started = Date.now();
+    await nav.getByRole('link', { name: 'Deals' }).click();
+    const rows = page.locator('tbody tr.at-row');
+    await rows.first().waitFor();
+    const firstRowsMs = Date.now() - started;
+    console.log(`deals list: first rows visible ${firstRowsMs} ms after the click`);
+    expect(await rows.count()).toBe(12);
+    expect(await page.getByRole('heading', { name: 'Deals' }).count()).toBe(1);
+    // The saved views of the module are tabs.
+    const views = page.getByRole('navigation', { name: 'Views' });
+    expect(await views.getByRole('link').allTextContents()).toEqual(
+      expect.arrayContaining(['All deals']),
+    );
+    expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, '10-deals-list');
+
+    // Sort by amount, ascending: the smallest amount first.
+    await page
+      .getByRole('columnheader', { name: /Amount/ })
+      .getByRole('button')
+      .click();
+    await expect
+      .poll(() => page.getByRole('columnheader', { name: /Amount/ }).getAttribute('aria-sort'))
+      .toBe('ascending');
+    await expect.poll(() => rows.first().textContent()).toContain('Northwind warehouse analytics');
+    await screenshot(page, '11-deals-sorted');
+
+    // Filter: deal name contains "Northwind".
+    await page.getByRole('button', { name: /Add filter/ }).click();
+    const filters = page.getByRole('group', { name: 'Add filter' });
+    await filters.getByLabel('Field').selectOption({ label: 'Deal name' });
+    await filters.getByLabel('Operator').selectOption({ label: 'contains' });
+    await filters.getByRole('textbox').fill('Northwind');
+    await expect.poll(() => rows.count()).toBe(2);
+    expect(await rows.allTextContents()).toEqual([
+      expect.stringContaining('Northwind warehouse analytics'),
+      expect.stringContaining('Northwind APAC CRM rollout'),
+    ]);
+    await screenshot(page, '12-deals-filtered');
+    await page.context().close();
+  }, 60_000);
+
+  it('creates an account through the generated form: an error beside the field, fixed, saved', async () => {
+    const page = await signedIn();
+    await page.goto(`${b.url}/m/accounts/new`);
+    const name = page.getByLabel(/Account name/);
+    await name.waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+    await name.fill('Acme Browser Test Ltd');
+    await page.getByLabel(/Employees/).fill('-5');
+    await page.getByRole('button', { name: 'Save' }).click();
+    // Each error is the description of its own input.
+    const errorOf = async (label: RegExp) => {
+      const ids = (await page.getByLabel(label).getAttribute('aria-describedby')) ?? '';
+      const error = page.locator(`[id="${ids.split(' ').find((id) => id.endsWith('-error'))}"]`);
+      return (await error.count()) === 1 ? error.textContent() : '';
+    };
+    await page.locator('.at-form-summary').waitFor();
+    await screenshot(page, '40-form-errors');
+    await expect.poll(() => errorOf(/Employees/)).toBe('Must be at least 0.');
+    expect(await errorOf(/Account name/)).toBe('');
+
+    await page.getByLabel(/Employees/).fill('42');
+    await expect.poll(() => errorOf(/Employees/)).toBe('');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('heading', { name: /Acme Browser Test Ltd/ }).waitFor();
+    expect(new URL(page.url()).pathname).toMatch(/^\/m\/accounts\/[0-9a-f-]+$/);
+    const saved = await b.t.call(
+      'GET',
+      `/api/records/accounts?filter=${encodeURIComponent(JSON.stringify({ '==': [{ var: 'name' }, 'Acme Browser Test Ltd'] }))}`,
+    );
+    expect(saved.body.data).toHaveLength(1);
+    expect(saved.body.data[0].employees).toBe(42);
+    await screenshot(page, '41-form-saved');
+    await page.context().close();
+  }, 60_000);
+
   it('switches to zh-CN: UI strings and metadata labels, kept for the user', async () => {
     const page = await signedIn();
     await page.getByRole('button', { name: /User menu/ }).click();
@@ -72,6 +154,19 @@ describe.skipIf(unavailable !== undefined)('the web app in Chromium', () => {
     await expect.poll(() => nav.getByRole('link', { name: '商机' }).count()).toBe(1);
     await expect.poll(() => page.getByRole('button', { name: /搜索记录/ }).count()).toBe(1);
     await screenshot(page, '20-zh-CN-shell');
+    // Metadata labels follow: the list's title, view tabs and column headers.
+    await nav.getByRole('link', { name: '商机' }).click();
+    await page.getByRole('heading', { name: '商机' }).waitFor();
+    await page.locator('tbody tr.at-row').first().waitFor();
+    expect(
+      await page.getByRole('navigation', { name: '视图' }).getByRole('link').allTextContents(),
+    ).toEqual(expect.arrayContaining(['全部商机']));
+    expect(await page.getByRole('columnheader', { name: /商机名称/ }).count()).toBe(1);
+    await expect.poll(() => page.getByRole('link', { name: '新建' }).count()).toBe(1);
+    await screenshot(page, '21-zh-CN-deals');
+    await page.locator('tbody tr.at-row').first().locator('.at-cell-link').click();
+    await page.getByRole('link', { name: '编辑' }).waitFor();
+    await screenshot(page, '22-zh-CN-record');
     // Saved through PATCH /api/auth/me: a new session starts in Chinese.
     const me = await b.t.call('GET', '/api/auth/me');
     expect(me.body.locale).toBe('zh-CN');
@@ -91,11 +186,21 @@ describe.skipIf(unavailable !== undefined)('the web app in Chromium', () => {
     await screenshot(page, '31-phone-drawer');
     await nav.getByRole('link', { name: 'Deals' }).click();
     await expect.poll(() => nav.evaluate((el) => el.getBoundingClientRect().right <= 0)).toBe(true);
+    await page.locator('tbody tr.at-row').first().waitFor();
     const overflow = await page.evaluate(
       () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
     );
     expect(overflow).toBe(0);
     await screenshot(page, '32-phone-deals');
+    // The form is one column and fits the screen.
+    await page.getByRole('link', { name: 'New' }).click();
+    await page.getByLabel(/Deal name/).waitFor();
+    expect(
+      await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      ),
+    ).toBe(0);
+    await screenshot(page, '33-phone-form');
     await page.context().close();
   }, 60_000);
 });

@@ -1,4 +1,4 @@
-import type { DataClient, ListPage, ListParams, RecordValues } from '@atrium/renderer';
+import type { DataClient, ListPage, ListParams, RecordValues } from '@atrium/renderer/client';
 import { type HttpSession, query, request } from './http.js';
 
 const records = (module: string) => `/api/records/${encodeURIComponent(module)}`;

@@ -1,4 +1,4 @@
-import { ClientError, type Problem } from '@atrium/renderer';
+import { ClientError, type Problem } from '@atrium/renderer/client';
 
 /** What every request needs to know about the session: the token and the user's language. */
 export interface HttpSession {

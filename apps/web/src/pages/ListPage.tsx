@@ -1,6 +1,10 @@
-import { Link, useParams, useSearch } from '@tanstack/react-router';
+import '@atrium/renderer/styles.css';
+import { RecordTable } from '@atrium/renderer';
+import { Link, useNavigate, useParams, useSearch } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { labelOf, modulesOf, useWorkspace, viewsOf } from '../meta.js';
+import { useRenderContext } from '../render-context.js';
+import { useViewportHeight } from '../use-viewport-height.js';
 import { NotFoundPage } from './NotFoundPage.js';
 import { ViewTabs } from './ViewTabs.js';
 
@@ -9,7 +13,10 @@ export function ListPage() {
   const { t } = useTranslation();
   const { module } = useParams({ from: '/app/m/$module' });
   const { view } = useSearch({ from: '/app/m/$module' });
+  const navigate = useNavigate();
   const workspace = useWorkspace();
+  const ctx = useRenderContext();
+  const height = useViewportHeight(200);
   const doc = modulesOf(workspace.documents).find((m) => m.name === module);
   if (!doc) return <NotFoundPage />;
   const views = viewsOf(workspace.documents, module);
@@ -25,7 +32,19 @@ export function ListPage() {
         </Link>
       </div>
       <ViewTabs module={module} views={views} current={current?.name} locale={workspace.locale} />
-      <p>{current?.name}</p>
+      <RecordTable
+        key={`${module}:${current?.name ?? ''}`}
+        ctx={ctx}
+        module={module}
+        view={current?.name}
+        height={height}
+        onOpen={(record) =>
+          void navigate({
+            to: '/m/$module/$id',
+            params: { module, id: String(record.id) },
+          })
+        }
+      />
     </>
   );
 }

@@ -1,4 +1,4 @@
-import { ClientError } from '@atrium/renderer';
+import { ClientError } from '@atrium/renderer/client';
 import { useNavigate, useSearch } from '@tanstack/react-router';
 import { type FormEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';

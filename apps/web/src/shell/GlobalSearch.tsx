@@ -42,7 +42,8 @@ export function GlobalSearch() {
         aria-keyshortcuts="Control+K /"
       >
         <span aria-hidden="true">⌕</span>
-        <span>{t('shell.searchHint')}</span>
+        <span className="wide-only">{t('shell.searchHint')}</span>
+        <span className="narrow-only">{t('shell.search')}</span>
       </Button>
       <ModalOverlay className="modal-overlay" isOpen={open} onOpenChange={setOpen} isDismissable>
         <Modal className="modal">
