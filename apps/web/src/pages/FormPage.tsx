@@ -1,5 +1,5 @@
 import '@atrium/renderer/styles.css';
-import { type RecordValues, RecordForm, recordTitle } from '@atrium/renderer';
+import { RecordForm, type RecordValues, recordTitle } from '@atrium/renderer';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useBlocker, useNavigate, useParams, useSearch } from '@tanstack/react-router';
 import { useRef } from 'react';
