@@ -7,6 +7,11 @@ import { REPO_ROOT } from './config.js';
 /** Where `vite build` puts the web app. */
 export const WEB_DIST = path.join(REPO_ROOT, 'apps/web/dist');
 
+/** Whether `vite build` has produced the web app. */
+export function webBuilt(root: string = WEB_DIST): boolean {
+  return existsSync(path.join(root, 'index.html'));
+}
+
 /**
  * Serves the built web app from the API's own origin: files under `/`, and index.html for any
  * other page path so the app's routes survive a reload. `/api/*` keeps its JSON 404s. Without a
@@ -17,7 +22,7 @@ export async function webAssets(
   options: { root?: string } = {},
 ): Promise<void> {
   const root = options.root ?? WEB_DIST;
-  if (!existsSync(path.join(root, 'index.html'))) {
+  if (!webBuilt(root)) {
     app.get('/', async () => ({
       name: 'Atrium',
       web: 'not built: run `pnpm --filter @atrium/web build`, or `pnpm start`',

@@ -4,7 +4,7 @@
  * playwright-core. Screenshots land in .test-results/screens/ for a person to look at.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,22 +37,49 @@ function newest(dir: string): number {
   return latest;
 }
 
-/** Builds the web app (vite build) when dist is missing or older than its sources. */
+function sleep(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * Builds the web app (vite build) when dist is missing or older than its sources. Test files
+ * running side by side take turns through a lock directory, so one builds and the others wait.
+ */
 export function ensureWebBuild(): void {
   const index = path.join(WEB, 'dist/index.html');
-  const sources = Math.max(
-    newest(path.join(WEB, 'src')),
-    statSync(path.join(WEB, 'index.html')).mtimeMs,
-    newest(path.join(ROOT, 'packages/renderer/dist')),
-  );
-  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
-  const vite = path.join(WEB, 'node_modules/vite/bin/vite.js');
-  execFileSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
-    cwd: WEB,
-    stdio: 'inherit',
-    // vitest sets NODE_ENV=test, which would give React's development build.
-    env: { ...process.env, NODE_ENV: 'production' },
-  });
+  const fresh = () =>
+    existsSync(index) &&
+    statSync(index).mtimeMs >=
+      Math.max(
+        newest(path.join(WEB, 'src')),
+        statSync(path.join(WEB, 'index.html')).mtimeMs,
+        newest(path.join(ROOT, 'packages/renderer/dist')),
+        newest(path.join(ROOT, 'packages/renderer/src')),
+      );
+  if (fresh()) return;
+  const lock = path.join(WEB, '.build-lock');
+  for (let waited = 0; ; waited += 200) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // Someone else is building; a lock older than two minutes is left over from a crash.
+      if (waited > 120_000) rmSync(lock, { recursive: true, force: true });
+      sleep(200);
+    }
+  }
+  try {
+    if (fresh()) return;
+    const vite = path.join(WEB, 'node_modules/vite/bin/vite.js');
+    execFileSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
+      cwd: WEB,
+      stdio: 'inherit',
+      // vitest sets NODE_ENV=test, which would give React's development build.
+      env: { ...process.env, NODE_ENV: 'production' },
+    });
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 /** A running Atrium with the B2B template, reachable at `url`, and a Chromium to drive it. */
