@@ -22,6 +22,19 @@ export function installLayoutShims(): void {
     css.escape = (s: string) => s.replace(/[^a-zA-Z0-9_-]/g, (c) => `\\${c}`);
     g.CSS = css;
   }
+  // A scroller is as tall as its max-height says (jsdom lays nothing out).
+  Object.defineProperty(HTMLElement.prototype, 'clientHeight', {
+    configurable: true,
+    get(this: HTMLElement) {
+      return Number.parseInt(this.style.maxHeight, 10) || 0;
+    },
+  });
+  Object.defineProperty(HTMLElement.prototype, 'clientWidth', {
+    configurable: true,
+    get(this: HTMLElement) {
+      return this.style.maxHeight ? 1024 : 0;
+    },
+  });
   if (!g.ResizeObserver)
     g.ResizeObserver = class {
       observe() {}
