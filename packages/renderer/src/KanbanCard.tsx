@@ -24,6 +24,7 @@ export function KanbanCard({ ctx, module, record, fields, onOpen }: KanbanCardPr
     ? { transform: `translate3d(${transform.x}px, ${transform.y}px, 0)` }
     : undefined;
   return (
+    // biome-ignore lint/a11y/noStaticElementInteractions: dnd-kit's attributes make it a focusable button (role, tabIndex, aria-roledescription)
     <div
       ref={setNodeRef}
       className="at-card"
