@@ -67,9 +67,9 @@ export function BulkBar({ ctx, module, records, fields, onUpdated, onDeleted }: 
       </select>
       {field && Widget && (
         <span className="at-filter-value">
-          <span id={`${id}-label`} className="at-visually-hidden">
+          <label htmlFor={`${id}`} id={`${id}-label`} className="at-visually-hidden">
             {message(ctx.locale, 'value')}
-          </span>
+          </label>
           <Widget
             field={field}
             id={id}

@@ -83,9 +83,9 @@ export function EditableCell({
           if (e.key === 'Enter' && field.type !== 'textarea') void save(draft);
         }}
       >
-        <span id={`${id}-label`} className="at-visually-hidden">
+        <label htmlFor={`${id}`} id={`${id}-label`} className="at-visually-hidden">
           {field.name}
-        </span>
+        </label>
         <Widget
           field={field}
           id={id}

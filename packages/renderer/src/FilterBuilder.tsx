@@ -55,9 +55,9 @@ function ValueInput({
   if (!Widget) return null;
   const one = (value: unknown, onChange: (v: unknown) => void, suffix = '') => (
     <span className="at-filter-value">
-      <span id={`${id}${suffix}-label`} className="at-visually-hidden">
+      <label htmlFor={`${id}${suffix}`} id={`${id}${suffix}-label`} className="at-visually-hidden">
         {labelText(field.label, ctx.locale, field.name)} {message(ctx.locale, 'value')}
-      </span>
+      </label>
       <Widget
         field={scalar}
         id={`${id}${suffix}`}
