@@ -146,6 +146,24 @@ describe.skipIf(unavailable !== undefined)('the web app in Chromium', () => {
     await page.context().close();
   }, 60_000);
 
+  it('shows and requires a field live when a layout rule says so', async () => {
+    const page = await signedIn();
+    await page.goto(`${b.url}/m/deals/new`);
+    await page.getByLabel(/Deal name/).waitFor();
+    // "Lost reason" is hidden until the stage is "Closed lost"; then it is required.
+    expect(await page.getByLabel(/Lost reason/).count()).toBe(0);
+    await page.getByRole('button', { name: /Stage/ }).click();
+    await page.getByRole('option', { name: 'Closed lost' }).click();
+    const reason = page.getByLabel(/Lost reason/);
+    await reason.waitFor();
+    await expect.poll(() => reason.getAttribute('aria-required')).toBe('true');
+    await screenshot(page, '42-form-layout-rule');
+    await page.getByRole('button', { name: /Stage/ }).click();
+    await page.getByRole('option', { name: 'Negotiation' }).click();
+    await expect.poll(() => page.getByLabel(/Lost reason/).count()).toBe(0);
+    await page.context().close();
+  }, 60_000);
+
   it('bulk-updates two selected rows through the bulk API', async () => {
     const page = await signedIn();
     await page.goto(`${b.url}/m/deals`);
