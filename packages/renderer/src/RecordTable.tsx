@@ -256,7 +256,7 @@ export function RecordTable(props: RecordTableProps) {
             ctx={ctx}
             module={module}
             records={selected}
-            fields={filterable.filter(isWritable)}
+            fields={filterable.filter((f) => isWritable(f) && f.name !== recordNameField(doc))}
             onUpdated={(changed) => replaceRows(changed)}
             onDeleted={(ids) => {
               setRows((old) => old.filter((r) => !ids.includes(String(r.id))));
