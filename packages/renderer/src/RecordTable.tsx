@@ -19,6 +19,7 @@ import { FilterBuilder } from './FilterBuilder.js';
 import { type FilterCondition, filterLogic } from './filter-logic.js';
 import { message } from './messages.js';
 import { fieldMap, findModule, findView, isWritable, recordNameField, specOf } from './metadata.js';
+import { useUserNames } from './use-user-names.js';
 
 export interface RecordTableProps {
   ctx: RenderContext;
@@ -35,6 +36,8 @@ export interface RecordTableProps {
   /** Opening a row (click on its name). */
   onOpen?(record: RecordValues): void;
   pageSize?: number;
+  /** Names users by id (owner…); asked of `client.users()` when absent. */
+  userName?: (id: string) => string | undefined;
   /** Height of the scrolling body in px (rows are virtualized inside it). */
   height?: number;
 }
@@ -62,6 +65,7 @@ function nextSort(current: string | undefined, field: string): string | undefine
 export function RecordTable(props: RecordTableProps) {
   const { ctx, module, view: viewName, pageSize = 50, height = 560 } = props;
   const doc = findModule(ctx.documents, module);
+  const userName = useUserNames(ctx.client, props.userName);
   const view = viewName ? findView(ctx.documents, module, viewName) : undefined;
   const byName = useMemo(() => (doc ? fieldMap(doc) : new Map<string, FieldDef>()), [doc]);
   const columnsNames = useMemo(() => {
@@ -191,12 +195,13 @@ export function RecordTable(props: RecordTableProps) {
               isName={name === nameField}
               onOpen={props.onOpen}
               onSaved={(r) => replaceRows([r])}
+              userName={userName}
             />
           ),
         };
       }),
     ];
-  }, [columnsNames, byName, ctx, module, doc, props.onOpen, lookups]);
+  }, [columnsNames, byName, ctx, module, doc, props.onOpen, lookups, userName]);
 
   const table = useTable({
     features,
