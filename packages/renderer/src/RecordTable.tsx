@@ -33,6 +33,8 @@ export interface RecordTableProps {
   /** Controlled sort, e.g. "-amount,name"; the table emits changes through onSortChange. */
   sort?: string;
   onSortChange?(sort: string | undefined): void;
+  /** The columns after the user reordered them (drag a header, or Alt+←/→ on it). */
+  onColumnsChange?(columns: string[]): void;
   /** Opening a row (click on its name). */
   onOpen?(record: RecordValues): void;
   pageSize?: number;
@@ -136,6 +138,17 @@ export function RecordTable(props: RecordTableProps) {
   }, [load]);
 
   const [rowSelection, setRowSelection] = useState<RowSelectionState>({});
+  // Column order: dragged by header, or Alt+←/→ on a header; told to the app to keep in a view.
+  const [columnOrder, setColumnOrder] = useState<string[]>([]);
+  useEffect(() => setColumnOrder(['__select', ...columnsNames]), [columnsNames]);
+  const [draggedColumn, setDraggedColumn] = useState<string | null>(null);
+  const moveColumn = (name: string, to: number) => {
+    const order = columnOrder.filter((c) => c !== '__select' && c !== name);
+    order.splice(Math.max(0, Math.min(to, order.length)), 0, name);
+    setColumnOrder(['__select', ...order]);
+    props.onColumnsChange?.(order);
+  };
+  const columnIndex = (name: string) => columnOrder.filter((c) => c !== '__select').indexOf(name);
   const replaceRows = (changed: RecordValues[]) => {
     const byId = new Map(changed.map((r) => [String(r.id), r]));
     setRows((old) =>
@@ -210,7 +223,7 @@ export function RecordTable(props: RecordTableProps) {
     getRowId: (r: RecordValues) => String(r.id),
     enableRowSelection: true,
     columnResizeMode: 'onChange',
-    state: { rowSelection },
+    state: { rowSelection, columnOrder },
     onRowSelectionChange: setRowSelection,
   });
 
@@ -300,6 +313,29 @@ export function RecordTable(props: RecordTableProps) {
                         style={{ width: header.getSize() }}
                         aria-sort={dir ?? (sortable ? 'none' : undefined)}
                         scope="col"
+                        draggable={field !== undefined}
+                        data-dragging={draggedColumn === name ? '' : undefined}
+                        onDragStart={(e) => {
+                          setDraggedColumn(name);
+                          e.dataTransfer.effectAllowed = 'move';
+                        }}
+                        onDragOver={(e) => {
+                          if (draggedColumn && field) e.preventDefault();
+                        }}
+                        onDrop={(e) => {
+                          e.preventDefault();
+                          if (draggedColumn && draggedColumn !== name)
+                            moveColumn(draggedColumn, columnIndex(name));
+                          setDraggedColumn(null);
+                        }}
+                        onDragEnd={() => setDraggedColumn(null)}
+                        onKeyDown={(e) => {
+                          if (!e.altKey || !field) return;
+                          if (e.key === 'ArrowLeft') moveColumn(name, columnIndex(name) - 1);
+                          else if (e.key === 'ArrowRight') moveColumn(name, columnIndex(name) + 1);
+                          else return;
+                          e.preventDefault();
+                        }}
                       >
                         {sortable ? (
                           <button

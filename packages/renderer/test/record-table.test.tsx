@@ -112,4 +112,28 @@ describe('RecordTable', () => {
       expect(lists().at(-1)?.filter).toEqual({ '>': [{ var: 'amount' }, 50000] }),
     );
   });
+
+  it('reorders columns from the keyboard and tells the app', async () => {
+    const client = new MemoryClient(documents, {
+      deals: [{ name: 'One', amount: 1, stage: 'proposal' }],
+    });
+    const ctx: RenderContext = { documents, locale: 'en', timeZone: 'UTC', client };
+    const orders: string[][] = [];
+    render(
+      <RecordTable
+        ctx={ctx}
+        module="deals"
+        fields={['name', 'amount', 'stage']}
+        onColumnsChange={(c) => orders.push(c)}
+      />,
+    );
+    await waitFor(() => expect(bodyRows().length).toBe(1));
+    fireEvent.keyDown(screen.getByRole('button', { name: /Deal name/ }), {
+      key: 'ArrowRight',
+      altKey: true,
+    });
+    expect(orders).toEqual([['amount', 'name', 'stage']]);
+    const headers = screen.getAllByRole('columnheader').map((h) => h.textContent?.trim());
+    expect(headers.slice(1)).toEqual(['Amount', 'Deal name', 'Stage']);
+  });
 });
