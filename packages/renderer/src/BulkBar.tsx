@@ -19,7 +19,10 @@ export interface BulkBarProps {
 /** What to do with the selected rows: set one field on all of them, or delete them, in one bulk call. */
 export function BulkBar({ ctx, module, records, fields, onUpdated, onDeleted }: BulkBarProps) {
   const id = useId();
-  const [fieldName, setFieldName] = useState(fields[0]?.name ?? '');
+  // A field people set on many records at once (a picklist, the owner) rather than a name.
+  const preferred =
+    fields.find((f) => f.type === 'picklist') ?? fields.find((f) => f.type === 'user') ?? fields[0];
+  const [fieldName, setFieldName] = useState(preferred?.name ?? '');
   const [value, setValue] = useState<unknown>('');
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);

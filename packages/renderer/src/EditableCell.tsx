@@ -16,6 +16,7 @@ export interface EditableCellProps {
   isName?: boolean;
   onOpen?(record: RecordValues): void;
   onSaved(record: RecordValues): void;
+  userName?: (id: string) => string | undefined;
 }
 
 /**
@@ -31,6 +32,7 @@ export function EditableCell({
   isName,
   onOpen,
   onSaved,
+  userName,
 }: EditableCellProps) {
   const id = useId();
   const [draft, setDraft] = useState<unknown>(undefined);
@@ -38,7 +40,13 @@ export function EditableCell({
   const editing = draft !== undefined;
   const currency = (record.currency_code as string | undefined) ?? null;
   const value = (
-    <FieldValue field={field} value={record[field.name]} ctx={ctx} currency={currency} />
+    <FieldValue
+      field={field}
+      value={record[field.name]}
+      ctx={ctx}
+      currency={currency}
+      userName={userName}
+    />
   );
 
   if (isName)

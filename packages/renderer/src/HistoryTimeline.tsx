@@ -5,6 +5,7 @@ import { FieldValue } from './FieldValue.js';
 import { formatDateTime } from './format-value.js';
 import { message } from './messages.js';
 import { fieldMap } from './metadata.js';
+import { useUserNames } from './use-user-names.js';
 
 export interface HistoryTimelineProps {
   ctx: RenderContext;
@@ -22,7 +23,6 @@ type Change = { from?: unknown; to?: unknown };
 export function HistoryTimeline({ ctx, module, id, userName, revision }: HistoryTimelineProps) {
   const [entries, setEntries] = useState<RecordValues[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
-  const [names, setNames] = useState<Map<string, string>>(new Map());
   const byName = fieldMap(module);
 
   useEffect(() => {
@@ -41,21 +41,9 @@ export function HistoryTimeline({ ctx, module, id, userName, revision }: History
     };
   }, [ctx.client, module.name, id, revision]);
 
-  useEffect(() => {
-    if (userName) return;
-    let live = true;
-    ctx.client.users().then(
-      (users) => live && setNames(new Map(users.map((u) => [u.id, u.name]))),
-      () => {},
-    );
-    return () => {
-      live = false;
-    };
-  }, [ctx.client, userName]);
+  const nameOf = useUserNames(ctx.client, userName);
 
-  const who = (actor: unknown) =>
-    actor ? (userName?.(String(actor)) ?? names.get(String(actor)) ?? String(actor)) : '—';
-  const nameOf = userName ?? ((u: string) => names.get(u));
+  const who = (actor: unknown) => (actor ? (nameOf(String(actor)) ?? String(actor)) : '—');
   const more = async () => {
     if (!cursor) return;
     const page = await ctx.client.history(module.name, id, cursor);

@@ -13,6 +13,7 @@ import { KanbanCard } from './KanbanCard.js';
 import { KanbanColumn } from './KanbanColumn.js';
 import { message } from './messages.js';
 import { fieldMap, findModule, findView, recordNameField } from './metadata.js';
+import { useUserNames } from './use-user-names.js';
 
 export interface KanbanProps {
   ctx: RenderContext;
@@ -28,6 +29,8 @@ export interface KanbanProps {
   filter?: JsonLogic;
   pageSize?: number;
   onOpen?(record: RecordValues): void;
+  /** Names users by id (owner…); asked of `client.users()` when absent. */
+  userName?: (id: string) => string | undefined;
   /**
    * How a card moves: an update of the group field by default. The app can route it through a
    * blueprint transition instead once processes exist; a throw snaps the card back with its reason.
@@ -51,6 +54,7 @@ interface ColumnState {
 export function Kanban(props: KanbanProps) {
   const { ctx, module, view: viewName, pageSize = 50 } = props;
   const doc = findModule(ctx.documents, module);
+  const userName = useUserNames(ctx.client, props.userName);
   const view = viewName ? findView(ctx.documents, module, viewName) : undefined;
   const byName = useMemo(() => (doc ? fieldMap(doc) : new Map<string, FieldDef>()), [doc]);
   const group = byName.get(props.groupBy ?? view?.groupBy ?? '');
@@ -216,6 +220,7 @@ export function Kanban(props: KanbanProps) {
                     record={r}
                     fields={cardFields}
                     onOpen={props.onOpen}
+                    userName={userName}
                   />
                 ))}
               </KanbanColumn>

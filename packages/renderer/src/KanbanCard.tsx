@@ -11,10 +11,11 @@ export interface KanbanCardProps {
   /** The 2–3 key fields shown under the name. */
   fields: FieldDef[];
   onOpen?(record: RecordValues): void;
+  userName?: (id: string) => string | undefined;
 }
 
 /** A card: the record name and a few key fields; dragged by pointer or keyboard (Space, arrows). */
-export function KanbanCard({ ctx, module, record, fields, onOpen }: KanbanCardProps) {
+export function KanbanCard({ ctx, module, record, fields, onOpen, userName }: KanbanCardProps) {
   const id = String(record.id);
   const { attributes, listeners, setNodeRef, transform, isDragging } = useDraggable({
     id,
@@ -46,6 +47,7 @@ export function KanbanCard({ ctx, module, record, fields, onOpen }: KanbanCardPr
             value={record[f.name]}
             ctx={ctx}
             currency={(record.currency_code as string) ?? null}
+            userName={userName}
           />
         </span>
       ))}

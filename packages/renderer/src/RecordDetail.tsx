@@ -6,6 +6,7 @@ import { HistoryTimeline } from './HistoryTimeline.js';
 import { message } from './messages.js';
 import { fieldMap, findLayout, findModule, recordTitle } from './metadata.js';
 import { RelatedList } from './RelatedList.js';
+import { useUserNames } from './use-user-names.js';
 
 export interface RecordDetailProps {
   ctx: RenderContext;
@@ -41,7 +42,8 @@ function defaultKeyFields(module: ModuleDoc): string[] {
  * lists (records whose lookups point here) and the field history as a timeline.
  */
 export function RecordDetail(props: RecordDetailProps) {
-  const { ctx, module, onEdit, onOpenRelated, onNewRelated, userName } = props;
+  const { ctx, module, onEdit, onOpenRelated, onNewRelated } = props;
+  const userName = useUserNames(ctx.client, props.userName);
   const doc = findModule(ctx.documents, module);
   const byName = useMemo(() => (doc ? fieldMap(doc) : new Map<string, FieldDef>()), [doc]);
   const id = String(props.record?.id ?? props.id ?? '');

@@ -11,6 +11,7 @@ import {
 import { I18nProvider } from 'react-aria-components';
 import { Controller, type FieldErrors, type Resolver, useForm } from 'react-hook-form';
 import { ClientError, type Problem, type RecordValues, type RenderContext } from './client.js';
+import { FieldValue } from './FieldValue.js';
 import { toApiValue, toFormValue } from './form-values.js';
 import { applyLayoutRules } from './layout-rules.js';
 import { message } from './messages.js';
@@ -62,7 +63,7 @@ export function RecordForm(props: RecordFormProps) {
   const {
     ctx,
     module,
-    record,
+    record: recordProp,
     initialValues,
     layout: layoutName,
     onSaved,
@@ -80,6 +81,12 @@ export function RecordForm(props: RecordFormProps) {
   const formFields = useMemo(
     () => sections.flatMap((s) => s.fields).filter((n) => byName.has(n)),
     [sections, byName],
+  );
+  // The version being edited: the prop, or the server's after the user chose to reload theirs.
+  const [record, setRecord] = useState(recordProp);
+  useEffect(() => setRecord(recordProp), [recordProp]);
+  const [conflict, setConflict] = useState<{ current: RecordValues; payload: RecordValues } | null>(
+    null,
   );
   const isNew = !record?.id;
 
@@ -151,19 +158,32 @@ export function RecordForm(props: RecordFormProps) {
       if (isNew && api[name] === null) continue;
       payload[name] = api[name];
     }
+    await save(payload);
+  });
+
+  /** Sends the changes; `version` overrides the edited one (saving over someone else's change). */
+  const save = async (payload: RecordValues, version?: number) => {
     setSaving(true);
     setSummary([]);
+    setConflict(null);
     try {
       const saved = isNew
         ? await ctx.client.create(module, payload)
         : await ctx.client.update(module, String(record?.id), {
             ...payload,
-            version: Number(record?.version),
+            version: version ?? Number(record?.version),
           });
-      reset(values);
+      reset(form.getValues());
       onSaved?.(saved);
     } catch (error) {
       if (!(error instanceof ClientError)) throw error;
+      if (error.code === 'VERSION_CONFLICT' && record?.id) {
+        const current = await ctx.client.get(module, String(record.id)).catch(() => undefined);
+        if (current) {
+          setConflict({ current, payload });
+          return;
+        }
+      }
       const rest: Problem[] = [];
       for (const d of error.details) {
         const name = d.path.replace(/^\//, '').split(/[./[]/)[0] ?? '';
@@ -180,7 +200,7 @@ export function RecordForm(props: RecordFormProps) {
     } finally {
       setSaving(false);
     }
-  });
+  };
 
   const onKeyDown = (e: KeyboardEvent) => {
     if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
@@ -191,10 +211,57 @@ export function RecordForm(props: RecordFormProps) {
 
   const fieldErrors = Object.entries(formState.errors).filter(([, e]) => e?.message);
   const problemCount = fieldErrors.length + summary.length;
+  const same = (name: string, a: unknown, b: unknown) => {
+    const field = byName.get(name) as FieldDef;
+    return (
+      JSON.stringify(toApiValue(field, toFormValue(field, a))) ===
+      JSON.stringify(toApiValue(field, toFormValue(field, b)))
+    );
+  };
+  const theirChanges = conflict
+    ? formFields.filter((n) => !same(n, record?.[n], conflict.current[n]))
+    : [];
 
   return (
     <I18nProvider locale={ctx.locale}>
       <form ref={formRef} className="at-form" onSubmit={submit} onKeyDown={onKeyDown} noValidate>
+        {conflict && (
+          <div className="at-form-summary at-conflict" role="alert">
+            <p>{message(ctx.locale, 'conflict')}</p>
+            <ul>
+              {theirChanges.map((name) => (
+                <li key={name}>
+                  {labelText(byName.get(name)?.label, ctx.locale, name)}:{' '}
+                  <FieldValue
+                    field={byName.get(name) as FieldDef}
+                    value={conflict.current[name]}
+                    ctx={ctx}
+                    currency={currency}
+                  />
+                </li>
+              ))}
+            </ul>
+            <div className="at-form-actions">
+              <button
+                type="button"
+                className="at-button"
+                onClick={() => {
+                  setRecord(conflict.current);
+                  setConflict(null);
+                }}
+              >
+                {message(ctx.locale, 'conflictReload')}
+              </button>
+              <button
+                type="button"
+                className="at-button at-button-danger"
+                onClick={() => void save(conflict.payload, Number(conflict.current.version))}
+              >
+                {message(ctx.locale, 'conflictOverwrite')}
+              </button>
+            </div>
+          </div>
+        )}
         {problemCount > 0 && (
           <div className="at-form-summary" role="alert">
             <p>{message(ctx.locale, 'formErrors', { count: problemCount })}</p>

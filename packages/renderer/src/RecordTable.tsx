@@ -19,6 +19,7 @@ import { FilterBuilder } from './FilterBuilder.js';
 import { type FilterCondition, filterLogic } from './filter-logic.js';
 import { message } from './messages.js';
 import { fieldMap, findModule, findView, isWritable, recordNameField, specOf } from './metadata.js';
+import { useUserNames } from './use-user-names.js';
 
 export interface RecordTableProps {
   ctx: RenderContext;
@@ -32,9 +33,13 @@ export interface RecordTableProps {
   /** Controlled sort, e.g. "-amount,name"; the table emits changes through onSortChange. */
   sort?: string;
   onSortChange?(sort: string | undefined): void;
+  /** The columns after the user reordered them (drag a header, or Alt+←/→ on it). */
+  onColumnsChange?(columns: string[]): void;
   /** Opening a row (click on its name). */
   onOpen?(record: RecordValues): void;
   pageSize?: number;
+  /** Names users by id (owner…); asked of `client.users()` when absent. */
+  userName?: (id: string) => string | undefined;
   /** Height of the scrolling body in px (rows are virtualized inside it). */
   height?: number;
 }
@@ -62,6 +67,7 @@ function nextSort(current: string | undefined, field: string): string | undefine
 export function RecordTable(props: RecordTableProps) {
   const { ctx, module, view: viewName, pageSize = 50, height = 560 } = props;
   const doc = findModule(ctx.documents, module);
+  const userName = useUserNames(ctx.client, props.userName);
   const view = viewName ? findView(ctx.documents, module, viewName) : undefined;
   const byName = useMemo(() => (doc ? fieldMap(doc) : new Map<string, FieldDef>()), [doc]);
   const columnsNames = useMemo(() => {
@@ -132,6 +138,17 @@ export function RecordTable(props: RecordTableProps) {
   }, [load]);
 
   const [rowSelection, setRowSelection] = useState<RowSelectionState>({});
+  // Column order: dragged by header, or Alt+←/→ on a header; told to the app to keep in a view.
+  const [columnOrder, setColumnOrder] = useState<string[]>([]);
+  useEffect(() => setColumnOrder(['__select', ...columnsNames]), [columnsNames]);
+  const [draggedColumn, setDraggedColumn] = useState<string | null>(null);
+  const moveColumn = (name: string, to: number) => {
+    const order = columnOrder.filter((c) => c !== '__select' && c !== name);
+    order.splice(Math.max(0, Math.min(to, order.length)), 0, name);
+    setColumnOrder(['__select', ...order]);
+    props.onColumnsChange?.(order);
+  };
+  const columnIndex = (name: string) => columnOrder.filter((c) => c !== '__select').indexOf(name);
   const replaceRows = (changed: RecordValues[]) => {
     const byId = new Map(changed.map((r) => [String(r.id), r]));
     setRows((old) =>
@@ -191,12 +208,13 @@ export function RecordTable(props: RecordTableProps) {
               isName={name === nameField}
               onOpen={props.onOpen}
               onSaved={(r) => replaceRows([r])}
+              userName={userName}
             />
           ),
         };
       }),
     ];
-  }, [columnsNames, byName, ctx, module, doc, props.onOpen, lookups]);
+  }, [columnsNames, byName, ctx, module, doc, props.onOpen, lookups, userName]);
 
   const table = useTable({
     features,
@@ -205,7 +223,7 @@ export function RecordTable(props: RecordTableProps) {
     getRowId: (r: RecordValues) => String(r.id),
     enableRowSelection: true,
     columnResizeMode: 'onChange',
-    state: { rowSelection },
+    state: { rowSelection, columnOrder },
     onRowSelectionChange: setRowSelection,
   });
 
@@ -256,7 +274,7 @@ export function RecordTable(props: RecordTableProps) {
             ctx={ctx}
             module={module}
             records={selected}
-            fields={filterable.filter(isWritable)}
+            fields={filterable.filter((f) => isWritable(f) && f.name !== recordNameField(doc))}
             onUpdated={(changed) => replaceRows(changed)}
             onDeleted={(ids) => {
               setRows((old) => old.filter((r) => !ids.includes(String(r.id))));
@@ -295,6 +313,29 @@ export function RecordTable(props: RecordTableProps) {
                         style={{ width: header.getSize() }}
                         aria-sort={dir ?? (sortable ? 'none' : undefined)}
                         scope="col"
+                        draggable={field !== undefined}
+                        data-dragging={draggedColumn === name ? '' : undefined}
+                        onDragStart={(e) => {
+                          setDraggedColumn(name);
+                          e.dataTransfer.effectAllowed = 'move';
+                        }}
+                        onDragOver={(e) => {
+                          if (draggedColumn && field) e.preventDefault();
+                        }}
+                        onDrop={(e) => {
+                          e.preventDefault();
+                          if (draggedColumn && draggedColumn !== name)
+                            moveColumn(draggedColumn, columnIndex(name));
+                          setDraggedColumn(null);
+                        }}
+                        onDragEnd={() => setDraggedColumn(null)}
+                        onKeyDown={(e) => {
+                          if (!e.altKey || !field) return;
+                          if (e.key === 'ArrowLeft') moveColumn(name, columnIndex(name) - 1);
+                          else if (e.key === 'ArrowRight') moveColumn(name, columnIndex(name) + 1);
+                          else return;
+                          e.preventDefault();
+                        }}
                       >
                         {sortable ? (
                           <button

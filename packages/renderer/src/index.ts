@@ -17,6 +17,7 @@ export * from './RecordDetail.js';
 export * from './RecordForm.js';
 export * from './RecordTable.js';
 export * from './RelatedList.js';
+export * from './use-user-names.js';
 export * from './validate.js';
 export * from './widgets/registry.js';
 export type * from './widgets/types.js';

@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RenderContext } from '../src/client.js';
 import { Kanban } from '../src/Kanban.js';
@@ -48,4 +48,66 @@ describe('Kanban', () => {
       [...column('方案报价').querySelectorAll('.at-card-title')].map((t) => t.textContent),
     ).toEqual(['A', 'C']);
   });
+
+  it('moves a card through the write path, and snaps it back with the reason when refused', async () => {
+    const client = new MemoryClient(documents, {
+      deals: [
+        { name: 'Mover', stage: 'qualification', amount: 10, currency_code: 'CNY' },
+        { name: 'Stuck', stage: 'qualification', amount: 20, currency_code: 'CNY' },
+      ],
+    });
+    client.refuse = (_m, values) =>
+      values.name === 'Stuck' && values.stage !== 'qualification'
+        ? [{ path: 'stage', message: 'Needs an approved quote first.' }]
+        : undefined;
+    layOutColumns();
+    const ctx: RenderContext = { documents, locale: 'en', timeZone: 'UTC', client };
+    render(<Kanban ctx={ctx} module="deals" view="pipeline" />);
+    const column = (name: string) => screen.getByRole('region', { name: new RegExp(name) });
+    const card = async (name: string) =>
+      (await screen.findByText(name)).closest('.at-card') as HTMLElement;
+    await drag(await card('Mover'), 2);
+    await waitFor(() => expect(client.tables.get('deals')?.[0]?.stage).toBe('proposal'));
+    expect(within(column('Proposal')).getByText('Mover')).toBeTruthy();
+    await drag(await card('Stuck'), 2);
+    expect(await screen.findByRole('alert')).toHaveProperty(
+      'textContent',
+      expect.stringContaining('Needs an approved quote first.'),
+    );
+    await waitFor(() => expect(within(column('Qualification')).getByText('Stuck')).toBeTruthy());
+    expect(client.tables.get('deals')?.[1]?.stage).toBe('qualification');
+  });
 });
+
+/** Columns 300 px apart (jsdom lays nothing out; dnd-kit measures rects). */
+function layOutColumns(): void {
+  Element.prototype.getBoundingClientRect = function (this: Element) {
+    const columnEl = this.closest('[data-option]');
+    const columns = [...document.querySelectorAll('[data-option]')];
+    const index = columnEl ? columns.indexOf(columnEl) : -1;
+    if (index < 0) return new DOMRect(0, 0, 0, 0);
+    const isColumn = this === columnEl;
+    return new DOMRect(index * 300, isColumn ? 0 : 100, 272, isColumn ? 800 : 60);
+  };
+}
+
+/** Drags a card by pointer `columns` columns to the right. */
+async function drag(card: HTMLElement, columns: number): Promise<void> {
+  const start = card.getBoundingClientRect();
+  const x = start.x + 10;
+  const y = start.y + 10;
+  await act(async () => {
+    fireEvent.pointerDown(card, { clientX: x, clientY: y, isPrimary: true, button: 0 });
+  });
+  for (let step = 1; step <= 4; step++)
+    await act(async () => {
+      fireEvent.pointerMove(document, {
+        clientX: x + (step * columns * 300) / 4,
+        clientY: y,
+        isPrimary: true,
+      });
+    });
+  await act(async () => {
+    fireEvent.pointerUp(document, { clientX: x + columns * 300, clientY: y, isPrimary: true });
+  });
+}

@@ -96,4 +96,35 @@ describe('RecordForm', () => {
     fireEvent.click(screen.getByRole('button', { name: '保存' }));
     await waitFor(() => expect(errorOf('商机名称')).toBe('请填写商机名称。'));
   });
+
+  it('on a version conflict shows their values and saves over them only when asked', async () => {
+    const client = new MemoryClient(documents, {
+      accounts: [{ name: 'Acme' }],
+    });
+    const account = client.tables.get('accounts')?.[0]?.id;
+    const mine = await client.create('deals', {
+      name: 'Deal',
+      account,
+      stage: 'proposal',
+      amount: 100,
+    });
+    await client.update('deals', String(mine.id), { name: 'Renamed by Han', version: 1 });
+    const ctx: RenderContext = { documents, locale: 'en', timeZone: 'UTC', client };
+    render(<RecordForm ctx={ctx} module="deals" record={mine} />);
+    fireEvent.change(screen.getByLabelText('Amount', { exact: false }), {
+      target: { value: '250' },
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    const alert = await screen.findByText(/Someone else changed this record/);
+    expect(alert.closest('[role=alert]')?.textContent).toContain('Renamed by Han');
+    expect(client.tables.get('deals')?.[0]?.amount).toBe(100);
+    fireEvent.click(screen.getByRole('button', { name: 'Save mine over theirs' }));
+    await waitFor(() =>
+      expect(client.tables.get('deals')?.[0]).toMatchObject({
+        amount: 250,
+        name: 'Renamed by Han',
+        version: 3,
+      }),
+    );
+  });
 });
