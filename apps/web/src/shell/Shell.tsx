@@ -16,6 +16,15 @@ export function Shell() {
   const path = useRouterState({ select: (s) => s.location.pathname });
   // Navigating closes the drawer.
   useEffect(() => setDrawer(false), [path]);
+  // Once the shell is on screen, fetch the record pages' code in the background, so the first
+  // list opens without waiting for it (it stays out of the first load).
+  useEffect(() => {
+    const timer = setTimeout(() => {
+      void import('../pages/ListPage.js');
+      void import('../pages/RecordPage.js');
+    }, 300);
+    return () => clearTimeout(timer);
+  }, []);
 
   const modules = modulesOf(documents);
   return (
