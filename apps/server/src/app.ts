@@ -17,6 +17,7 @@ import { auth } from './auth.js';
 import { sessionRoutes } from './session-routes.js';
 import { tokensRoutes } from './tokens-routes.js';
 import { usersRoutes } from './users-routes.js';
+import { webAssets } from './web-assets.js';
 
 export interface AppOptions {
   engine: Engine;
@@ -34,6 +35,8 @@ export interface AppOptions {
   credentials?: CredentialCache;
   /** Lifetime of access tokens in seconds (default 15 minutes). */
   accessTtlSeconds?: number;
+  /** Directory of the built web app (default apps/web/dist). */
+  webRoot?: string;
   /** Extra routes mounted after the engine (the benchmark's hand-written baseline). */
   extend?: (app: FastifyInstance) => Promise<void> | void;
 }
@@ -68,14 +71,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   app.get('/api/health', { config: { public: true } }, async () => ({ status: 'ok' }));
-  // Until the web app lands, the root tells a newcomer where things are.
-  app.get('/', { config: { public: true } }, async () => ({
-    name: 'Atrium',
-    api: '/api',
-    health: '/api/health',
-    login: 'POST /api/auth/login',
-    openapi: '/api/openapi.json',
-  }));
+  // The web app at `/` (same origin as the API); see web-assets.ts.
+  await webAssets(app, { root: options.webRoot });
 
   let openapi: { revision: number; doc: Record<string, unknown> } | undefined;
   app.get('/api/openapi.json', async () => {

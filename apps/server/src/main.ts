@@ -9,6 +9,7 @@ import { loadConfig } from './config.js';
 import { jwtSecretFile } from './data-dir.js';
 import { stopOnSignals } from './embedded-postgres.js';
 import { installTemplate } from './templates.js';
+import { webBuilt } from './web-assets.js';
 
 /** `pnpm start`: the whole CRM on one port, on an embedded Postgres unless DATABASE_URL is set. */
 async function main(): Promise<void> {
@@ -72,6 +73,7 @@ async function main(): Promise<void> {
     });
   }
   log(`Atrium is up: ${address}/api/health (API under /api, OpenAPI at /api/openapi.json)`);
+  if (webBuilt()) log(`open ${address}/ in a browser and sign in`);
 }
 
 main().catch((e: unknown) => {

@@ -1,0 +1,51 @@
+import type { DataClient, ListPage, ListParams, RecordValues } from '@atrium/renderer/client';
+import { type HttpSession, query, request } from './http.js';
+
+const records = (module: string) => `/api/records/${encodeURIComponent(module)}`;
+
+/**
+ * The renderer's `DataClient` over the HTTP API with `fetch`. The renderer never fetches by
+ * itself; the app hands it this, and the admin studio can hand it another.
+ */
+export function createHttpClient(session: HttpSession): DataClient {
+  return {
+    list: (module: string, params: ListParams) =>
+      request<ListPage>(session, 'GET', `${records(module)}${query({ ...params })}`),
+    get: (module, id, options) =>
+      request<RecordValues>(
+        session,
+        'GET',
+        `${records(module)}/${encodeURIComponent(id)}${query({ expand: options?.expand })}`,
+      ),
+    create: (module, values) => request<RecordValues>(session, 'POST', records(module), values),
+    update: (module, id, values) =>
+      request<RecordValues>(
+        session,
+        'PATCH',
+        `${records(module)}/${encodeURIComponent(id)}`,
+        values,
+      ),
+    remove: async (module, id, version) => {
+      await request<unknown>(
+        session,
+        'DELETE',
+        `${records(module)}/${encodeURIComponent(id)}${query({ version })}`,
+      );
+    },
+    bulk: (module, ops) => request(session, 'POST', `${records(module)}/bulk`, ops),
+    history: (module, id, cursor) =>
+      request(
+        session,
+        'GET',
+        `${records(module)}/${encodeURIComponent(id)}/history${query({ cursor })}`,
+      ),
+    users: async (q) => {
+      const page = await request<{ data: { id: string; name: string; email: string }[] }>(
+        session,
+        'GET',
+        `/api/users${query({ q })}`,
+      );
+      return page.data;
+    },
+  };
+}

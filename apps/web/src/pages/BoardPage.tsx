@@ -1,0 +1,41 @@
+import '@atrium/renderer/styles.css';
+import { Kanban } from '@atrium/renderer';
+import { Link, useNavigate, useParams } from '@tanstack/react-router';
+import { useTranslation } from 'react-i18next';
+import { labelOf, modulesOf, useWorkspace, viewsOf } from '../meta.js';
+import { useRenderContext } from '../render-context.js';
+import { NotFoundPage } from './NotFoundPage.js';
+import { ViewTabs } from './ViewTabs.js';
+
+/** A kanban view of a module: the view tabs, "New", and the renderer's Kanban. */
+export function BoardPage() {
+  const { t } = useTranslation();
+  const { module, view } = useParams({ from: '/app/m/$module/board/$view' });
+  const navigate = useNavigate();
+  const workspace = useWorkspace();
+  const ctx = useRenderContext();
+  const doc = modulesOf(workspace.documents).find((m) => m.name === module);
+  const views = viewsOf(workspace.documents, module);
+  const current = views.find((v) => v.name === view && v.type === 'kanban');
+  if (!doc || !current) return <NotFoundPage />;
+  return (
+    <>
+      <div className="page-header">
+        <h1>{labelOf(doc.pluralLabel ?? doc.label, workspace.locale, doc.name)}</h1>
+        <Link className="button primary" to="/m/$module/new" params={{ module }}>
+          {t('list.new')}
+        </Link>
+      </div>
+      <ViewTabs module={module} views={views} current={current.name} locale={workspace.locale} />
+      <Kanban
+        key={`${module}:${current.name}`}
+        ctx={ctx}
+        module={module}
+        view={current.name}
+        onOpen={(record) =>
+          void navigate({ to: '/m/$module/$id', params: { module, id: String(record.id) } })
+        }
+      />
+    </>
+  );
+}

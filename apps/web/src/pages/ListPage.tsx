@@ -1,0 +1,50 @@
+import '@atrium/renderer/styles.css';
+import { RecordTable } from '@atrium/renderer';
+import { Link, useNavigate, useParams, useSearch } from '@tanstack/react-router';
+import { useTranslation } from 'react-i18next';
+import { labelOf, modulesOf, useWorkspace, viewsOf } from '../meta.js';
+import { useRenderContext } from '../render-context.js';
+import { useViewportHeight } from '../use-viewport-height.js';
+import { NotFoundPage } from './NotFoundPage.js';
+import { ViewTabs } from './ViewTabs.js';
+
+/** A module's list: the saved-view switcher, "New", and the renderer's RecordTable. */
+export function ListPage() {
+  const { t } = useTranslation();
+  const { module } = useParams({ from: '/app/m/$module' });
+  const { view } = useSearch({ from: '/app/m/$module' });
+  const navigate = useNavigate();
+  const workspace = useWorkspace();
+  const ctx = useRenderContext();
+  const height = useViewportHeight(200);
+  const doc = modulesOf(workspace.documents).find((m) => m.name === module);
+  if (!doc) return <NotFoundPage />;
+  const views = viewsOf(workspace.documents, module);
+  const current =
+    views.find((v) => v.name === view && v.type === 'table') ??
+    views.find((v) => v.type === 'table');
+  return (
+    <>
+      <div className="page-header">
+        <h1>{labelOf(doc.pluralLabel ?? doc.label, workspace.locale, doc.name)}</h1>
+        <Link className="button primary" to="/m/$module/new" params={{ module }}>
+          {t('list.new')}
+        </Link>
+      </div>
+      <ViewTabs module={module} views={views} current={current?.name} locale={workspace.locale} />
+      <RecordTable
+        key={`${module}:${current?.name ?? ''}`}
+        ctx={ctx}
+        module={module}
+        view={current?.name}
+        height={height}
+        onOpen={(record) =>
+          void navigate({
+            to: '/m/$module/$id',
+            params: { module, id: String(record.id) },
+          })
+        }
+      />
+    </>
+  );
+}

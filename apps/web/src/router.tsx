@@ -1,0 +1,87 @@
+import {
+  createRootRoute,
+  createRoute,
+  createRouter,
+  lazyRouteComponent,
+  Outlet,
+  redirect,
+} from '@tanstack/react-router';
+import { HomePage } from './pages/HomePage.js';
+import { NotFoundPage } from './pages/NotFoundPage.js';
+import { SignInPage } from './pages/SignInPage.js';
+import { Shell } from './shell/Shell.js';
+
+const rootRoute = createRootRoute({ component: Outlet, notFoundComponent: NotFoundPage });
+
+export const signInRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/sign-in',
+  validateSearch: (search: Record<string, unknown>): { next?: string } =>
+    typeof search.next === 'string' ? { next: search.next } : {},
+  component: SignInPage,
+});
+
+/** Every page behind sign-in lives in the shell. */
+const appRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  id: 'app',
+  beforeLoad: ({ location }) => {
+    if (!localStorage.getItem('atrium.token')) {
+      throw redirect({ to: '/sign-in', search: { next: location.href } });
+    }
+  },
+  component: Shell,
+});
+
+const homeRoute = createRoute({ getParentRoute: () => appRoute, path: '/', component: HomePage });
+
+/** Pages that render records load with the renderer, after the shell is on screen. */
+export const listRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/m/$module',
+  validateSearch: (search: Record<string, unknown>): { view?: string } =>
+    typeof search.view === 'string' ? { view: search.view } : {},
+  component: lazyRouteComponent(() => import('./pages/ListPage.js'), 'ListPage'),
+});
+
+export const boardRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/m/$module/board/$view',
+  component: lazyRouteComponent(() => import('./pages/BoardPage.js'), 'BoardPage'),
+});
+
+export const newRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/m/$module/new',
+  // Pre-filled values, e.g. the link to the record a related list was opened from.
+  validateSearch: (search: Record<string, unknown>): { prefill?: Record<string, string> } =>
+    search.prefill && typeof search.prefill === 'object'
+      ? { prefill: search.prefill as Record<string, string> }
+      : {},
+  component: lazyRouteComponent(() => import('./pages/FormPage.js'), 'NewRecordPage'),
+});
+
+export const recordRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/m/$module/$id',
+  component: lazyRouteComponent(() => import('./pages/RecordPage.js'), 'RecordPage'),
+});
+
+export const editRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/m/$module/$id/edit',
+  component: lazyRouteComponent(() => import('./pages/FormPage.js'), 'EditRecordPage'),
+});
+
+const routeTree = rootRoute.addChildren([
+  signInRoute,
+  appRoute.addChildren([homeRoute, listRoute, boardRoute, newRoute, recordRoute, editRoute]),
+]);
+
+export const router = createRouter({ routeTree, defaultPreload: 'intent' });
+
+declare module '@tanstack/react-router' {
+  interface Register {
+    router: typeof router;
+  }
+}

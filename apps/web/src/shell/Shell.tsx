@@ -1,0 +1,106 @@
+import { Link, Outlet, useRouterState } from '@tanstack/react-router';
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { labelOf, modulesOf, useWorkspace } from '../meta.js';
+import { GlobalSearch } from './GlobalSearch.js';
+import { UserMenu } from './UserMenu.js';
+
+/**
+ * Sidebar of the modules the user may read (from `GET /api/meta`, plural labels in the user's
+ * language), a top bar with global search and the user menu; below 768 px the sidebar is a drawer.
+ */
+export function Shell() {
+  const { t } = useTranslation();
+  const { documents, locale, error, ready } = useWorkspace();
+  const [drawer, setDrawer] = useState(false);
+  const path = useRouterState({ select: (s) => s.location.pathname });
+  // Navigating closes the drawer.
+  useEffect(() => setDrawer(false), [path]);
+  // Once the shell is on screen, fetch the record pages' code in the background, so the first
+  // list opens without waiting for it (it stays out of the first load).
+  useEffect(() => {
+    const timer = setTimeout(() => {
+      void import('../pages/ListPage.js');
+      void import('../pages/RecordPage.js');
+    }, 300);
+    return () => clearTimeout(timer);
+  }, []);
+
+  const modules = modulesOf(documents);
+  return (
+    <div className="shell" data-drawer={drawer ? 'open' : 'closed'}>
+      <a className="skip-link" href="#content">
+        {t('shell.skip')}
+      </a>
+      <nav className="sidebar" aria-label={t('shell.nav')} id="sidebar">
+        <div className="row-between">
+          <div className="brand">
+            <span className="brand-mark" aria-hidden="true">
+              A
+            </span>
+            {t('app.name')}
+          </div>
+          {drawer && (
+            <button
+              type="button"
+              className="icon-button"
+              aria-label={t('shell.closeMenu')}
+              onClick={() => setDrawer(false)}
+            >
+              ✕
+            </button>
+          )}
+        </div>
+        <ul className="nav">
+          {modules.map((m) => {
+            const label = labelOf(m.pluralLabel ?? m.label, locale, m.name);
+            return (
+              <li key={m.name}>
+                <Link
+                  to="/m/$module"
+                  params={{ module: m.name }}
+                  activeOptions={{ exact: false, includeSearch: false }}
+                  data-module={m.name}
+                >
+                  <span className="nav-icon" aria-hidden="true">
+                    {label.slice(0, 1).toUpperCase()}
+                  </span>
+                  {label}
+                </Link>
+              </li>
+            );
+          })}
+        </ul>
+      </nav>
+      <div className="drawer-backdrop" aria-hidden="true" onClick={() => setDrawer(false)} />
+      <div className="main">
+        <header className="topbar">
+          <button
+            type="button"
+            className="icon-button menu-button"
+            aria-label={t('shell.menu')}
+            aria-expanded={drawer}
+            aria-controls="sidebar"
+            onClick={() => setDrawer(true)}
+          >
+            ☰
+          </button>
+          <GlobalSearch />
+          <div className="topbar-spacer" />
+          <UserMenu />
+        </header>
+        <main className="content" id="content">
+          {error ? (
+            <p role="alert" className="form-error">
+              {t('common.error', { message: error.message })}
+            </p>
+          ) : ready ? (
+            <Outlet />
+          ) : (
+            <p aria-busy="true">{t('common.loading')}</p>
+          )}
+        </main>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,233 @@
+import type { FieldDef, JsonLogic } from '@atrium/metadata';
+import {
+  DndContext,
+  type DragEndEvent,
+  KeyboardSensor,
+  PointerSensor,
+  useSensor,
+  useSensors,
+} from '@dnd-kit/core';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { ClientError, type RecordValues, type RenderContext } from './client.js';
+import { KanbanCard } from './KanbanCard.js';
+import { KanbanColumn } from './KanbanColumn.js';
+import { message } from './messages.js';
+import { fieldMap, findModule, findView, recordNameField } from './metadata.js';
+import { useUserNames } from './use-user-names.js';
+
+export interface KanbanProps {
+  ctx: RenderContext;
+  module: string;
+  /** A kanban view: its groupBy, columns (card fields) and filter. */
+  view?: string;
+  /** The picklist to group by when there is no view. */
+  groupBy?: string;
+  /** The money field summed in each column header; the first currency field by default. */
+  sumField?: string;
+  /** Fields on the cards (2–3 are shown). */
+  fields?: string[];
+  filter?: JsonLogic;
+  pageSize?: number;
+  onOpen?(record: RecordValues): void;
+  /** Names users by id (owner…); asked of `client.users()` when absent. */
+  userName?: (id: string) => string | undefined;
+  /**
+   * How a card moves: an update of the group field by default. The app can route it through a
+   * blueprint transition instead once processes exist; a throw snaps the card back with its reason.
+   */
+  onMove?(record: RecordValues, to: string): Promise<RecordValues>;
+  /** Blueprint transitions available per record — a seam for the process issue, unused for now. */
+  transitions?: unknown;
+}
+
+interface ColumnState {
+  rows: RecordValues[];
+  cursor: string | null;
+  count: number;
+}
+
+/**
+ * A board grouped by a picklist, one column per option in option order, each headed by its count
+ * and the sum of a money field. Dragging a card moves it optimistically; a refusal puts it back
+ * and says why.
+ */
+export function Kanban(props: KanbanProps) {
+  const { ctx, module, view: viewName, pageSize = 50 } = props;
+  const doc = findModule(ctx.documents, module);
+  const userName = useUserNames(ctx.client, props.userName);
+  const view = viewName ? findView(ctx.documents, module, viewName) : undefined;
+  const byName = useMemo(() => (doc ? fieldMap(doc) : new Map<string, FieldDef>()), [doc]);
+  const group = byName.get(props.groupBy ?? view?.groupBy ?? '');
+  const options = useMemo(() => group?.options ?? [], [group]);
+  const sumField = props.sumField
+    ? byName.get(props.sumField)
+    : doc?.fields.find((f) => f.type === 'currency');
+  const nameField = doc ? recordNameField(doc) : '';
+  const cardFields = (props.fields ?? view?.columns ?? [])
+    .filter((n) => n !== nameField && n !== group?.name && byName.has(n))
+    .slice(0, 3)
+    .map((n) => byName.get(n) as FieldDef);
+  const expand = cardFields.filter((f) => f.type === 'lookup').map((f) => f.name);
+  const filterKey = JSON.stringify(props.filter ?? null);
+
+  const [columns, setColumns] = useState<Record<string, ColumnState>>({});
+  const [problem, setProblem] = useState<string | null>(null);
+
+  const loadColumn = useCallback(
+    async (value: string, cursor: string | null) => {
+      if (!group) return;
+      const mine: JsonLogic = { '==': [{ var: group.name }, value] };
+      const extra = JSON.parse(filterKey) as JsonLogic | null;
+      const page = await ctx.client.list(module, {
+        ...(viewName && { view: viewName }),
+        filter: extra ? { and: [extra, mine] } : mine,
+        limit: pageSize,
+        ...(expand.length > 0 && { expand }),
+        ...(cursor ? { cursor } : { count: true }),
+      });
+      setColumns((old) => {
+        const before = old[value];
+        return {
+          ...old,
+          [value]: {
+            rows: cursor && before ? [...before.rows, ...page.data] : page.data,
+            cursor: page.nextCursor,
+            count: page.count?.value ?? before?.count ?? page.data.length,
+          },
+        };
+      });
+    },
+    [ctx.client, module, viewName, group, filterKey, pageSize, expand.join()],
+  );
+
+  useEffect(() => {
+    setColumns({});
+    for (const o of options)
+      loadColumn(o.value, null).catch((e) =>
+        setProblem(e instanceof Error ? e.message : String(e)),
+      );
+  }, [options, loadColumn]);
+
+  const sensors = useSensors(
+    useSensor(PointerSensor, { activationConstraint: { distance: 4 } }),
+    useSensor(KeyboardSensor),
+  );
+
+  const move = async (record: RecordValues, from: string, to: string) => {
+    if (!group) return;
+    const id = String(record.id);
+    const shift = (state: Record<string, ColumnState>, r: RecordValues, a: string, b: string) => {
+      const source = state[a];
+      const target = state[b];
+      if (!source || !target) return state;
+      return {
+        ...state,
+        [a]: {
+          ...source,
+          rows: source.rows.filter((x) => String(x.id) !== id),
+          count: source.count - 1,
+        },
+        [b]: { ...target, rows: [r, ...target.rows], count: target.count + 1 },
+      };
+    };
+    setColumns((old) => shift(old, { ...record, [group.name]: to }, from, to));
+    setProblem(null);
+    try {
+      const saved = props.onMove
+        ? await props.onMove(record, to)
+        : await ctx.client.update(module, id, {
+            [group.name]: to,
+            version: Number(record.version),
+          });
+      setColumns((old) => {
+        const target = old[to];
+        if (!target) return old;
+        // Keep expanded lookups the write answer does not carry.
+        const merged = {
+          ...record,
+          ...Object.fromEntries(Object.entries(saved).filter(([k]) => !expand.includes(k))),
+        };
+        return {
+          ...old,
+          [to]: { ...target, rows: target.rows.map((x) => (String(x.id) === id ? merged : x)) },
+        };
+      });
+    } catch (error) {
+      setColumns((old) => shift(old, record, to, from));
+      const reason =
+        error instanceof ClientError
+          ? (error.details[0]?.message ?? error.message)
+          : error instanceof Error
+            ? error.message
+            : String(error);
+      setProblem(message(ctx.locale, 'moveRefused', { reason }));
+    }
+  };
+
+  const onDragEnd = (event: DragEndEvent) => {
+    const record = event.active.data.current?.record as RecordValues | undefined;
+    const to = event.over?.id;
+    if (!record || !group || to === undefined) return;
+    const from = String(record[group.name]);
+    if (String(to) !== from) void move(record, from, String(to));
+  };
+
+  if (!doc || !group) return null;
+  return (
+    <div className="at-kanban-wrap">
+      {problem && (
+        <div className="at-toast" role="alert">
+          {problem}{' '}
+          <button
+            type="button"
+            className="at-button at-button-ghost"
+            onClick={() => setProblem(null)}
+          >
+            {message(ctx.locale, 'dismiss')}
+          </button>
+        </div>
+      )}
+      <DndContext sensors={sensors} onDragEnd={onDragEnd}>
+        <div className="at-kanban">
+          {options.map((option) => {
+            const column = columns[option.value];
+            const rows = column?.rows ?? [];
+            const sums = new Map<string, number>();
+            if (sumField)
+              for (const r of rows) {
+                const v = Number(r[sumField.name]);
+                if (!Number.isFinite(v) || r[sumField.name] === null) continue;
+                const currency = String(r.currency_code ?? doc.defaultCurrency ?? '');
+                sums.set(currency, (sums.get(currency) ?? 0) + v);
+              }
+            return (
+              <KanbanColumn
+                key={option.value}
+                ctx={ctx}
+                module={doc}
+                option={option}
+                count={column?.count ?? 0}
+                sums={sums}
+                sumField={sumField}
+                hasMore={Boolean(column?.cursor)}
+                onMore={() => void loadColumn(option.value, column?.cursor ?? null)}
+              >
+                {rows.map((r) => (
+                  <KanbanCard
+                    key={String(r.id)}
+                    ctx={ctx}
+                    module={doc}
+                    record={r}
+                    fields={cardFields}
+                    onOpen={props.onOpen}
+                    userName={userName}
+                  />
+                ))}
+              </KanbanColumn>
+            );
+          })}
+        </div>
+      </DndContext>
+    </div>
+  );
+}

@@ -1,0 +1,90 @@
+import type { Locale, MetadataDoc } from '@atrium/metadata';
+
+/** A record as the API sends it: field names to values (an expanded lookup is its target's record). */
+export type RecordValues = Record<string, unknown>;
+
+/** The list contract of `GET /api/records/:module`, as the renderer asks for it. */
+export interface ListParams {
+  filter?: unknown;
+  sort?: string;
+  limit?: number;
+  cursor?: string;
+  q?: string;
+  expand?: string[];
+  fields?: string[];
+  count?: boolean;
+  view?: string;
+}
+
+/** One page of a keyset-paged list. */
+export interface ListPage {
+  data: RecordValues[];
+  nextCursor: string | null;
+  count?: { value: number; exact: boolean };
+}
+
+/** One refusal detail: the input it belongs to (`amount`, `update[0].version`) and why. */
+export interface Problem {
+  path: string;
+  message: string;
+}
+
+/** Thrown by every client method on a 4xx/5xx: the server's error shape. */
+export class ClientError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly details: Problem[];
+
+  constructor(status: number, code: string, message: string, details: Problem[] = []) {
+    super(message);
+    this.name = 'ClientError';
+    this.status = status;
+    this.code = code;
+    this.details = details;
+  }
+}
+
+/** A user as pickers show them. */
+export interface UserSummary {
+  id: string;
+  name: string;
+  email: string;
+}
+
+/**
+ * Everything the renderer may do with data. Components never fetch on their own: the app gives
+ * them an implementation over HTTP, the studio one over a preview, tests one over arrays.
+ */
+export interface DataClient {
+  list(module: string, params: ListParams): Promise<ListPage>;
+  get(module: string, id: string, options?: { expand?: string[] }): Promise<RecordValues>;
+  create(module: string, values: RecordValues): Promise<RecordValues>;
+  update(
+    module: string,
+    id: string,
+    values: RecordValues & { version: number },
+  ): Promise<RecordValues>;
+  remove(module: string, id: string, version: number): Promise<void>;
+  bulk(
+    module: string,
+    ops: {
+      create?: RecordValues[];
+      update?: (RecordValues & { id: string; version: number })[];
+      delete?: { id: string; version: number }[];
+    },
+  ): Promise<{ created: RecordValues[]; updated: RecordValues[]; deleted: RecordValues[] }>;
+  history(
+    module: string,
+    id: string,
+    cursor?: string,
+  ): Promise<{ data: RecordValues[]; nextCursor: string | null }>;
+  users(q?: string): Promise<UserSummary[]>;
+}
+
+/** What every component receives besides data: metadata, language, zone, the client. */
+export interface RenderContext {
+  documents: MetadataDoc[];
+  locale: Locale;
+  timeZone: string;
+  client: DataClient;
+}

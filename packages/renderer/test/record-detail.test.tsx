@@ -1,0 +1,62 @@
+// @vitest-environment jsdom
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { RecordValues, RenderContext } from '../src/client.js';
+import { RecordDetail } from '../src/RecordDetail.js';
+import { MemoryClient } from './support/memory-client.js';
+import { installLayoutShims, templateDocuments } from './support/template.js';
+
+installLayoutShims();
+afterEach(cleanup);
+
+const documents = templateDocuments();
+
+describe('RecordDetail', () => {
+  it('shows the sections, a related list with a pre-linked New, and the history timeline', async () => {
+    const people = [{ id: 'u1', name: 'Li Lei', email: 'li@example.com' }];
+    const client = new MemoryClient(
+      documents,
+      { accounts: [{ name: 'Acme', industry: 'manufacturing' }] },
+      people,
+    );
+    const account = client.tables.get('accounts')?.[0] as RecordValues;
+    await client.create('deals', {
+      name: 'Big deal',
+      account: account.id,
+      stage: 'proposal',
+      amount: 5000,
+      currency_code: 'CNY',
+    });
+    client.historyRows.set(`accounts:${account.id}`, [
+      {
+        id: 2,
+        action: 'update',
+        actor: 'u1',
+        at: '2026-11-27T01:30:00.000Z',
+        changes: { name: { from: 'Acme Ltd', to: 'Acme' } },
+      },
+      { id: 1, action: 'create', actor: 'u1', at: '2026-11-26T01:00:00.000Z', changes: {} },
+    ]);
+    const ctx: RenderContext = { documents, locale: 'en', timeZone: 'Asia/Shanghai', client };
+    const created: unknown[] = [];
+    render(
+      <RecordDetail
+        ctx={ctx}
+        module="accounts"
+        id={String(account.id)}
+        onNewRelated={(m, v) => created.push([m, v])}
+      />,
+    );
+    expect(await screen.findByRole('heading', { level: 2, name: 'Acme' })).toBeTruthy();
+    const deals = await screen.findByRole('region', { name: /Deals/ });
+    await waitFor(() => expect(within(deals).getByText('Big deal')).toBeTruthy());
+    expect(within(deals).getByRole('heading').textContent).toContain('(1)');
+    fireEvent.click(within(deals).getByRole('button', { name: /New/ }));
+    expect(created).toEqual([['deals', { account: account.id }]]);
+    const history = screen.getByRole('complementary', { name: 'History' });
+    await waitFor(() => expect(within(history).getByText(/changed Account name/)).toBeTruthy());
+    expect(within(history).getAllByText('Li Lei').length).toBe(2);
+    expect(within(history).getByText('Acme Ltd')).toBeTruthy();
+    expect(within(history).getByText('Nov 27, 2026, 09:30')).toBeTruthy();
+  });
+});

@@ -1,0 +1,139 @@
+// @vitest-environment jsdom
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ListParams, RenderContext } from '../src/client.js';
+import { RecordTable } from '../src/RecordTable.js';
+import { MemoryClient } from './support/memory-client.js';
+import { installLayoutShims, templateDocuments } from './support/template.js';
+
+installLayoutShims();
+afterEach(cleanup);
+
+const documents = templateDocuments();
+
+function setup(rows = 30) {
+  const deals = Array.from({ length: rows }, (_, i) => ({
+    name: `Deal ${String(i).padStart(4, '0')}`,
+    amount: ((i * 7919) % 1000) * 100,
+    stage: 'qualification',
+    currency_code: 'CNY',
+  }));
+  const client = new MemoryClient(documents, { deals });
+  const ctx: RenderContext = { documents, locale: 'en', timeZone: 'UTC', client };
+  const sorts: (string | undefined)[] = [];
+  render(
+    <RecordTable
+      ctx={ctx}
+      module="deals"
+      fields={['name', 'amount', 'stage']}
+      onSortChange={(s) => sorts.push(s)}
+      height={400}
+    />,
+  );
+  const lists = () =>
+    client.calls.filter((c) => c.method === 'list').map((c) => c.params as ListParams);
+  return { client, sorts, lists };
+}
+
+const bodyRows = () => document.querySelectorAll('tbody tr.at-row');
+
+describe('RecordTable', () => {
+  it('sorts by a header click and emits the sort', async () => {
+    const { sorts, lists } = setup();
+    await waitFor(() => expect(bodyRows().length).toBeGreaterThan(0));
+    fireEvent.click(screen.getByRole('button', { name: /Amount/ }));
+    await waitFor(() => expect(lists().at(-1)?.sort).toBe('amount'));
+    expect(sorts).toEqual(['amount']);
+    await waitFor(() => {
+      const first = bodyRows()[0];
+      expect(first?.textContent).toContain('Deal 0000');
+    });
+    expect(screen.getByRole('columnheader', { name: /Amount/ }).getAttribute('aria-sort')).toBe(
+      'ascending',
+    );
+    fireEvent.click(screen.getByRole('button', { name: /Amount/ }));
+    await waitFor(() => expect(lists().at(-1)?.sort).toBe('-amount'));
+    await waitFor(() => expect(bodyRows()[0]?.textContent).toContain('97,500.00'));
+  });
+
+  it('requests the next page on scroll and keeps the DOM small over thousands of rows', {
+    timeout: 60_000,
+  }, async () => {
+    const { lists } = setup(2000);
+    await waitFor(() => expect(bodyRows().length).toBeGreaterThan(0));
+    expect(screen.getByText('2,000 records')).toBeTruthy();
+    const scroller = screen.getByTestId('at-table-scroll');
+    for (let page = 1; page <= 10; page++) {
+      const before = lists().length;
+      await act(async () => {
+        scroller.scrollTop = page * 50 * 36;
+        scroller.dispatchEvent(new Event('scroll'));
+      });
+      await waitFor(() => expect(lists().length).toBeGreaterThan(before));
+      expect(bodyRows().length).toBeLessThan(200);
+    }
+    expect(lists().at(-1)?.cursor).toBe('500');
+    await waitFor(() => expect(document.querySelector('tr[data-index="500"]')).toBeTruthy());
+  });
+
+  it('updates the selected rows in one bulk call', async () => {
+    const { client } = setup(5);
+    await waitFor(() => expect(bodyRows().length).toBe(5));
+    const boxes = screen.getAllByRole('checkbox', { name: 'Select row' });
+    fireEvent.click(boxes[0] as HTMLElement);
+    fireEvent.click(boxes[1] as HTMLElement);
+    const bar = screen.getByRole('toolbar', { name: '2 selected' });
+    fireEvent.change(within(bar).getByRole('combobox', { name: 'Field' }), {
+      target: { value: 'amount' },
+    });
+    fireEvent.change(within(bar).getByRole('textbox'), { target: { value: '999' } });
+    fireEvent.click(within(bar).getByRole('button', { name: 'Update selected' }));
+    await waitFor(() =>
+      expect(client.tables.get('deals')?.filter((d) => d.amount === 999)).toHaveLength(2),
+    );
+    expect(client.calls.filter((c) => c.method === 'bulk')).toHaveLength(1);
+    await waitFor(() => expect(screen.getAllByText(/999\.00/)).toHaveLength(2));
+  });
+
+  it('builds a JSON Logic filter from field, operator and value', async () => {
+    const { lists } = setup(5);
+    await waitFor(() => expect(bodyRows().length).toBe(5));
+    fireEvent.click(screen.getByRole('button', { name: /Add filter/ }));
+    fireEvent.change(screen.getByRole('combobox', { name: 'Field' }), {
+      target: { value: 'amount' },
+    });
+    fireEvent.change(screen.getByRole('combobox', { name: 'Operator' }), {
+      target: { value: 'gt' },
+    });
+    fireEvent.change(screen.getByRole('textbox', { name: /Amount/ }), {
+      target: { value: '50000' },
+    });
+    await waitFor(() =>
+      expect(lists().at(-1)?.filter).toEqual({ '>': [{ var: 'amount' }, 50000] }),
+    );
+  });
+
+  it('reorders columns from the keyboard and tells the app', async () => {
+    const client = new MemoryClient(documents, {
+      deals: [{ name: 'One', amount: 1, stage: 'proposal' }],
+    });
+    const ctx: RenderContext = { documents, locale: 'en', timeZone: 'UTC', client };
+    const orders: string[][] = [];
+    render(
+      <RecordTable
+        ctx={ctx}
+        module="deals"
+        fields={['name', 'amount', 'stage']}
+        onColumnsChange={(c) => orders.push(c)}
+      />,
+    );
+    await waitFor(() => expect(bodyRows().length).toBe(1));
+    fireEvent.keyDown(screen.getByRole('button', { name: /Deal name/ }), {
+      key: 'ArrowRight',
+      altKey: true,
+    });
+    expect(orders).toEqual([['amount', 'name', 'stage']]);
+    const headers = screen.getAllByRole('columnheader').map((h) => h.textContent?.trim());
+    expect(headers.slice(1)).toEqual(['Amount', 'Deal name', 'Stage']);
+  });
+});
