@@ -17,7 +17,7 @@ import { auth } from './auth.js';
 import { sessionRoutes } from './session-routes.js';
 import { tokensRoutes } from './tokens-routes.js';
 import { usersRoutes } from './users-routes.js';
-import { webAssets } from './web-assets.js';
+import { pageFallback, webAssets } from './web-assets.js';
 
 export interface AppOptions {
   engine: Engine;
@@ -58,7 +58,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     frameworkErrors: onFrameworkError,
     clientErrorHandler: onClientError,
   });
-  await app.register(errorHandler);
+  await app.register(errorHandler, { pageFallback: pageFallback(options.webRoot) });
   // Before auth: a browser's preflight carries no token and must be answered (or not) here.
   const origins = options.corsOrigins ?? [];
   await app.register(cors, { origin: origins.length > 0 ? [...origins] : false });

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { REPO_ROOT } from './config.js';
 
 /** Where `vite build` puts the web app. */
@@ -13,9 +13,10 @@ export function webBuilt(root: string = WEB_DIST): boolean {
 }
 
 /**
- * Serves the built web app from the API's own origin: files under `/`, and index.html for any
- * other page path so the app's routes survive a reload. `/api/*` keeps its JSON 404s. Without a
- * build (`pnpm --filter @atrium/web build`) the root says where things are instead.
+ * Serves the built web app from the API's own origin: its files under `/`. Any other page path
+ * is a route of the app and is answered index.html by `pageFallback` (the 404 handler's), so the
+ * app's routes survive a reload, while `/api/*` keeps its JSON 404s and its authentication.
+ * Without a build (`pnpm --filter @atrium/web build`) the root says where things are instead.
  */
 export async function webAssets(
   app: FastifyInstance,
@@ -32,29 +33,32 @@ export async function webAssets(
     }));
     return;
   }
-  await app.register(async (scope) => {
-    await scope.register(fastifyStatic, {
-      root,
-      wildcard: false,
-      // Hashed file names under /assets never change; index.html always revalidates.
-      setHeaders: (res, file) => {
-        res.header(
-          'cache-control',
-          file.includes(`${path.sep}assets${path.sep}`)
-            ? 'public, max-age=31536000, immutable'
-            : 'no-cache',
-        );
-      },
-    });
-    // Any other page path is a route of the app: answer index.html and let the router decide.
-    scope.get('/*', async (request, reply) => {
-      const url = request.url.split('?')[0] ?? '';
-      if (url === '/api' || url.startsWith('/api/') || path.extname(url) !== '') {
-        return reply.status(404).send({
-          error: { code: 'NOT_FOUND', message: `No route GET ${url}`, details: [] },
-        });
-      }
-      return reply.header('cache-control', 'no-cache').sendFile('index.html');
-    });
+  await app.register(fastifyStatic, {
+    root,
+    wildcard: false,
+    // Hashed file names under /assets never change; index.html always revalidates.
+    setHeaders: (res, file) => {
+      res.header(
+        'cache-control',
+        file.includes(`${path.sep}assets${path.sep}`)
+          ? 'public, max-age=31536000, immutable'
+          : 'no-cache',
+      );
+    },
   });
+}
+
+/**
+ * The 404 handler's fallback: a GET of a page path (not under /api, no file extension) is a
+ * route of the web app, answered with its index.html when the app is built.
+ */
+export function pageFallback(root: string = WEB_DIST) {
+  const built = webBuilt(root);
+  return (request: FastifyRequest, reply: FastifyReply): boolean => {
+    const url = request.url.split('?')[0] ?? '';
+    if (!built || url === '/api' || url.startsWith('/api/') || path.extname(url) !== '')
+      return false;
+    void reply.header('cache-control', 'no-cache').sendFile('index.html', root);
+    return true;
+  };
 }

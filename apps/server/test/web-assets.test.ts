@@ -1,9 +1,10 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { errorHandler } from '@atrium/engine';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { webAssets } from '../src/web-assets.js';
+import { pageFallback, webAssets } from '../src/web-assets.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 describe('the web app served by the server', () => {
@@ -15,7 +16,8 @@ describe('the web app served by the server', () => {
     mkdirSync(path.join(dir, 'assets'));
     writeFileSync(path.join(dir, 'index.html'), '<!doctype html><div id="root"></div>');
     writeFileSync(path.join(dir, 'assets/app-abc123.js'), 'console.log(1)');
-    await web.register(webAssets, { root: dir });
+    await web.register(errorHandler, { pageFallback: pageFallback(dir) });
+    await webAssets(web, { root: dir });
     t = await startTestApp();
   });
   afterAll(async () => {
@@ -44,9 +46,9 @@ describe('the web app served by the server', () => {
   it('keeps /api answers JSON: an unknown API path is a 404 in the error shape', async () => {
     const r = await t.call('GET', '/api/no-such-route');
     expect(r.status).toBe(404);
-    expect(r.body.error.code).toBe('NOT_FOUND');
+    expect(r.body.error.code).toBe('ROUTE_NOT_FOUND');
     const local = await web.inject({ method: 'GET', url: '/api/anything' });
     expect(local.statusCode).toBe(404);
-    expect(local.json().error.code).toBe('NOT_FOUND');
+    expect(local.json().error.code).toBe('ROUTE_NOT_FOUND');
   });
 });

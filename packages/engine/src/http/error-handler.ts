@@ -1,5 +1,5 @@
 import { ajvProblems } from '@atrium/metadata';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { isDatabaseUnavailable } from '../db.js';
 import { AtriumError } from '../errors.js';
@@ -12,7 +12,16 @@ import { localeOf } from './request-context.js';
  * Unexpected errors are logged and answered 500 without internals.
  */
 export const errorHandler = fp(
-  async (app: FastifyInstance) => {
+  async (
+    app: FastifyInstance,
+    options: {
+      /**
+       * Answers a GET no route matched before it becomes a 404 (the web app's page paths,
+       * answered with its index.html); returns false to let the 404 stand.
+       */
+      pageFallback?: (request: FastifyRequest, reply: FastifyReply) => boolean;
+    } = {},
+  ) => {
     app.setErrorHandler((error: FastifyError | AtriumError, request, reply) => {
       const locale = localeOf(request);
       if (error instanceof AtriumError)
@@ -41,6 +50,7 @@ export const errorHandler = fp(
       return reply.status(500).send(new AtriumError('INTERNAL').toJSON(locale));
     });
     app.setNotFoundHandler((request, reply) => {
+      if (request.method === 'GET' && options.pageFallback?.(request, reply)) return reply;
       const refusal = new AtriumError('ROUTE_NOT_FOUND', [
         { path: '(request)', message: `No route ${request.method} ${request.url.split('?')[0]}` },
       ]);
