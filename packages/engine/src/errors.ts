@@ -101,6 +101,17 @@ export const ERRORS = {
     message: 'The change does not fit the records already stored; say how to resolve it',
     'zh-CN': '此更改与已存储的记录不符，请说明如何处理',
   },
+  BLUEPRINT_FIELD: {
+    status: 409,
+    message: 'This field follows a blueprint; change it through one of its transitions',
+    'zh-CN': '此字段由流程蓝图控制，请通过其中一个流转来更改',
+  },
+  TRANSITION_UNAVAILABLE: {
+    status: 409,
+    message: 'This transition cannot run on the record now',
+    'zh-CN': '此流转当前无法在该记录上执行',
+  },
+  UNKNOWN_TRANSITION: { status: 404, message: 'No such transition', 'zh-CN': '流转不存在' },
 } as const satisfies Record<string, ErrorEntry>;
 
 export type ErrorCode = keyof typeof ERRORS;

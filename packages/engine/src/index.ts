@@ -39,6 +39,14 @@ export {
 } from './meta/revisions.js';
 export { loadMetadata } from './meta/store.js';
 export { listTrash, purgeTrash, type TrashEntry } from './meta/trash.js';
+export {
+  type AvailableTransition,
+  availableTransitions,
+  type Blueprint,
+  blueprintGuard,
+  transitionPath,
+} from './process/blueprint.js';
+export { listTransitions, runTransition, type TransitionList } from './process/transition.js';
 export type { CompiledModule, Snapshot } from './records/compiled-module.js';
 export {
   GET_QUERY_SCHEMA,

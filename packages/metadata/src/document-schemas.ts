@@ -179,6 +179,7 @@ export const BLUEPRINT_SCHEMA: JsonSchema = {
             additionalProperties: false,
             properties: {
               profiles: { type: 'array', items: { type: 'string' } },
+              roles: { type: 'array', items: { type: 'string' } },
               owner: { type: 'boolean' },
             },
           },

@@ -152,7 +152,8 @@ export interface BlueprintTransition {
   label?: Label;
   from: string[];
   to: string;
-  who?: { profiles?: string[]; owner?: boolean };
+  /** Who may run it (any one suffices); administrators always may; absent: whoever may update. */
+  who?: { profiles?: string[]; roles?: string[]; owner?: boolean };
   when?: JsonLogic;
   require?: string[];
   after?: AutomationAction[];
