@@ -275,3 +275,54 @@ describe('blueprints', () => {
     expect(admin.status).toBe(200);
   });
 });
+
+describe('blueprints: publishing', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    await t.apply([DEALS]);
+    // Records stored before any blueprint, at stages set freely.
+    await t.call('POST', '/api/records/deals/bulk', {
+      create: [
+        { name: 'A', stage: 'qualification' },
+        { name: 'B', stage: 'negotiation' },
+        { name: 'C', stage: 'negotiation' },
+        { name: 'D', stage: 'closed_won' },
+      ],
+    });
+  });
+  afterAll(async () => t.close());
+
+  it('says in the plan how many records sit in states the blueprint no longer covers', async () => {
+    // A blueprint without negotiation: two records would sit where no transition leads.
+    const narrow = {
+      ...BLUEPRINT,
+      transitions: BLUEPRINT.transitions
+        .filter((x) => x.name !== 'negotiate' && x.name !== 'lose' && x.name !== 'reopen')
+        .map((x) => ({ ...x, from: x.from.filter((s) => s !== 'negotiation') })),
+    };
+    const r = await t.call('POST', '/api/meta/plan', { documents: [narrow] });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    const step = r.body.steps.find(
+      (s: { step: { kind: string } }) => s.step.kind === 'put_document',
+    );
+    expect(step.impact).toEqual([
+      expect.objectContaining({ rule: 'blueprint_states', records: 2, outcome: 'warning' }),
+    ]);
+    expect(step.impact[0].message).toContain('"negotiation" (2)');
+    expect(step.impact[0].examples).toEqual(
+      expect.arrayContaining([
+        { value: 'negotiation', records: 2 },
+        { value: 'qualification', records: 1 },
+        { value: 'closed_won', records: 1 },
+      ]),
+    );
+
+    const full = await t.call('POST', '/api/meta/plan', { documents: [BLUEPRINT] });
+    const ok = full.body.steps.find(
+      (s: { step: { kind: string } }) => s.step.kind === 'put_document',
+    );
+    expect(ok.impact[0]).toMatchObject({ records: 0, outcome: 'ok' });
+  });
+});

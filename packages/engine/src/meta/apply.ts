@@ -10,6 +10,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db.js';
 import type { Engine } from '../engine.js';
 import { AtriumError } from '../errors.js';
+import { measureBlueprints } from '../process/blueprint-impact.js';
 import { qt, trashName, trashSchema } from '../sql-names.js';
 import type { Workspace } from '../system/workspace.js';
 import { measureImpact, resolutionProblems, runDataStep } from './data-impact.js';
@@ -69,6 +70,7 @@ export async function planChange(engine: MetaEngine, request: ChangeRequest): Pr
   const restorable = await restorableFrom(db, ws, request.restoreFrom);
   const planned = desiredPlan(stored.documents, request, ws, restorable);
   const conflicts = await measureImpact(db, ws.schema, planned);
+  await measureBlueprints(db, ws.schema, planned, stored.documents);
   return { ...planned, revision: stored.revision, conflicts };
 }
 
