@@ -2,6 +2,7 @@ import {
   type Engine,
   errorHandler,
   inputGuard,
+  jobsRoutes,
   metaRoutes,
   onClientError,
   onFrameworkError,
@@ -76,6 +77,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(metaRoutes, { prefix: '/api', engine });
   await app.register(recordsRoutes, { prefix: '/api', engine });
   await app.register(settingsRoutes, { prefix: '/api', engine });
+  await app.register(jobsRoutes, { prefix: '/api', engine });
   await app.register(usersRoutes, { prefix: '/api', db: engine.db, zones: engine.zones });
   await options.extend?.(app);
   return app;

@@ -304,6 +304,8 @@ describe('OpenAPI', () => {
       '/api/auth/login',
       '/api/auth/me',
       '/api/health',
+      '/api/jobs',
+      '/api/jobs/{id}/retry',
       '/api/meta',
       '/api/meta/apply',
       '/api/meta/plan',

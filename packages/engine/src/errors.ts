@@ -112,6 +112,11 @@ export const ERRORS = {
     'zh-CN': '此流转当前无法在该记录上执行',
   },
   UNKNOWN_TRANSITION: { status: 404, message: 'No such transition', 'zh-CN': '流转不存在' },
+  JOB_NOT_RETRYABLE: {
+    status: 409,
+    message: 'Only a failed or dead-lettered job can be retried',
+    'zh-CN': '只能重试失败或已进入死信的任务',
+  },
 } as const satisfies Record<string, ErrorEntry>;
 
 export type ErrorCode = keyof typeof ERRORS;

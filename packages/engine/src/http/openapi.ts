@@ -10,6 +10,7 @@ import {
 import type { Snapshot } from '../records/compiled-module.js';
 import { GET_QUERY_SCHEMA, LIST_QUERY_SCHEMA } from '../records/list-query.js';
 import { errorResponse, fixedPaths, fixedSchemas, json, ref } from './openapi-fixed.js';
+import { jobPaths, jobSchemas } from './openapi-jobs.js';
 import { transitionPaths, transitionSchemas } from './openapi-transitions.js';
 
 /**
@@ -25,8 +26,8 @@ export function openApiDocument(
   snapshot: Snapshot,
   info: { title: string; version: string },
 ): Record<string, unknown> {
-  const schemas: Record<string, unknown> = { ...fixedSchemas, ...transitionSchemas };
-  const paths: Record<string, unknown> = { ...fixedPaths };
+  const schemas: Record<string, unknown> = { ...fixedSchemas, ...transitionSchemas, ...jobSchemas };
+  const paths: Record<string, unknown> = { ...fixedPaths, ...jobPaths };
   const modules = new Set(snapshot.modules.keys());
   for (const m of snapshot.modules.values()) {
     const name = schemaName(m.doc.name);
@@ -382,7 +383,7 @@ function schemaName(module: string): string {
   const base = pascal(module);
   const taken =
     [base, `${base}Create`, `${base}Update`, `${base}Bulk`].some(
-      (n) => n in fixedSchemas || n in transitionSchemas,
+      (n) => n in fixedSchemas || n in transitionSchemas || n in jobSchemas,
     ) || VERBS.some((v) => FIXED_OPERATIONS.has(`${v}${base}`));
   return taken ? `${base}Record` : base;
 }

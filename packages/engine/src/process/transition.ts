@@ -8,6 +8,7 @@ import type { Values } from '../records/values.js';
 import { inWriteTransaction, prepareUpdate, refuseLookups } from '../records/write.js';
 import { type AvailableTransition, availableTransitions } from './blueprint.js';
 import { blueprintMsg } from './blueprint-messages.js';
+import { enqueueJob } from './jobs.js';
 
 /** What `GET /api/records/:module/:id/transitions` answers. */
 export interface TransitionList {
@@ -82,6 +83,16 @@ export async function runTransition(
       [{ id: rid, changes: update.changes, cause: { transition: name } }],
       'transition',
     );
+    // After-actions run after commit: into the outbox, in this transaction, once per event
+    // (the record's new version names the event).
+    const after = m.blueprint?.transitions.get(name)?.after ?? [];
+    for (const [i, action] of after.entries()) {
+      await enqueueJob(trx, engine.workspace.schema, {
+        kind: action.type,
+        idempotencyKey: `transition:${m.doc.name}:${rid}:${row.version}:${i}`,
+        payload: { module: m.doc.name, id: rid, transition: name, action, record: row },
+      });
+    }
     return row;
   });
 }
