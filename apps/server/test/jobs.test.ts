@@ -48,7 +48,7 @@ class Receiver {
   private server: Server | undefined;
   url = '';
   async start(): Promise<void> {
-    this.server = createServer((req, res) => {
+    const server = createServer((req, res) => {
       req.resume();
       req.on('end', () => {
         if (this.down) {
@@ -60,8 +60,9 @@ class Receiver {
         res.end('ok');
       });
     });
-    await new Promise<void>((r) => this.server?.listen(0, '127.0.0.1', r));
-    this.url = `http://127.0.0.1:${(this.server?.address() as AddressInfo).port}/hook`;
+    this.server = server;
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
   }
   async stop(): Promise<void> {
     await new Promise((r) => this.server?.close(r));
