@@ -12,7 +12,7 @@ import {
 import type { RequestContext } from '../engine.js';
 import { AtriumError } from '../errors.js';
 import type { CompiledModule } from '../records/compiled-module.js';
-import type { Values } from '../records/values.js';
+import { canonicalTimes, type Values } from '../records/values.js';
 import type { Actor } from '../system/users.js';
 import { blueprintMsg } from './blueprint-messages.js';
 
@@ -100,7 +100,7 @@ export function blueprintGuard(
   }
   const t = bp.transitions.get(ctx.transition);
   if (!t) throw unknownTransition(ctx.locale, ctx.transition);
-  if (!isAvailable(bp, t, current, ctx.actor, ctx.timeZone)) {
+  if (!isAvailable(bp, t, canonicalTimes(m, { ...current }), ctx.actor, ctx.timeZone)) {
     throw new AtriumError('TRANSITION_UNAVAILABLE', [
       {
         path: 'transition',
@@ -127,8 +127,10 @@ export function availableTransitions(
 ): AvailableTransition[] {
   const bp = m.blueprint;
   if (!bp) return [];
+  // `when` reads datetimes as the rules do: one canonical ISO string.
+  const data = canonicalTimes(m, { ...record });
   return [...bp.transitions.values()]
-    .filter((t) => isAvailable(bp, t, record, ctx.actor, ctx.timeZone))
+    .filter((t) => isAvailable(bp, t, data, ctx.actor, ctx.timeZone))
     .map((t) => ({
       name: t.name,
       label: labelText(t.label, ctx.locale, t.name),
