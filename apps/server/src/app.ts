@@ -3,6 +3,7 @@ import {
   type Engine,
   errorHandler,
   inputGuard,
+  jobsRoutes,
   metaRoutes,
   onClientError,
   onFrameworkError,
@@ -89,6 +90,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(metaRoutes, { prefix: '/api', engine });
   await app.register(recordsRoutes, { prefix: '/api', engine });
   await app.register(settingsRoutes, { prefix: '/api', engine });
+  await app.register(jobsRoutes, { prefix: '/api', engine });
   await app.register(usersRoutes, { prefix: '/api', engine });
   await app.register(sessionRoutes, { prefix: '/api', db: engine.db });
   await app.register(tokensRoutes, { prefix: '/api', db: engine.db });

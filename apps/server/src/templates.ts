@@ -1,7 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Actor, applyChange, createRecord, type Row } from '@atrium/engine';
+import {
+  type Actor,
+  applyChange,
+  createRecord,
+  type Row,
+  runTransition,
+  transitionPath,
+} from '@atrium/engine';
 import type { MetadataDoc } from '@atrium/metadata';
 import { sql } from 'kysely';
 import type { Booted } from './boot.js';
@@ -46,13 +53,23 @@ export async function installTemplate(
   const ids = new Map<string, string>();
   let records = 0;
   for (const [module, rows] of Object.entries(sample)) {
+    // A record at a later stage of a blueprint is created at its start and walked there
+    // through the transitions, as a user would: the blueprint refuses any other way.
+    const blueprint = engine.metadata.current.modules.get(module)?.blueprint;
     for (const { $key, ...values } of rows) {
-      const row: Row = await createRecord(
-        engine,
-        { actor, locale: 'en' },
-        module,
-        resolveKeys(values, ids),
-      );
+      const body = resolveKeys(values, ids);
+      const stage = blueprint ? body[blueprint.field] : undefined;
+      if (blueprint) delete body[blueprint.field];
+      const ctx = { actor, locale: 'en' as const };
+      let row: Row = await createRecord(engine, ctx, module, body);
+      if (blueprint && typeof stage === 'string') {
+        const steps = transitionPath(blueprint, row[blueprint.field] as string, stage);
+        if (!steps) throw new Error(`sample ${module}: no transitions lead to "${stage}"`);
+        for (const name of steps)
+          row = await runTransition(engine, ctx, module, row.id as string, name, {
+            version: row.version,
+          });
+      }
       if (typeof $key === 'string') ids.set($key, row.id as string);
       records++;
     }

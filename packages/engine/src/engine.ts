@@ -28,6 +28,8 @@ export interface RequestContext {
   locale: Locale;
   /** IANA name; relative periods (`date_in`) are computed in it. Absent: UTC. */
   timeZone?: string;
+  /** The blueprint transition this write runs (process/transition.ts); absent for plain writes. */
+  transition?: string;
 }
 
 /** Opens (creating if needed) a workspace and loads its metadata. System migrations must have run. */

@@ -113,6 +113,22 @@ export const ERRORS = {
     message: 'A user with this e-mail exists',
     'zh-CN': '已存在使用此电子邮件的用户',
   },
+  BLUEPRINT_FIELD: {
+    status: 409,
+    message: 'This field follows a blueprint; change it through one of its transitions',
+    'zh-CN': '此字段由流程蓝图控制，请通过其中一个流转来更改',
+  },
+  TRANSITION_UNAVAILABLE: {
+    status: 409,
+    message: 'This transition cannot run on the record now',
+    'zh-CN': '此流转当前无法在该记录上执行',
+  },
+  UNKNOWN_TRANSITION: { status: 404, message: 'No such transition', 'zh-CN': '流转不存在' },
+  JOB_NOT_RETRYABLE: {
+    status: 409,
+    message: 'Only a failed or dead-lettered job can be retried',
+    'zh-CN': '只能重试失败或已进入死信的任务',
+  },
 } as const satisfies Record<string, ErrorEntry>;
 
 export type ErrorCode = keyof typeof ERRORS;

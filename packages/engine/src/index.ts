@@ -5,6 +5,7 @@ export * from './errors.js';
 export { errorHandler } from './http/error-handler.js';
 export { frameworkError, onClientError, onFrameworkError } from './http/framework-error.js';
 export { inputGuard, inputProblem, MAX_INPUT_DEPTH } from './http/input-guard.js';
+export { jobsRoutes } from './http/jobs-routes.js';
 export { metaRoutes } from './http/meta-routes.js';
 export { openApiDocument } from './http/openapi.js';
 export { recordsRoutes } from './http/records-routes.js';
@@ -39,6 +40,21 @@ export {
 } from './meta/revisions.js';
 export { loadMetadata } from './meta/store.js';
 export { listTrash, purgeTrash, type TrashEntry } from './meta/trash.js';
+export {
+  type AvailableTransition,
+  availableTransitions,
+  type Blueprint,
+  blueprintGuard,
+  transitionPath,
+} from './process/blueprint.js';
+export {
+  DeadLetter,
+  type JobHandler,
+  JobWorker,
+  type WorkerOptions,
+} from './process/job-worker.js';
+export { enqueueJob, type Job, listJobs, retryJob } from './process/jobs.js';
+export { listTransitions, runTransition, type TransitionList } from './process/transition.js';
 export type { CompiledModule, Snapshot } from './records/compiled-module.js';
 export {
   GET_QUERY_SCHEMA,

@@ -38,11 +38,22 @@ export function checkDocuments(input: readonly unknown[], pathPrefix = 'document
 
   const modules = new Map<string, ModuleDoc>();
   const seen = new Map<string, string>();
+  // The write path enforces one blueprint per module: two would fight over the records.
+  const blueprints = new Map<string, string>();
   for (const { doc, at } of docs) {
     const key = docKey(doc);
     if (seen.has(key))
       problems.push({ path: `${at}.name`, message: `${key} is also defined at ${seen.get(key)}` });
     seen.set(key, at);
+    if (doc.kind === 'blueprint') {
+      const other = blueprints.get(doc.module);
+      if (other)
+        problems.push({
+          path: `${at}.module`,
+          message: `${doc.module} already has the blueprint at ${other}; a module has at most one`,
+        });
+      blueprints.set(doc.module, at);
+    }
     if (doc.kind === 'module') modules.set(doc.name, doc);
   }
   for (const { doc, at } of docs) {
@@ -263,7 +274,11 @@ class Checker {
           return;
         }
         const values = new Set((field.options ?? []).map((o) => o.value));
+        const names = new Set<string>();
         doc.transitions.forEach((t, i) => {
+          if (names.has(t.name))
+            this.add(`.transitions[${i}].name`, `"${t.name}" names another transition too`);
+          names.add(t.name);
           t.from.forEach((v, j) => {
             if (!values.has(v))
               this.add(`.transitions[${i}].from[${j}]`, `"${v}" is not an option of ${doc.field}`);

@@ -194,8 +194,13 @@ const blueprintTransition = closed({
   label: optional(label),
   from: Type.Array(Type.String(), { minItems: 1 }),
   to: Type.String(),
+  /** Who may run it (any one suffices); administrators always may; absent: whoever may update. */
   who: optional(
-    closed({ profiles: optional(Type.Array(Type.String())), owner: optional(Type.Boolean()) }),
+    closed({
+      profiles: optional(Type.Array(Type.String())),
+      roles: optional(Type.Array(Type.String())),
+      owner: optional(Type.Boolean()),
+    }),
   ),
   when: optional(logic),
   require: optional(names),

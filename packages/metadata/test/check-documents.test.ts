@@ -616,6 +616,21 @@ describe('checkDocuments: documents that refer to a module', () => {
     );
   });
 
+  it('refuses a second blueprint on a module, and two transitions of one name', () => {
+    expectOneProblem(
+      [clone(accounts), clone(deals), clone(blueprint), { ...clone(blueprint), name: 'other' }],
+      'documents[3].module',
+      /at most one/,
+    );
+    const bad = clone(blueprint);
+    if (bad.transitions[1]) bad.transitions[1].name = 'qualify';
+    expectOneProblem(
+      [clone(accounts), clone(deals), bad],
+      'documents[2].transitions[1].name',
+      /"qualify"/,
+    );
+  });
+
   it('refuses an automation on an unknown field', () => {
     const bad = {
       ...clone(automation),

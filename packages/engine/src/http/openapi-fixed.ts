@@ -183,6 +183,10 @@ export const fixedSchemas: Record<string, Schema> = {
       },
       actor: { ...uuid, type: ['string', 'null'] },
       at: instant,
+      transition: {
+        type: 'string',
+        description: 'The blueprint transition an entry with action "transition" ran',
+      },
     },
   },
 };

@@ -10,6 +10,8 @@ import {
 import type { Snapshot } from '../records/compiled-module.js';
 import { GET_QUERY_SCHEMA, LIST_QUERY_SCHEMA } from '../records/list-query.js';
 import { errorResponse, fixedPaths, fixedSchemas, json, ref } from './openapi-fixed.js';
+import { jobPaths, jobSchemas } from './openapi-jobs.js';
+import { transitionPaths, transitionSchemas } from './openapi-transitions.js';
 
 /**
  * OpenAPI 3.1 of the current metadata: a schema per module (record, create body, update body,
@@ -24,8 +26,8 @@ export function openApiDocument(
   snapshot: Snapshot,
   info: { title: string; version: string },
 ): Record<string, unknown> {
-  const schemas: Record<string, unknown> = { ...fixedSchemas };
-  const paths: Record<string, unknown> = { ...fixedPaths };
+  const schemas: Record<string, unknown> = { ...fixedSchemas, ...transitionSchemas, ...jobSchemas };
+  const paths: Record<string, unknown> = { ...fixedPaths, ...jobPaths };
   const modules = new Set(snapshot.modules.keys());
   for (const m of snapshot.modules.values()) {
     const name = schemaName(m.doc.name);
@@ -179,6 +181,7 @@ export function openApiDocument(
         },
       },
     };
+    Object.assign(paths, transitionPaths(m.doc.name, name, title, idParam));
     paths[`/api/records/${m.doc.name}/bulk`] = {
       post: {
         operationId: `bulk${name}`,
@@ -351,7 +354,18 @@ function clean(schema: JsonSchema): JsonSchema {
   return out;
 }
 
-const VERBS = ['list', 'create', 'get', 'update', 'delete', 'restore', 'history', 'bulk'];
+const VERBS = [
+  'list',
+  'create',
+  'get',
+  'update',
+  'delete',
+  'restore',
+  'history',
+  'bulk',
+  'transitions',
+  'transition',
+];
 const FIXED_OPERATIONS = new Set(
   Object.values(fixedPaths).flatMap((path) =>
     Object.values(path).flatMap((op) => {
@@ -368,8 +382,9 @@ const FIXED_OPERATIONS = new Set(
 function schemaName(module: string): string {
   const base = pascal(module);
   const taken =
-    [base, `${base}Create`, `${base}Update`, `${base}Bulk`].some((n) => n in fixedSchemas) ||
-    VERBS.some((v) => FIXED_OPERATIONS.has(`${v}${base}`));
+    [base, `${base}Create`, `${base}Update`, `${base}Bulk`].some(
+      (n) => n in fixedSchemas || n in transitionSchemas || n in jobSchemas,
+    ) || VERBS.some((v) => FIXED_OPERATIONS.has(`${v}${base}`));
   return taken ? `${base}Record` : base;
 }
 

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Engine } from '../engine.js';
 import { AtriumError } from '../errors.js';
+import { listTransitions, runTransition } from '../process/transition.js';
 import { BULK_LIMIT, bulkWrite } from '../records/bulk.js';
 import { inexactNumbers } from '../records/exact-json.js';
 import {
@@ -106,6 +107,23 @@ export async function recordsRoutes(
 
   app.post<RecordParams>('/records/:module/:id/restore', async (request) =>
     restoreRecord(engine, contextOf(request), request.params.module, request.params.id),
+  );
+
+  app.get<RecordParams>('/records/:module/:id/transitions', async (request) =>
+    listTransitions(engine, contextOf(request), request.params.module, request.params.id),
+  );
+
+  app.post<RecordParams & { Params: { name: string } }>(
+    '/records/:module/:id/transitions/:name',
+    async (request) =>
+      runTransition(
+        engine,
+        contextOf(request),
+        request.params.module,
+        request.params.id,
+        request.params.name,
+        request.body,
+      ),
   );
 
   app.get<RecordParams & { Querystring: { limit?: number; cursor?: string } }>(

@@ -10,6 +10,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db.js';
 import type { Engine } from '../engine.js';
 import { AtriumError } from '../errors.js';
+import { measureBlueprints } from '../process/blueprint-impact.js';
 import { textCollations } from '../records/collation.js';
 import { qt, trashName, trashSchema } from '../sql-names.js';
 import { recordAudit } from '../system/audit.js';
@@ -72,6 +73,7 @@ export async function planChange(engine: MetaEngine, request: ChangeRequest): Pr
   const collation = (await textCollations(db)).default;
   const planned = desiredPlan(stored.documents, request, ws, restorable, collation);
   const conflicts = await measureImpact(db, ws.schema, planned);
+  await measureBlueprints(db, ws.schema, planned, stored.documents);
   return { ...planned, revision: stored.revision, conflicts };
 }
 

@@ -84,7 +84,8 @@ export interface PlannedStep {
 
 /** One measured rule of a `check_values` step. */
 export interface Impact {
-  rule: ValueCheck['rule'];
+  /** `blueprint_states`: records per state of a blueprint's field (process/blueprint-impact.ts). */
+  rule: ValueCheck['rule'] | 'blueprint_states';
   /** Records concerned, counted up to a cap (`more`: there are more). */
   records: number;
   more: boolean;

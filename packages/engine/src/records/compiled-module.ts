@@ -15,6 +15,7 @@ import {
   type ValidationRule,
 } from '@atrium/metadata';
 import type { ValidateFunction } from 'ajv';
+import { type Blueprint, compileBlueprints } from '../process/blueprint.js';
 import { derivedName, q, qt, uniqueIndexName } from '../sql-names.js';
 import { type LookupJoin, lookupJoins } from './lookup-join.js';
 
@@ -53,6 +54,8 @@ export interface CompiledModule {
   lookups: ReadonlyMap<string, LookupJoin>;
   /** A default module currency when it has money fields. */
   currency: string | undefined;
+  /** The module's blueprint, set when the snapshot is compiled. */
+  blueprint?: Blueprint;
 }
 
 export function compileModule(
@@ -136,5 +139,7 @@ export function compileSnapshot(
     documents.filter((d): d is ModuleDoc => d.kind === 'module').map((m) => [m.name, m]),
   );
   const modules = new Map([...docs.values()].map((m) => [m.name, compileModule(schema, m, docs)]));
+  for (const [name, bp] of compileBlueprints(documents, modules))
+    (modules.get(name) as CompiledModule).blueprint = bp;
   return { revision, documents, modules };
 }

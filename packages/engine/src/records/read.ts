@@ -185,10 +185,12 @@ export async function recordHistory(
   const binding = cursorBinding({ history: `${m.doc.name}:${id}` });
   const before = query.cursor ? decodeCursor(query.cursor, binding, [HISTORY_KEY])[0] : undefined;
   const rows =
-    await sql<Row>`select id, action, changes, actor, at from ${sql.raw(qt(engine.workspace.schema, '_history'))}
+    await sql<Row>`select id, action, changes, actor, at, cause->>'transition' as transition from ${sql.raw(qt(engine.workspace.schema, '_history'))}
     where module = ${m.doc.name} and record_id = ${id} ${before === undefined ? sql`` : sql`and id < ${before}`}
     order by id desc limit ${limit + 1}`.execute(engine.db);
   const data = rows.rows.slice(0, limit);
+  // Only a blueprint transition's entry names one.
+  for (const r of data) if (r.transition === null) delete r.transition;
   const last = data[data.length - 1];
   return {
     data,

@@ -7,12 +7,17 @@ import type { Values } from './values.js';
 
 export type Row = Record<string, unknown>;
 
-export type HistoryAction = 'create' | 'update' | 'delete' | 'restore';
+export type HistoryAction = 'create' | 'update' | 'delete' | 'restore' | 'transition';
 
 /** The record a cascaded delete or restore came from, kept in its history entry. */
 export interface Cause {
   module: string;
   id: string;
+}
+
+/** A blueprint transition's history entry names the transition it ran. */
+export interface TransitionCause {
+  transition: string;
 }
 
 /**
@@ -93,7 +98,11 @@ export async function writeHistory(
   engine: Engine,
   ctx: RequestContext,
   module: string,
-  entries: readonly { id: string; changes?: Record<string, unknown>; cause?: Cause }[],
+  entries: readonly {
+    id: string;
+    changes?: Record<string, unknown>;
+    cause?: Cause | TransitionCause;
+  }[],
   action: HistoryAction,
 ): Promise<void> {
   if (entries.length === 0) return;

@@ -4,6 +4,7 @@ import type { Db } from '../db.js';
 import { type Engine, moduleOf, type RequestContext } from '../engine.js';
 import { AtriumError } from '../errors.js';
 import { lockRevisionShared } from '../meta/store.js';
+import { blueprintGuard } from '../process/blueprint.js';
 import { auditOwnerChange } from '../system/audit.js';
 import type { CompiledModule, Snapshot } from './compiled-module.js';
 import { lookupProblems } from './lookup-targets.js';
@@ -115,6 +116,7 @@ export async function prepareCreate(
   body: unknown,
 ): Promise<Values> {
   const values = canonicalTimes(m, validateBody(m.validateCreate, body, ctx.locale, m.defaults));
+  blueprintGuard(m, undefined, values, ctx);
   if (values.owner_id !== undefined) await checkOwner(trx, values.owner_id, ctx.locale);
   if (m.currency) values.currency_code ??= m.currency;
   computeFormulas(m, values);
@@ -176,6 +178,7 @@ export async function prepareUpdate(
   checkVersion(ctx.locale, current, version as number);
   const values: Values = canonicalTimes(m, { ...current, ...input });
   checkRequired(m, values, ctx.locale);
+  blueprintGuard(m, current, values, ctx);
   computeFormulas(m, values);
   checkRules(m, values, ctx.locale, ctx.timeZone);
   return { current, values, changes: diffRows(m, current, values) };

@@ -79,6 +79,27 @@ const WORKSPACE_MIGRATIONS: readonly ((s: string) => string)[] = [
   // A record sent to the recycle bin (or back) by a cascade names the record it came with, so a
   // restore brings back exactly what its delete took along.
   (s) => `alter table ${s}._history add column cause jsonb;`,
+  // The outbox of after-commit side effects (process/jobs.ts): written in the write's
+  // transaction, claimed by workers with FOR UPDATE SKIP LOCKED, once per idempotency key.
+  (s) => `
+    create table ${s}._jobs (
+      id bigint generated always as identity primary key,
+      kind text not null,
+      idempotency_key text not null unique,
+      payload jsonb not null,
+      status text not null default 'pending'
+        check (status in ('pending', 'running', 'failed', 'done', 'dead')),
+      attempts integer not null default 0,
+      max_attempts integer not null default 5,
+      run_at timestamptz not null default now(),
+      locked_by text,
+      locked_until timestamptz,
+      last_error text,
+      created_at timestamptz not null default now(),
+      updated_at timestamptz not null default now()
+    );
+    create index _jobs_due_idx on ${s}._jobs (run_at, id) where status in ('pending', 'failed', 'running');
+  `,
 ];
 
 /** Creates or upgrades the workspace `name` (schema `ws_<name>`). Idempotent; takes a lock. */

@@ -1,0 +1,114 @@
+import type { Locale } from '@atrium/metadata';
+import { type Engine, moduleOf, type RequestContext } from '../engine.js';
+import { AtriumError } from '../errors.js';
+import { msg } from '../records/messages.js';
+import { getRecord } from '../records/read.js';
+import { type Row, updateRow, writeHistory } from '../records/row-writes.js';
+import type { Values } from '../records/values.js';
+import { inWriteTransaction, prepareUpdate, refuseLookups } from '../records/write.js';
+import { type AvailableTransition, availableTransitions } from './blueprint.js';
+import { blueprintMsg } from './blueprint-messages.js';
+import { enqueueJob } from './jobs.js';
+
+/** What `GET /api/records/:module/:id/transitions` answers. */
+export interface TransitionList {
+  /** The blueprint's name, null when the module has none. */
+  blueprint: string | null;
+  field: string | null;
+  state: unknown;
+  transitions: AvailableTransition[];
+}
+
+/** The transitions the caller may run on the record now, with the fields each requires. */
+export async function listTransitions(
+  engine: Engine,
+  ctx: RequestContext,
+  module: string,
+  id: string,
+): Promise<TransitionList> {
+  // getRecord authorizes the read and answers 404 for an unknown or binned record.
+  const row = await getRecord(engine, ctx, module, id, {});
+  const m = moduleOf(engine.metadata.current, module);
+  const bp = m.blueprint;
+  if (!bp) return { blueprint: null, field: null, state: null, transitions: [] };
+  return {
+    blueprint: bp.doc.name,
+    field: bp.field,
+    state: row[bp.field] ?? null,
+    transitions: availableTransitions(m, row, ctx),
+  };
+}
+
+/**
+ * `POST /api/records/:module/:id/transitions/:name` `{values, version}`: runs a transition
+ * through the one write path — the same transaction, validation, formulas, rules and lookup
+ * checks as an update, with the blueprint guard told which transition runs (it checks the
+ * state, who, `when` and the required fields) — and records it in the history as
+ * `action: "transition"` with its name.
+ */
+export async function runTransition(
+  engine: Engine,
+  ctx: RequestContext,
+  module: string,
+  id: string,
+  name: string,
+  body: unknown,
+): Promise<Row> {
+  const { values, version } = transitionBody(body, ctx.locale);
+  return inWriteTransaction(engine, module, async (trx, m, snapshot) => {
+    engine.access.authorize(ctx.actor, m, 'update');
+    const field = m.blueprint?.field;
+    const to = m.blueprint?.transitions.get(name)?.to;
+    if (field !== undefined && to !== undefined && field in values && values[field] !== to) {
+      throw new AtriumError('BLUEPRINT_FIELD', [
+        {
+          path: `values.${field}`,
+          message: blueprintMsg(ctx.locale, 'setByTransition', { name, to }),
+        },
+      ]);
+    }
+    const run = { ...ctx, transition: name };
+    const patch = field !== undefined && to !== undefined ? { ...values, [field]: to } : values;
+    const update = await prepareUpdate(trx, run, m, id, { ...patch, version });
+    const fields = Object.keys(update.changes);
+    await refuseLookups(trx, snapshot, m, [{ prefix: '', values: update.values, fields }], ctx);
+    const rid = update.current.id as string;
+    if (fields.length === 0) return update.current;
+    const row = await updateRow(trx, m, rid, update.values, fields, ctx.actor.id);
+    await writeHistory(
+      trx,
+      engine,
+      ctx,
+      m.doc.name,
+      [{ id: rid, changes: update.changes, cause: { transition: name } }],
+      'transition',
+    );
+    // After-actions run after commit: into the outbox, in this transaction, once per event
+    // (the record's new version names the event).
+    const after = m.blueprint?.transitions.get(name)?.after ?? [];
+    for (const [i, action] of after.entries()) {
+      await enqueueJob(trx, engine.workspace.schema, {
+        kind: action.type,
+        idempotencyKey: `transition:${m.doc.name}:${rid}:${row.version}:${i}`,
+        payload: { module: m.doc.name, id: rid, transition: name, action, record: row },
+      });
+    }
+    return row;
+  });
+}
+
+/** `{values?: object, version}`; `values` are the fields the transition asks for, and others. */
+function transitionBody(body: unknown, locale: Locale): { values: Values; version: unknown } {
+  if (body === null || typeof body !== 'object' || Array.isArray(body))
+    throw new AtriumError('VALIDATION_FAILED', [
+      { path: '(body)', message: msg(locale, 'jsonObject') },
+    ]);
+  const { values = {}, version, ...rest } = body as Record<string, unknown>;
+  const unknown = Object.keys(rest).map((k) => ({ path: k, message: msg(locale, 'unknownField') }));
+  if (unknown.length > 0) throw new AtriumError('VALIDATION_FAILED', unknown);
+  if (values === null || typeof values !== 'object' || Array.isArray(values))
+    throw new AtriumError('VALIDATION_FAILED', [
+      { path: 'values', message: msg(locale, 'jsonObject') },
+    ]);
+  return { values: values as Values, version };
+}
