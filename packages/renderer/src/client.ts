@@ -79,6 +79,13 @@ export interface DataClient {
     cursor?: string,
   ): Promise<{ data: RecordValues[]; nextCursor: string | null }>;
   users(q?: string): Promise<UserSummary[]>;
+  /** Runs a blueprint transition (`POST …/:id/transitions/:name`) through the one write path. */
+  transition?(
+    module: string,
+    id: string,
+    name: string,
+    body: { values?: RecordValues; version: number },
+  ): Promise<RecordValues>;
 }
 
 /** What every component receives besides data: metadata, language, zone, the client. */

@@ -39,6 +39,13 @@ export function createHttpClient(session: HttpSession): DataClient {
         'GET',
         `${records(module)}/${encodeURIComponent(id)}/history${query({ cursor })}`,
       ),
+    transition: (module, id, name, body) =>
+      request<RecordValues>(
+        session,
+        'POST',
+        `${records(module)}/${encodeURIComponent(id)}/transitions/${encodeURIComponent(name)}`,
+        body,
+      ),
     users: async (q) => {
       const page = await request<{ data: { id: string; name: string; email: string }[] }>(
         session,

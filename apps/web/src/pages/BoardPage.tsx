@@ -2,6 +2,7 @@ import '@atrium/renderer/styles.css';
 import { Kanban } from '@atrium/renderer';
 import { Link, useNavigate, useParams } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
+import { blueprintMove } from '../board-moves.js';
 import { labelOf, modulesOf, useWorkspace, viewsOf } from '../meta.js';
 import { useRenderContext } from '../render-context.js';
 import { NotFoundPage } from './NotFoundPage.js';
@@ -18,6 +19,17 @@ export function BoardPage() {
   const views = viewsOf(workspace.documents, module);
   const current = views.find((v) => v.name === view && v.type === 'kanban');
   if (!doc || !current) return <NotFoundPage />;
+  const field = doc.fields.find((f) => f.name === current.groupBy);
+  const optionLabel = (value: string) =>
+    labelOf(field?.options?.find((o) => o.value === value)?.label, workspace.locale, value);
+  // A stage that follows a blueprint moves through its transitions, not by a plain update.
+  const onMove = blueprintMove(
+    workspace.documents,
+    module,
+    current.groupBy,
+    ctx.client,
+    (from, to) => t('board.noTransition', { from: optionLabel(from), to: optionLabel(to) }),
+  );
   return (
     <>
       <div className="page-header">
@@ -32,6 +44,7 @@ export function BoardPage() {
         ctx={ctx}
         module={module}
         view={current.name}
+        {...(onMove && { onMove })}
         onOpen={(record) =>
           void navigate({ to: '/m/$module/$id', params: { module, id: String(record.id) } })
         }
