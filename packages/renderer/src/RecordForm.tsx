@@ -299,7 +299,9 @@ export function RecordForm(props: RecordFormProps) {
                   const id = `${baseId}-${name}`;
                   const writable = isWritable(field);
                   const Input =
-                    (writable ? widgets[specOf(field).widget] : undefined) ?? ReadOnlyWidget;
+                    (writable
+                      ? widgets[name === 'currency_code' ? 'currency_code' : specOf(field).widget]
+                      : undefined) ?? ReadOnlyWidget;
                   const required =
                     writable && (field.required === true || ruleState.required.has(name));
                   const error = formState.errors[name]?.message;

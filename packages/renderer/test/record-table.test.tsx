@@ -136,4 +136,22 @@ describe('RecordTable', () => {
     const headers = screen.getAllByRole('columnheader').map((h) => h.textContent?.trim());
     expect(headers.slice(1)).toEqual(['Amount', 'Deal name', 'Stage']);
   });
+
+  it('edits a cell inline through client.update with the row version', async () => {
+    const { client } = setup(3);
+    await waitFor(() => expect(bodyRows().length).toBe(3));
+    const row = bodyRows()[0] as HTMLElement;
+    fireEvent.click(within(row).getByRole('button', { name: 'Edit Amount' }));
+    const input = within(row).getByRole('textbox');
+    fireEvent.change(input, { target: { value: '4321' } });
+    fireEvent.keyDown(input, { key: 'Enter' });
+    await waitFor(() =>
+      expect(client.tables.get('deals')?.[0]).toMatchObject({ amount: 4321, version: 2 }),
+    );
+    await waitFor(() => expect(within(row).getByText(/4,321\.00/)).toBeTruthy());
+    expect(client.calls.find((c) => c.method === 'update')?.params).toMatchObject({
+      amount: 4321,
+      version: 1,
+    });
+  });
 });
