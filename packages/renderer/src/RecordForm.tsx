@@ -84,7 +84,9 @@ export function RecordForm(props: RecordFormProps) {
   );
   // The version being edited: the prop, or the server's after the user chose to reload theirs.
   const [record, setRecord] = useState(recordProp);
-  useEffect(() => setRecord(recordProp), [recordProp]);
+  useEffect(() => {
+    setRecord(recordProp);
+  }, [recordProp]);
   const [conflict, setConflict] = useState<{ current: RecordValues; payload: RecordValues } | null>(
     null,
   );
@@ -138,8 +140,12 @@ export function RecordForm(props: RecordFormProps) {
   const [saving, setSaving] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
 
-  useEffect(() => reset(defaults), [defaults, reset]);
-  useEffect(() => onDirtyChange?.(formState.isDirty), [formState.isDirty, onDirtyChange]);
+  useEffect(() => {
+    reset(defaults);
+  }, [defaults, reset]);
+  useEffect(() => {
+    onDirtyChange?.(formState.isDirty);
+  }, [formState.isDirty, onDirtyChange]);
 
   const live = apiValues(watch());
   const ruleState = applyLayoutRules(layout, live, ctx.timeZone);

@@ -140,7 +140,9 @@ export function RecordTable(props: RecordTableProps) {
   const [rowSelection, setRowSelection] = useState<RowSelectionState>({});
   // Column order: dragged by header, or Alt+←/→ on a header; told to the app to keep in a view.
   const [columnOrder, setColumnOrder] = useState<string[]>([]);
-  useEffect(() => setColumnOrder(['__select', ...columnsNames]), [columnsNames]);
+  useEffect(() => {
+    setColumnOrder(['__select', ...columnsNames]);
+  }, [columnsNames]);
   const [draggedColumn, setDraggedColumn] = useState<string | null>(null);
   const moveColumn = (name: string, to: number) => {
     const order = columnOrder.filter((c) => c !== '__select' && c !== name);

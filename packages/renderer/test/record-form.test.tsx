@@ -127,4 +127,19 @@ describe('RecordForm', () => {
       }),
     );
   });
+
+  it('tells the app when it has unsaved changes, so leaving can be warned', async () => {
+    const client = new MemoryClient(documents);
+    const ctx: RenderContext = { documents, locale: 'en', timeZone: 'UTC', client };
+    const dirty: boolean[] = [];
+    render(<RecordForm ctx={ctx} module="deals" onDirtyChange={(d) => dirty.push(d)} />);
+    fireEvent.change(screen.getByLabelText('Deal name', { exact: false }), {
+      target: { value: 'x' },
+    });
+    await waitFor(() => expect(dirty.at(-1)).toBe(true));
+    fireEvent.change(screen.getByLabelText('Deal name', { exact: false }), {
+      target: { value: '' },
+    });
+    await waitFor(() => expect(dirty.at(-1)).toBe(false));
+  });
 });
