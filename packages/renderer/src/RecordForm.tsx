@@ -83,26 +83,31 @@ export function RecordForm(props: RecordFormProps) {
     [sections, byName],
   );
   // The version being edited: the prop, or the server's after the user chose to reload theirs.
+  // Keyed by id and version, so a parent that re-creates the same record each render does not
+  // reset what the user typed.
   const [record, setRecord] = useState(recordProp);
+  const recordKey = recordProp ? `${String(recordProp.id)}:${String(recordProp.version)}` : '';
   useEffect(() => {
     setRecord(recordProp);
-  }, [recordProp]);
+  }, [recordKey]);
   const [conflict, setConflict] = useState<{ current: RecordValues; payload: RecordValues } | null>(
     null,
   );
   const isNew = !record?.id;
 
+  const initialKey = JSON.stringify(initialValues ?? null);
   const defaults = useMemo(() => {
+    const initial = JSON.parse(initialKey) as RecordValues | null;
     const values: FormValues = {};
     for (const name of formFields) {
       const field = byName.get(name) as FieldDef;
-      let value = record?.[name] ?? initialValues?.[name];
+      let value = record?.[name] ?? initial?.[name];
       if (value === undefined && isNew)
         value = name === 'currency_code' ? doc?.defaultCurrency : field.default;
       values[name] = toFormValue(field, value);
     }
     return values;
-  }, [formFields, byName, record, initialValues, isNew, doc]);
+  }, [formFields, byName, record, initialKey, isNew, doc]);
 
   const apiValues = (values: FormValues): RecordValues => {
     const out: RecordValues = { ...record };
