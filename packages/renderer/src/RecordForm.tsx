@@ -42,13 +42,13 @@ type FormValues = Record<string, unknown>;
 
 /** The layout's sections, or one section of every writable field when the module has no layout. */
 function sectionsOf(
-  ctx: RenderContext,
+  documents: RenderContext['documents'],
   module: string,
   layoutName?: string,
 ): { sections: LayoutSection[]; rules: ReturnType<typeof findLayout> } {
-  const layout = findLayout(ctx.documents, module, layoutName);
+  const layout = findLayout(documents, module, layoutName);
   if (layout) return { sections: layout.sections, rules: layout };
-  const doc = findModule(ctx.documents, module);
+  const doc = findModule(documents, module);
   const fields = (doc?.fields ?? []).filter(isWritable).map((f) => f.name);
   return { sections: [{ columns: 2, fields }], rules: undefined };
 }
@@ -74,8 +74,8 @@ export function RecordForm(props: RecordFormProps) {
   const widgets = { ...WIDGETS, ...props.widgets };
   const baseId = useId();
   const { sections, rules: layout } = useMemo(
-    () => sectionsOf(ctx, module, layoutName),
-    [ctx, module, layoutName],
+    () => sectionsOf(ctx.documents, module, layoutName),
+    [ctx.documents, module, layoutName],
   );
   const byName = useMemo(() => (doc ? fieldMap(doc) : new Map<string, FieldDef>()), [doc]);
   const formFields = useMemo(

@@ -74,13 +74,15 @@ export function RecordTable(props: RecordTableProps) {
   const userName = useUserNames(ctx.client, props.userName);
   const view = viewName ? findView(ctx.documents, module, viewName) : undefined;
   const byName = useMemo(() => (doc ? fieldMap(doc) : new Map<string, FieldDef>()), [doc]);
+  // Keyed by content: a parent passing a new but equal array each render does not reload.
+  const fieldsKey = props.fields?.join(',');
   const columnsNames = useMemo(() => {
     const names =
-      props.fields ??
+      fieldsKey?.split(',') ??
       view?.columns ??
       (doc ? [recordNameField(doc), ...doc.fields.map((f) => f.name).slice(0, 6)] : []);
     return [...new Set(names)].filter((n) => byName.has(n));
-  }, [props.fields, view, doc, byName]);
+  }, [fieldsKey, view, doc, byName]);
 
   const [innerSort, setInnerSort] = useState<string | undefined>(undefined);
   const sort = props.sort ?? innerSort;
