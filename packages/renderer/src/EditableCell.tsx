@@ -1,8 +1,9 @@
-import type { FieldDef } from '@atrium/metadata';
+import { type FieldDef, labelText } from '@atrium/metadata';
 import { useId, useState } from 'react';
 import { ClientError, type RecordValues, type RenderContext } from './client.js';
 import { FieldValue } from './FieldValue.js';
 import { toApiValue, toFormValue } from './form-values.js';
+import { message } from './messages.js';
 import { specOf } from './metadata.js';
 import { WIDGETS } from './widgets/registry.js';
 
@@ -92,7 +93,7 @@ export function EditableCell({
         }}
       >
         <label htmlFor={`${id}`} id={`${id}-label`} className="at-visually-hidden">
-          {field.name}
+          {labelText(field.label, ctx.locale, field.name)}
         </label>
         <Widget
           field={field}
@@ -129,7 +130,7 @@ export function EditableCell({
       <button
         type="button"
         className="at-cell-edit"
-        aria-label={`✎ ${field.name}`}
+        aria-label={`${message(ctx.locale, 'edit')} ${labelText(field.label, ctx.locale, field.name)}`}
         onClick={() => setDraft(toFormValue(field, record[field.name]))}
       >
         ✎

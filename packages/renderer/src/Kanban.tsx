@@ -28,6 +28,8 @@ export interface KanbanProps {
   fields?: string[];
   filter?: JsonLogic;
   pageSize?: number;
+  /** Change it to reload every column. */
+  refreshKey?: unknown;
   onOpen?(record: RecordValues): void;
   /** Names users by id (owner…); asked of `client.users()` when absent. */
   userName?: (id: string) => string | undefined;
@@ -97,7 +99,7 @@ export function Kanban(props: KanbanProps) {
         };
       });
     },
-    [ctx.client, module, viewName, group, filterKey, pageSize, expand.join()],
+    [ctx.client, module, viewName, group, filterKey, pageSize, expand.join(), props.refreshKey],
   );
 
   useEffect(() => {
@@ -110,7 +112,10 @@ export function Kanban(props: KanbanProps) {
 
   const sensors = useSensors(
     useSensor(PointerSensor, { activationConstraint: { distance: 4 } }),
-    useSensor(KeyboardSensor),
+    // Space picks a card up and drops it; Enter stays free to open the record.
+    useSensor(KeyboardSensor, {
+      keyboardCodes: { start: ['Space'], cancel: ['Escape'], end: ['Space'] },
+    }),
   );
 
   const move = async (record: RecordValues, from: string, to: string) => {

@@ -42,13 +42,13 @@ type FormValues = Record<string, unknown>;
 
 /** The layout's sections, or one section of every writable field when the module has no layout. */
 function sectionsOf(
-  ctx: RenderContext,
+  documents: RenderContext['documents'],
   module: string,
   layoutName?: string,
 ): { sections: LayoutSection[]; rules: ReturnType<typeof findLayout> } {
-  const layout = findLayout(ctx.documents, module, layoutName);
+  const layout = findLayout(documents, module, layoutName);
   if (layout) return { sections: layout.sections, rules: layout };
-  const doc = findModule(ctx.documents, module);
+  const doc = findModule(documents, module);
   const fields = (doc?.fields ?? []).filter(isWritable).map((f) => f.name);
   return { sections: [{ columns: 2, fields }], rules: undefined };
 }
@@ -74,8 +74,8 @@ export function RecordForm(props: RecordFormProps) {
   const widgets = { ...WIDGETS, ...props.widgets };
   const baseId = useId();
   const { sections, rules: layout } = useMemo(
-    () => sectionsOf(ctx, module, layoutName),
-    [ctx, module, layoutName],
+    () => sectionsOf(ctx.documents, module, layoutName),
+    [ctx.documents, module, layoutName],
   );
   const byName = useMemo(() => (doc ? fieldMap(doc) : new Map<string, FieldDef>()), [doc]);
   const formFields = useMemo(
@@ -83,24 +83,31 @@ export function RecordForm(props: RecordFormProps) {
     [sections, byName],
   );
   // The version being edited: the prop, or the server's after the user chose to reload theirs.
+  // Keyed by id and version, so a parent that re-creates the same record each render does not
+  // reset what the user typed.
   const [record, setRecord] = useState(recordProp);
-  useEffect(() => setRecord(recordProp), [recordProp]);
+  const recordKey = recordProp ? `${String(recordProp.id)}:${String(recordProp.version)}` : '';
+  useEffect(() => {
+    setRecord(recordProp);
+  }, [recordKey]);
   const [conflict, setConflict] = useState<{ current: RecordValues; payload: RecordValues } | null>(
     null,
   );
   const isNew = !record?.id;
 
+  const initialKey = JSON.stringify(initialValues ?? null);
   const defaults = useMemo(() => {
+    const initial = JSON.parse(initialKey) as RecordValues | null;
     const values: FormValues = {};
     for (const name of formFields) {
       const field = byName.get(name) as FieldDef;
-      let value = record?.[name] ?? initialValues?.[name];
+      let value = record?.[name] ?? initial?.[name];
       if (value === undefined && isNew)
         value = name === 'currency_code' ? doc?.defaultCurrency : field.default;
       values[name] = toFormValue(field, value);
     }
     return values;
-  }, [formFields, byName, record, initialValues, isNew, doc]);
+  }, [formFields, byName, record, initialKey, isNew, doc]);
 
   const apiValues = (values: FormValues): RecordValues => {
     const out: RecordValues = { ...record };
@@ -138,8 +145,12 @@ export function RecordForm(props: RecordFormProps) {
   const [saving, setSaving] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
 
-  useEffect(() => reset(defaults), [defaults, reset]);
-  useEffect(() => onDirtyChange?.(formState.isDirty), [formState.isDirty, onDirtyChange]);
+  useEffect(() => {
+    reset(defaults);
+  }, [defaults, reset]);
+  useEffect(() => {
+    onDirtyChange?.(formState.isDirty);
+  }, [formState.isDirty, onDirtyChange]);
 
   const live = apiValues(watch());
   const ruleState = applyLayoutRules(layout, live, ctx.timeZone);
@@ -299,7 +310,9 @@ export function RecordForm(props: RecordFormProps) {
                   const id = `${baseId}-${name}`;
                   const writable = isWritable(field);
                   const Input =
-                    (writable ? widgets[specOf(field).widget] : undefined) ?? ReadOnlyWidget;
+                    (writable
+                      ? widgets[name === 'currency_code' ? 'currency_code' : specOf(field).widget]
+                      : undefined) ?? ReadOnlyWidget;
                   const required =
                     writable && (field.required === true || ruleState.required.has(name));
                   const error = formState.errors[name]?.message;

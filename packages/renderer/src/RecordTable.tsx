@@ -38,6 +38,10 @@ export interface RecordTableProps {
   /** Opening a row (click on its name). */
   onOpen?(record: RecordValues): void;
   pageSize?: number;
+  /** Text search (`q`) over the module's searchable fields. */
+  q?: string;
+  /** Change it to reload from the first page (after the app created or imported records). */
+  refreshKey?: unknown;
   /** Names users by id (owner…); asked of `client.users()` when absent. */
   userName?: (id: string) => string | undefined;
   /** Height of the scrolling body in px (rows are virtualized inside it). */
@@ -65,18 +69,20 @@ function nextSort(current: string | undefined, field: string): string | undefine
  * loaded), row selection with bulk update and delete, and inline editing of a cell.
  */
 export function RecordTable(props: RecordTableProps) {
-  const { ctx, module, view: viewName, pageSize = 50, height = 560 } = props;
+  const { ctx, module, view: viewName, pageSize = 50, height = 560, q } = props;
   const doc = findModule(ctx.documents, module);
   const userName = useUserNames(ctx.client, props.userName);
   const view = viewName ? findView(ctx.documents, module, viewName) : undefined;
   const byName = useMemo(() => (doc ? fieldMap(doc) : new Map<string, FieldDef>()), [doc]);
+  // Keyed by content: a parent passing a new but equal array each render does not reload.
+  const fieldsKey = props.fields?.join(',');
   const columnsNames = useMemo(() => {
     const names =
-      props.fields ??
+      fieldsKey?.split(',') ??
       view?.columns ??
       (doc ? [recordNameField(doc), ...doc.fields.map((f) => f.name).slice(0, 6)] : []);
     return [...new Set(names)].filter((n) => byName.has(n));
-  }, [props.fields, view, doc, byName]);
+  }, [fieldsKey, view, doc, byName]);
 
   const [innerSort, setInnerSort] = useState<string | undefined>(undefined);
   const sort = props.sort ?? innerSort;
@@ -111,6 +117,7 @@ export function RecordTable(props: RecordTableProps) {
         const page = await ctx.client.list(module, {
           ...(viewName && { view: viewName }),
           ...(sort && { sort }),
+          ...(q && { q }),
           ...(filterKey !== 'null' && { filter: JSON.parse(filterKey) }),
           ...(lookups.length > 0 && { expand: lookups }),
           ...(after ? { cursor: after } : { count: true }),
@@ -128,7 +135,7 @@ export function RecordTable(props: RecordTableProps) {
         if (ticket === request.current) setLoading(false);
       }
     },
-    [ctx.client, module, viewName, sort, filterKey, lookups, pageSize],
+    [ctx.client, module, viewName, sort, q, filterKey, lookups, pageSize, props.refreshKey],
   );
 
   useEffect(() => {
@@ -140,7 +147,9 @@ export function RecordTable(props: RecordTableProps) {
   const [rowSelection, setRowSelection] = useState<RowSelectionState>({});
   // Column order: dragged by header, or Alt+←/→ on a header; told to the app to keep in a view.
   const [columnOrder, setColumnOrder] = useState<string[]>([]);
-  useEffect(() => setColumnOrder(['__select', ...columnsNames]), [columnsNames]);
+  useEffect(() => {
+    setColumnOrder(['__select', ...columnsNames]);
+  }, [columnsNames]);
   const [draggedColumn, setDraggedColumn] = useState<string | null>(null);
   const moveColumn = (name: string, to: number) => {
     const order = columnOrder.filter((c) => c !== '__select' && c !== name);

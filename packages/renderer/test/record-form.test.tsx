@@ -127,4 +127,39 @@ describe('RecordForm', () => {
       }),
     );
   });
+
+  it('tells the app when it has unsaved changes, so leaving can be warned', async () => {
+    const client = new MemoryClient(documents);
+    const ctx: RenderContext = { documents, locale: 'en', timeZone: 'UTC', client };
+    const dirty: boolean[] = [];
+    render(<RecordForm ctx={ctx} module="deals" onDirtyChange={(d) => dirty.push(d)} />);
+    fireEvent.change(screen.getByLabelText('Deal name', { exact: false }), {
+      target: { value: 'x' },
+    });
+    await waitFor(() => expect(dirty.at(-1)).toBe(true));
+    fireEvent.change(screen.getByLabelText('Deal name', { exact: false }), {
+      target: { value: '' },
+    });
+    await waitFor(() => expect(dirty.at(-1)).toBe(false));
+  });
+
+  it('keeps what the user typed when the parent re-renders with equal new objects', () => {
+    const client = new MemoryClient(documents);
+    const ctx: RenderContext = { documents, locale: 'en', timeZone: 'UTC', client };
+    const record = { id: 'r1', version: 1, name: 'Old', stage: 'proposal' };
+    const view = (r: typeof record) => (
+      <RecordForm ctx={ctx} module="deals" record={{ ...r }} initialValues={{ amount: 1 }} />
+    );
+    const { rerender } = render(view(record));
+    fireEvent.change(screen.getByLabelText('Deal name', { exact: false }), {
+      target: { value: 'Typed' },
+    });
+    rerender(view(record));
+    expect(screen.getByLabelText('Deal name', { exact: false })).toHaveProperty('value', 'Typed');
+    rerender(view({ ...record, version: 2, name: 'Saved elsewhere' }));
+    expect(screen.getByLabelText('Deal name', { exact: false })).toHaveProperty(
+      'value',
+      'Saved elsewhere',
+    );
+  });
 });

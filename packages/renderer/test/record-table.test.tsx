@@ -41,7 +41,7 @@ describe('RecordTable', () => {
   it('sorts by a header click and emits the sort', async () => {
     const { sorts, lists } = setup();
     await waitFor(() => expect(bodyRows().length).toBeGreaterThan(0));
-    fireEvent.click(screen.getByRole('button', { name: /Amount/ }));
+    fireEvent.click(screen.getByRole('button', { name: 'Amount' }));
     await waitFor(() => expect(lists().at(-1)?.sort).toBe('amount'));
     expect(sorts).toEqual(['amount']);
     await waitFor(() => {
@@ -51,7 +51,7 @@ describe('RecordTable', () => {
     expect(screen.getByRole('columnheader', { name: /Amount/ }).getAttribute('aria-sort')).toBe(
       'ascending',
     );
-    fireEvent.click(screen.getByRole('button', { name: /Amount/ }));
+    fireEvent.click(screen.getByRole('button', { name: 'Amount' }));
     await waitFor(() => expect(lists().at(-1)?.sort).toBe('-amount'));
     await waitFor(() => expect(bodyRows()[0]?.textContent).toContain('97,500.00'));
   });
@@ -135,5 +135,23 @@ describe('RecordTable', () => {
     expect(orders).toEqual([['amount', 'name', 'stage']]);
     const headers = screen.getAllByRole('columnheader').map((h) => h.textContent?.trim());
     expect(headers.slice(1)).toEqual(['Amount', 'Deal name', 'Stage']);
+  });
+
+  it('edits a cell inline through client.update with the row version', async () => {
+    const { client } = setup(3);
+    await waitFor(() => expect(bodyRows().length).toBe(3));
+    const row = bodyRows()[0] as HTMLElement;
+    fireEvent.click(within(row).getByRole('button', { name: 'Edit Amount' }));
+    const input = within(row).getByRole('textbox');
+    fireEvent.change(input, { target: { value: '4321' } });
+    fireEvent.keyDown(input, { key: 'Enter' });
+    await waitFor(() =>
+      expect(client.tables.get('deals')?.[0]).toMatchObject({ amount: 4321, version: 2 }),
+    );
+    await waitFor(() => expect(within(row).getByText(/4,321\.00/)).toBeTruthy());
+    expect(client.calls.find((c) => c.method === 'update')?.params).toMatchObject({
+      amount: 4321,
+      version: 1,
+    });
   });
 });

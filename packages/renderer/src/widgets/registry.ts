@@ -1,4 +1,5 @@
 import { CheckboxWidget } from './CheckboxWidget.js';
+import { CurrencyCodeWidget } from './CurrencyCodeWidget.js';
 import { DateWidget } from './DateWidget.js';
 import { LookupWidget } from './LookupWidget.js';
 import { MultiSelectWidget } from './MultiSelectWidget.js';
@@ -34,4 +35,6 @@ export const WIDGETS: Record<string, Widget> = {
   lookup: LookupWidget,
   user: UserWidget,
   readonly: ReadOnlyWidget,
+  /** Not a field type: the record currency system field. */
+  currency_code: CurrencyCodeWidget,
 };
