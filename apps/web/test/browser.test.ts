@@ -190,7 +190,7 @@ describe.skipIf(unavailable !== undefined)('the web app in Chromium', () => {
     await page.context().close();
   }, 60_000);
 
-  it('drags a kanban card to another stage: an update through the write path', async () => {
+  it('drags a kanban card to another stage: the blueprint transition that leads there', async () => {
     const page = await signedIn();
     await page.goto(`${b.url}/m/deals`);
     await page

@@ -139,7 +139,8 @@ export function Kanban(props: KanbanProps) {
     setProblem(null);
     try {
       const saved = props.onMove
-        ? await props.onMove(record, to)
+        ? // The card's column is its state, whether or not the list returned the field.
+          await props.onMove({ ...record, [group.name]: from }, to)
         : await ctx.client.update(module, id, {
             [group.name]: to,
             version: Number(record.version),
@@ -173,7 +174,11 @@ export function Kanban(props: KanbanProps) {
     const record = event.active.data.current?.record as RecordValues | undefined;
     const to = event.over?.id;
     if (!record || !group || to === undefined) return;
-    const from = String(record[group.name]);
+    // The column holding the card is its state: a view's columns need not include the field.
+    const id = String(record.id);
+    const from =
+      Object.entries(columns).find(([, c]) => c.rows.some((r) => String(r.id) === id))?.[0] ??
+      String(record[group.name]);
     if (String(to) !== from) void move(record, from, String(to));
   };
 
