@@ -1,3 +1,4 @@
+import { PROFILE_SCHEMA, ROLE_SCHEMA, SHARING_SCHEMA } from './access-documents.js';
 import { FIELD_TYPES, FORMULA_RETURN_TYPES } from './field-types.js';
 import type { JsonSchema } from './json-schema.js';
 import { LOCALES } from './label.js';
@@ -227,4 +228,7 @@ export const DOCUMENT_SCHEMAS = {
   view: VIEW_SCHEMA,
   blueprint: BLUEPRINT_SCHEMA,
   automation: AUTOMATION_SCHEMA,
+  role: ROLE_SCHEMA,
+  profile: PROFILE_SCHEMA,
+  sharing: SHARING_SCHEMA,
 } as const;

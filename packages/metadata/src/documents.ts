@@ -1,3 +1,4 @@
+import { type AccessDoc, accessDocKey, isAccessDoc } from './access-documents.js';
 import type { Label } from './label.js';
 
 /** A JSON Logic expression: plain JSON, evaluated in memory or compiled to SQL. */
@@ -188,7 +189,15 @@ export interface AutomationDoc {
   actions: AutomationAction[];
 }
 
-export type MetadataDoc = ModuleDoc | LayoutDoc | ViewDoc | BlueprintDoc | AutomationDoc;
+export type MetadataDoc =
+  | ModuleDoc
+  | LayoutDoc
+  | ViewDoc
+  | BlueprintDoc
+  | AutomationDoc
+  | AccessDoc;
+/** The documents that belong to one module and go with it. */
+export type ModulePartDoc = LayoutDoc | ViewDoc | BlueprintDoc | AutomationDoc;
 export type DocKind = MetadataDoc['kind'];
 
 /**
@@ -196,5 +205,7 @@ export type DocKind = MetadataDoc['kind'];
  * diffs instead of duplicating.
  */
 export function docKey(doc: MetadataDoc): string {
-  return doc.kind === 'module' ? `module:${doc.name}` : `${doc.kind}:${doc.module}.${doc.name}`;
+  if (doc.kind === 'module') return `module:${doc.name}`;
+  if (isAccessDoc(doc)) return accessDocKey(doc);
+  return `${doc.kind}:${doc.module}.${doc.name}`;
 }
