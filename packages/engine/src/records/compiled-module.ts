@@ -15,6 +15,7 @@ import {
   type ValidationRule,
 } from '@atrium/metadata';
 import type { ValidateFunction } from 'ajv';
+import { type CompiledAccess, compileAccess } from '../access-compile.js';
 import { derivedName, q, qt, uniqueIndexName } from '../sql-names.js';
 import { type LookupJoin, lookupJoins } from './lookup-join.js';
 
@@ -53,6 +54,8 @@ export interface CompiledModule {
   lookups: ReadonlyMap<string, LookupJoin>;
   /** A default module currency when it has money fields. */
   currency: string | undefined;
+  /** The revision's roles, profiles and sharing (the same object for every module). */
+  access: CompiledAccess;
 }
 
 export function compileModule(
@@ -99,8 +102,16 @@ export function compileModule(
     getSql: `select ${selectList} from ${table} r where r.id = $1`,
     lookups: lookupJoins(schema, doc, modules),
     currency: hasMoney ? (doc.defaultCurrency ?? 'USD') : undefined,
+    access: NO_ACCESS_DOCUMENTS,
   };
 }
+
+const NO_ACCESS_DOCUMENTS: CompiledAccess = {
+  below: new Map(),
+  above: new Map(),
+  profiles: new Map(),
+  sharing: new Map(),
+};
 
 /** Formulas sorted so each is computed after the formulas it reads (cycles are refused earlier). */
 function formulaOrder(doc: ModuleDoc): FieldDef[] {
@@ -125,6 +136,7 @@ export interface Snapshot {
   revision: number;
   documents: MetadataDoc[];
   modules: ReadonlyMap<string, CompiledModule>;
+  access: CompiledAccess;
 }
 
 export function compileSnapshot(
@@ -136,5 +148,8 @@ export function compileSnapshot(
     documents.filter((d): d is ModuleDoc => d.kind === 'module').map((m) => [m.name, m]),
   );
   const modules = new Map([...docs.values()].map((m) => [m.name, compileModule(schema, m, docs)]));
-  return { revision, documents, modules };
+  const resolvers = new Map([...modules].map(([name, m]) => [name, m.resolve]));
+  const access = compileAccess(schema, documents, resolvers);
+  for (const m of modules.values()) m.access = access;
+  return { revision, documents, modules, access };
 }
