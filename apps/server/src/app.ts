@@ -1,4 +1,5 @@
 import {
+  type CredentialCache,
   type Engine,
   errorHandler,
   inputGuard,
@@ -23,6 +24,13 @@ export interface AppOptions {
    * (`ATRIUM_CORS_ORIGINS`). Default none: only pages served from the API's own origin.
    */
   corsOrigins?: readonly string[];
+  /**
+   * Who each credential belongs to, per node; main.ts makes it listen for changes made by other
+   * nodes. Absent: one that keeps entries for 1 s (tests, tools).
+   */
+  credentials?: CredentialCache;
+  /** Lifetime of access tokens in seconds (default 15 minutes). */
+  accessTtlSeconds?: number;
   /** Extra routes mounted after the engine (the benchmark's hand-written baseline). */
   extend?: (app: FastifyInstance) => Promise<void> | void;
 }
@@ -49,7 +57,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const origins = options.corsOrigins ?? [];
   await app.register(cors, { origin: origins.length > 0 ? [...origins] : false });
   await app.register(inputGuard);
-  await app.register(auth, { db: engine.db, secret: options.jwtSecret });
+  await app.register(auth, {
+    db: engine.db,
+    secret: options.jwtSecret,
+    ...(options.credentials ? { credentials: options.credentials } : {}),
+    ...(options.accessTtlSeconds ? { accessTtlSeconds: options.accessTtlSeconds } : {}),
+  });
 
   app.get('/api/health', { config: { public: true } }, async () => ({ status: 'ok' }));
   // Until the web app lands, the root tells a newcomer where things are.

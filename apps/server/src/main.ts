@@ -1,6 +1,7 @@
 import { unwatchFile, watchFile } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
+import { CredentialCache } from '@atrium/engine';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { boot, ensureFirstAdmin } from './boot.js';
@@ -25,10 +26,14 @@ async function main(): Promise<void> {
   await booted.engine.metadata.listen(booted.database.url, (e) =>
     log(`metadata listener: ${e.message}`),
   );
+  // Deactivations, logouts and revoked tokens made on any node reach this one within a second.
+  const credentials = new CredentialCache(booted.handle.db);
+  await credentials.listen(booted.database.url, (e) => log(`credentials listener: ${e.message}`));
   const build = (jwtSecret: string) =>
     buildApp({
       engine: booted.engine,
       jwtSecret,
+      credentials,
       logger: { level: config.logLevel },
       corsOrigins: config.corsOrigins,
     });
@@ -43,6 +48,7 @@ async function main(): Promise<void> {
     unwatchFile(secretFile);
     await queue.catch(() => {});
     await app.close();
+    await credentials.close();
     await booted.close();
   };
   stopOnSignals(shutdown);

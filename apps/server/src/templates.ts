@@ -76,7 +76,8 @@ function resolveKeys(
 }
 
 async function firstAdmin(booted: Booted): Promise<Actor> {
-  const r = await sql<Actor>`select id, email, is_admin as "isAdmin" from atrium.users
+  const r =
+    await sql<Actor>`select id, email, is_admin as "isAdmin", role, profile from atrium.users
     where is_admin order by created_at limit 1`.execute(booted.handle.db);
   const actor = r.rows[0];
   if (!actor) throw new Error('create an administrator before installing a template');

@@ -39,6 +39,75 @@ export const SYSTEM_MIGRATIONS: readonly { version: number; name: string; sql: s
       alter table atrium.workspaces add column settings jsonb not null default '{}'::jsonb;
     `,
   },
+  {
+    version: 3,
+    name: 'identity: roles and profiles of users, sessions, API tokens, one-time tokens, sign-in limits, audit log',
+    sql: `
+      alter table atrium.users add column role text, add column profile text,
+        add column updated_at timestamptz not null default now();
+      create table atrium.sessions (
+        id uuid primary key,
+        user_id uuid not null references atrium.users (id) on delete cascade,
+        refresh_hash text not null,
+        previous_hash text,
+        address text,
+        created_at timestamptz not null default now(),
+        refreshed_at timestamptz not null default now(),
+        expires_at timestamptz not null,
+        revoked_at timestamptz
+      );
+      create index sessions_user on atrium.sessions (user_id);
+      create table atrium.api_tokens (
+        id uuid primary key,
+        user_id uuid not null references atrium.users (id) on delete cascade,
+        name text not null,
+        token_hash text not null unique,
+        hint text not null,
+        created_at timestamptz not null default now(),
+        expires_at timestamptz,
+        last_used_at timestamptz,
+        revoked_at timestamptz
+      );
+      create index api_tokens_user on atrium.api_tokens (user_id);
+      create table atrium.password_tokens (
+        token_hash text primary key,
+        user_id uuid not null references atrium.users (id) on delete cascade,
+        created_by uuid,
+        created_at timestamptz not null default now(),
+        expires_at timestamptz not null,
+        used_at timestamptz
+      );
+      create table atrium.login_attempts (
+        key text primary key,
+        window_start timestamptz not null,
+        attempts integer not null
+      );
+      create table atrium.audit_log (
+        id bigserial primary key,
+        at timestamptz not null default now(),
+        actor_id uuid,
+        action text not null,
+        target text,
+        address text,
+        details jsonb not null default '{}'::jsonb
+      );
+      create index audit_log_actor on atrium.audit_log (actor_id, id);
+      create index audit_log_action on atrium.audit_log (action, id);
+      create index audit_log_at on atrium.audit_log (at);
+      -- Every node caches who a credential belongs to; a change anywhere tells them all.
+      create function atrium.notify_credentials() returns trigger language plpgsql as $$
+      begin
+        perform pg_notify('atrium_credentials', tg_argv[0] || ':' || (case tg_op when 'DELETE' then old.id else new.id end)::text);
+        return null;
+      end $$;
+      create trigger users_changed after update or delete on atrium.users
+        for each row execute function atrium.notify_credentials('user');
+      create trigger sessions_changed after update of revoked_at, expires_at or delete on atrium.sessions
+        for each row execute function atrium.notify_credentials('session');
+      create trigger api_tokens_changed after update of revoked_at, expires_at or delete on atrium.api_tokens
+        for each row execute function atrium.notify_credentials('token');
+    `,
+  },
 ];
 
 const LOCK_KEY = 7_240_001;

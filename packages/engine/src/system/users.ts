@@ -12,11 +12,19 @@ const scrypt = promisify(scryptCb) as (
 ) => Promise<Buffer>;
 const PARAMS = { N: 16384, r: 8, p: 1 };
 
-/** Who is acting: what the access seam and the write path need to know of a user. */
+/**
+ * Who is acting: what the access seam and the write path need to know of a user. Loaded per
+ * request (through a cache every node invalidates), never taken from a token's claims, so a
+ * change of role, profile or admin flag holds from the next request on.
+ */
 export interface Actor {
   id: string;
   email: string;
   isAdmin: boolean;
+  /** Name of a role document; null: no place in the role tree. */
+  role: string | null;
+  /** Name of a profile document; null: none (an administrator bypasses profiles). */
+  profile: string | null;
 }
 
 export interface UserRow extends Actor {
@@ -24,10 +32,13 @@ export interface UserRow extends Actor {
   locale: string;
   /** The user's own IANA time zone; null: the workspace's. */
   timeZone: string | null;
+  /** A deactivated user cannot sign in, and every session and API token of theirs is refused. */
+  active: boolean;
 }
 
-const USER_COLUMNS = sql.raw(
-  `id, email, name, is_admin as "isAdmin", locale, time_zone as "timeZone"`,
+/** The columns of a user the API shows (never the password hash). */
+export const USER_COLUMNS = sql.raw(
+  `id, email, name, is_admin as "isAdmin", role, profile, active, locale, time_zone as "timeZone"`,
 );
 
 /** scrypt hash in the form `scrypt$N$r$p$salt$hash` (base64). */
@@ -56,16 +67,29 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return timingSafeEqual(expected, actual);
 }
 
+/** What a new user is made of; without a password they cannot sign in until they set one. */
+export interface NewUser {
+  email: string;
+  password?: string;
+  name?: string;
+  isAdmin?: boolean;
+  role?: string | null;
+  profile?: string | null;
+  locale?: string;
+  timeZone?: string | null;
+}
+
 /** Creates a user; a duplicate e-mail (any case) throws with code `DUPLICATE_EMAIL`. */
-export async function createUser(
-  db: Db,
-  input: { email: string; password: string; name?: string; isAdmin?: boolean; locale?: string },
-): Promise<UserRow> {
+export async function createUser(db: Db, input: NewUser): Promise<UserRow> {
   const id = randomUUID();
+  // No password: a hash nothing matches, until the user sets one through a one-time link.
+  const hash = input.password === undefined ? NO_PASSWORD : await hashPassword(input.password);
   try {
-    await sql`insert into atrium.users (id, email, name, password_hash, is_admin, locale)
-      values (${id}, ${input.email}, ${input.name ?? ''}, ${await hashPassword(input.password)},
-              ${input.isAdmin ?? false}, ${input.locale ?? 'en'})`.execute(db);
+    await sql`insert into atrium.users
+        (id, email, name, password_hash, is_admin, role, profile, locale, time_zone)
+      values (${id}, ${input.email}, ${input.name ?? ''}, ${hash}, ${input.isAdmin ?? false},
+              ${input.role ?? null}, ${input.profile ?? null}, ${input.locale ?? 'en'},
+              ${input.timeZone ?? null})`.execute(db);
   } catch (e) {
     if ((e as { code?: string }).code === '23505') {
       throw Object.assign(new Error(`a user with e-mail ${input.email} exists`), {
@@ -79,10 +103,16 @@ export async function createUser(
     email: input.email,
     name: input.name ?? '',
     isAdmin: input.isAdmin ?? false,
+    role: input.role ?? null,
+    profile: input.profile ?? null,
+    active: true,
     locale: input.locale ?? 'en',
-    timeZone: null,
+    timeZone: input.timeZone ?? null,
   };
 }
+
+/** The stored hash of a user who has no password yet: no password verifies against it. */
+const NO_PASSWORD = '!';
 
 /** The active user with this e-mail and password, or undefined. Spends the same time either way. */
 export async function authenticate(
@@ -94,7 +124,8 @@ export async function authenticate(
     select ${USER_COLUMNS}, password_hash
     from atrium.users where lower(email) = lower(${email}) and active`.execute(db);
   const user = rows.rows[0];
-  const ok = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);
+  const stored = user?.password_hash.startsWith('scrypt$') ? user.password_hash : DUMMY_HASH;
+  const ok = await verifyPassword(password, stored);
   if (!user || !ok) return undefined;
   const { password_hash: _, ...rest } = user;
   return rest;

@@ -1,0 +1,186 @@
+import { sql } from 'kysely';
+import pg from 'pg';
+import type { Db } from '../db.js';
+import { type Actor, USER_COLUMNS, type UserRow } from './users.js';
+
+/** The channel the `atrium.notify_credentials` trigger speaks on: `user:<id>`, `session:<id>`, `token:<id>`. */
+export const CREDENTIALS_CHANNEL = 'atrium_credentials';
+
+/** A session as the authentication hook needs it. */
+export interface SessionState {
+  id: string;
+  userId: string;
+  /** False once logged out, expired or revoked. */
+  live: boolean;
+}
+
+/** An API token as the authentication hook needs it (looked up by the hash of its secret). */
+export interface TokenState {
+  id: string;
+  userId: string;
+  live: boolean;
+  /** When it was last used, as stored: the hook writes it at most once a minute. */
+  lastUsedAt: Date | null;
+}
+
+interface Entry {
+  value: unknown;
+  at: number;
+}
+
+/**
+ * Who a credential belongs to, kept per node for a short time so a request costs no query.
+ * Any change to a user, session or API token (by any node, or by hand in SQL) fires a trigger
+ * whose NOTIFY drops the entry on every listening node; a node that is not listening (or lost
+ * its listener) keeps entries for `staleMs` only (1 s), so nodes agree within a second either way.
+ * The node that makes a change also calls `forget`, so its own next request already sees it.
+ */
+export class CredentialCache {
+  readonly #entries = new Map<string, Entry>();
+  /** Bumped by every forget: a load that began before one is not kept (it may be stale). */
+  #generation = 0;
+  #listener: pg.Client | undefined;
+  #closed = false;
+  #retry: NodeJS.Timeout | undefined;
+  #connecting: Promise<void> | undefined;
+
+  constructor(
+    private readonly db: Db,
+    private readonly options: { staleMs?: number; listeningMs?: number; max?: number } = {},
+  ) {}
+
+  /** The user with this id as an Actor with their active flag, or undefined. */
+  async user(id: string): Promise<(Actor & { active: boolean }) | undefined> {
+    return this.cached(`user:${id}`, async () => {
+      const r =
+        await sql<UserRow>`select ${USER_COLUMNS} from atrium.users where id = ${id}`.execute(
+          this.db,
+        );
+      const u = r.rows[0];
+      if (!u) return undefined;
+      return {
+        id: u.id,
+        email: u.email,
+        isAdmin: u.isAdmin,
+        role: u.role,
+        profile: u.profile,
+        active: u.active,
+      };
+    });
+  }
+
+  async session(id: string): Promise<SessionState | undefined> {
+    return this.cached(`session:${id}`, async () => {
+      const r = await sql<SessionState>`select id, user_id as "userId",
+          (revoked_at is null and expires_at > now()) as live
+        from atrium.sessions where id = ${id}`.execute(this.db);
+      return r.rows[0];
+    });
+  }
+
+  async token(hash: string): Promise<TokenState | undefined> {
+    return this.cached(`token-hash:${hash}`, async () => {
+      const r = await sql<TokenState>`select id, user_id as "userId",
+          (revoked_at is null and (expires_at is null or expires_at > now())) as live,
+          last_used_at as "lastUsedAt"
+        from atrium.api_tokens where token_hash = ${hash}`.execute(this.db);
+      return r.rows[0];
+    });
+  }
+
+  /** Drops what is known of `user:<id>`, `session:<id>` or `token:<id>` (a token by its id). */
+  forget(key: string): void {
+    this.#generation++;
+    if (key.startsWith('token:')) {
+      const id = key.slice('token:'.length);
+      for (const [k, e] of this.#entries) {
+        if (k.startsWith('token-hash:') && (e.value as TokenState | undefined)?.id === id) {
+          this.#entries.delete(k);
+        }
+      }
+      return;
+    }
+    this.#entries.delete(key);
+  }
+
+  forgetAll(): void {
+    this.#generation++;
+    this.#entries.clear();
+  }
+
+  private async cached<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const hit = this.#entries.get(key);
+    const maxAge = this.#listener
+      ? (this.options.listeningMs ?? 30_000)
+      : (this.options.staleMs ?? 1_000);
+    if (hit && Date.now() - hit.at < maxAge) return hit.value as T;
+    const at = Date.now();
+    const generation = this.#generation;
+    const value = await load();
+    if (generation !== this.#generation) return value;
+    // Bounded: keys come from verified tokens, but a burst of users must not grow memory forever.
+    if (this.#entries.size >= (this.options.max ?? 50_000)) this.#entries.clear();
+    this.#entries.set(key, { value, at });
+    return value;
+  }
+
+  /**
+   * Listens for credential changes made by any node, on a dedicated connection, reconnecting
+   * with backoff when it is lost (everything is forgotten then, since notifications were missed).
+   */
+  async listen(url: string, onError: (e: Error) => void = () => {}): Promise<void> {
+    this.#closed = false;
+    await this.connect(url, onError);
+  }
+
+  private async connect(url: string, onError: (e: Error) => void): Promise<void> {
+    const client = new pg.Client({ connectionString: url, keepAlive: true });
+    client.on('error', onError);
+    client.on('notification', (msg) => this.forget(msg.payload ?? ''));
+    client.once('end', () => {
+      if (this.#listener !== client) return;
+      this.#listener = undefined;
+      this.relisten(url, onError, 0);
+    });
+    const attempt = (async () => {
+      await client.connect();
+      await client.query(`listen ${CREDENTIALS_CHANNEL}`);
+      if (this.#closed) return;
+      this.#listener = client;
+      // Changes made before LISTEN took hold were not heard.
+      this.forgetAll();
+    })();
+    this.#connecting = attempt.catch(() => {});
+    try {
+      await attempt;
+    } catch (e) {
+      if (this.#listener === client) this.#listener = undefined;
+      await client.end().catch(() => {});
+      throw e;
+    }
+    if (this.#closed) await client.end().catch(() => {});
+  }
+
+  private relisten(url: string, onError: (e: Error) => void, failures: number): void {
+    if (this.#closed) return;
+    const delay = Math.min(5_000, 100 * 2 ** failures) * (0.5 + Math.random() / 2);
+    this.#retry = setTimeout(() => {
+      this.#retry = undefined;
+      this.connect(url, onError).catch((e: Error) => {
+        onError(e);
+        this.relisten(url, onError, failures + 1);
+      });
+    }, delay);
+    this.#retry.unref();
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    clearTimeout(this.#retry);
+    this.#retry = undefined;
+    await this.#connecting;
+    const listener = this.#listener;
+    this.#listener = undefined;
+    await listener?.end();
+  }
+}
