@@ -22,8 +22,11 @@ export interface TestApp {
   call(method: string, url: string, body?: unknown, token?: string | null): Promise<Reply>;
   /** Applies documents; throws with the response when the apply is refused. */
   apply(documents: unknown[], extra?: Record<string, unknown>): Promise<Reply>;
-  /** Signs up a user and returns their token. */
-  userToken(email: string, options?: { admin?: boolean }): Promise<string>;
+  /** Signs up a user (with a role and profile, if given) and returns their token. */
+  userToken(
+    email: string,
+    options?: { admin?: boolean; role?: string; profile?: string },
+  ): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -85,7 +88,13 @@ export async function startTestApp(options: { workspace?: string } = {}): Promis
       return r;
     },
     userToken: async (email, opts = {}) => {
-      await createUser(handle.db, { email, password: 'pw-pw-pw-pw', isAdmin: opts.admin ?? false });
+      await createUser(handle.db, {
+        email,
+        password: 'pw-pw-pw-pw',
+        isAdmin: opts.admin ?? false,
+        role: opts.role ?? null,
+        profile: opts.profile ?? null,
+      });
       return login(email, 'pw-pw-pw-pw');
     },
     close: async () => {
@@ -95,6 +104,12 @@ export async function startTestApp(options: { workspace?: string } = {}): Promis
       await database.drop();
     },
   };
+}
+
+/** A profile document that allows everything on `modules` (a non-admin without one can do nothing). */
+export function fullProfile(modules: string[], name = 'full'): Record<string, unknown> {
+  const all = { create: true, read: true, update: true, delete: true, import: true, export: true };
+  return { kind: 'profile', name, modules: Object.fromEntries(modules.map((m) => [m, all])) };
 }
 
 /** `filter` query parameter of a JSON Logic expression. */
