@@ -1,12 +1,14 @@
 import {
   type CredentialCache,
+  contextOf,
   type Engine,
   errorHandler,
   inputGuard,
   metaRoutes,
   onClientError,
   onFrameworkError,
-  openApiDocument,
+  openApiFor,
+  permissionsOf,
   recordsRoutes,
   settingsRoutes,
 } from '@atrium/engine';
@@ -74,22 +76,22 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     openapi: '/api/openapi.json',
   }));
 
-  let openapi: { revision: number; doc: Record<string, unknown> } | undefined;
-  app.get('/api/openapi.json', async () => {
+  // Built once per revision and profile: a non-admin sees what their profile allows.
+  app.get('/api/openapi.json', async (request) => {
     const snapshot = engine.metadata.current;
-    if (openapi?.revision !== snapshot.revision) {
-      openapi = {
-        revision: snapshot.revision,
-        doc: openApiDocument(snapshot, { title: 'Atrium', version: `rev-${snapshot.revision}` }),
-      };
-    }
-    return openapi.doc;
+    const { actor } = contextOf(request);
+    return openApiFor(snapshot, actor, { title: 'Atrium', version: `rev-${snapshot.revision}` });
   });
 
   await app.register(metaRoutes, { prefix: '/api', engine });
   await app.register(recordsRoutes, { prefix: '/api', engine });
   await app.register(settingsRoutes, { prefix: '/api', engine });
-  await app.register(usersRoutes, { prefix: '/api', db: engine.db, zones: engine.zones });
+  await app.register(usersRoutes, {
+    prefix: '/api',
+    db: engine.db,
+    zones: engine.zones,
+    permissions: (user) => permissionsOf(engine, user),
+  });
   await options.extend?.(app);
   return app;
 }

@@ -4,8 +4,10 @@ import {
   type Db,
   getUser,
   listUsers,
+  type Permissions,
   type TimeZones,
   timeZoneValue,
+  type UserRow,
   updateUserPreferences,
 } from '@atrium/engine';
 import { LOCALES } from '@atrium/metadata';
@@ -24,7 +26,11 @@ const preferencesBody = {
 /** Who am I, and who can own a record: what forms need to show and pick users. */
 export async function usersRoutes(
   app: FastifyInstance,
-  { db, zones }: { db: Db; zones: TimeZones },
+  {
+    db,
+    zones,
+    permissions,
+  }: { db: Db; zones: TimeZones; permissions?: (user: UserRow) => Permissions },
 ): Promise<void> {
   /** The user with the zone in effect for them (their own, else the workspace's). */
   const me = async (user: Awaited<ReturnType<typeof getUser>>) => {
@@ -34,7 +40,8 @@ export async function usersRoutes(
         'zh-CN': '该用户已不存在',
       });
     }
-    return { ...user, effectiveTimeZone: await zones.forUser(user.id) };
+    const effectiveTimeZone = await zones.forUser(user.id);
+    return { ...user, effectiveTimeZone, ...(permissions && { permissions: permissions(user) }) };
   };
 
   app.get('/auth/me', async (request) => me(await getUser(db, contextOf(request).actor.id)));

@@ -1,4 +1,5 @@
 export * from './access.js';
+export * from './access-permissions.js';
 export * from './access-policy.js';
 export * from './access-view.js';
 export * from './db.js';
