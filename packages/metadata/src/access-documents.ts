@@ -226,6 +226,14 @@ export function accessProblems(
           names.add(rule.name);
           if (!roles.has(rule.to.role))
             problems.push({ path: `${rat}.to.role`, message: `no role named "${rule.to.role}"` });
+          // Compiled once per revision for every caller: it cannot name the caller.
+          if (JSON.stringify(rule.when).includes('"$user')) {
+            problems.push({
+              path: `${rat}.when`,
+              message: 'a sharing rule cannot name the caller',
+            });
+            return;
+          }
           try {
             compileFilter(rule.when, fieldResolver(module, modules), { path: 'when' });
           } catch (e) {
