@@ -195,6 +195,28 @@ describe('access: the permission matrix', () => {
   });
   afterAll(async () => t?.close());
 
+  it('shows each user the OpenAPI their profile allows', async () => {
+    for (const u of users) {
+      const doc = (await t.call('GET', '/api/openapi.json', undefined, u.token)).body;
+      const methods = (path: string) =>
+        Object.keys(doc.paths[path] ?? {})
+          .filter((k) => k !== 'parameters')
+          .sort();
+      const expected: string[] = [];
+      if (may(u, 'deals', 'delete')) expected.push('delete');
+      if (may(u, 'deals', 'read')) expected.push('get');
+      if (may(u, 'deals', 'update')) expected.push('patch');
+      expect(methods('/api/records/deals/{id}'), u.key).toEqual(expected);
+      expect(methods('/api/records/accounts').includes('get'), u.key).toBe(
+        may(u, 'accounts', 'read'),
+      );
+      if (may(u, 'deals', 'read'))
+        expect('margin' in doc.components.schemas.Deals.properties, u.key).toBe(
+          u.profile !== 'sales',
+        );
+    }
+  });
+
   it('answers every case as the model does: no leak, no wrong refusal', async () => {
     const failures: string[] = [];
     let cases = 0;
@@ -326,6 +348,19 @@ describe('access: the permission matrix', () => {
                 `${at} bulk delete ${d.name}`,
                 bulk.status,
                 writeStatus(u, d, def, rule, 'delete', 409),
+              );
+              // Taking the record over (a stale version, so nothing changes): refused unless
+              // the caller may edit it.
+              const owner = await t.call(
+                'PATCH',
+                `/api/records/deals/${d.id}`,
+                { owner_id: u.id, version: 999 },
+                u.token,
+              );
+              check(
+                `${at} owner change ${d.name}`,
+                owner.status,
+                writeStatus(u, d, def, rule, 'update', 409),
               );
             }
           }),
