@@ -8,13 +8,15 @@ import {
   onClientError,
   onFrameworkError,
   openApiFor,
-  permissionsOf,
   recordsRoutes,
   settingsRoutes,
 } from '@atrium/engine';
 import cors from '@fastify/cors';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { auditRoutes } from './audit-routes.js';
 import { auth } from './auth.js';
+import { sessionRoutes } from './session-routes.js';
+import { tokensRoutes } from './tokens-routes.js';
 import { usersRoutes } from './users-routes.js';
 
 export interface AppOptions {
@@ -86,12 +88,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(metaRoutes, { prefix: '/api', engine });
   await app.register(recordsRoutes, { prefix: '/api', engine });
   await app.register(settingsRoutes, { prefix: '/api', engine });
-  await app.register(usersRoutes, {
-    prefix: '/api',
-    db: engine.db,
-    zones: engine.zones,
-    permissions: (user) => permissionsOf(engine, user),
-  });
+  await app.register(usersRoutes, { prefix: '/api', engine });
+  await app.register(sessionRoutes, { prefix: '/api', db: engine.db });
+  await app.register(tokensRoutes, { prefix: '/api', db: engine.db });
+  await app.register(auditRoutes, { prefix: '/api', db: engine.db });
   await options.extend?.(app);
   return app;
 }

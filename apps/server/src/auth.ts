@@ -23,8 +23,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Who a credential belongs to, shared with the routes that change users, sessions and tokens. */
     credentials: CredentialCache;
-    /** Signs a short-lived access token for a session. */
-    accessToken(userId: string, sessionId: string): string;
+    /** Signs a short-lived access token for a session; `expiresIn` in seconds. */
+    accessToken(userId: string, sessionId: string): { token: string; expiresIn: number };
   }
   interface FastifyRequest {
     /** The session (signed-in user) or API token the request came with. */
@@ -68,9 +68,10 @@ export const auth = fp(
     await app.register(fastifyJwt, { secret: opts.secret, sign: { expiresIn: ttl } });
     const credentials = opts.credentials ?? new CredentialCache(opts.db);
     app.decorate('credentials', credentials);
-    app.decorate('accessToken', (userId: string, sessionId: string) =>
-      app.jwt.sign({ sub: userId, sid: sessionId } satisfies Claims),
-    );
+    app.decorate('accessToken', (userId: string, sessionId: string) => ({
+      token: app.jwt.sign({ sub: userId, sid: sessionId } satisfies Claims),
+      expiresIn: ttl,
+    }));
     app.decorateRequest('actor', null);
 
     app.addHook('onRequest', async (request) => {
@@ -130,9 +131,8 @@ export const auth = fp(
           address: request.ip,
         });
         return {
-          token: app.accessToken(user.id, session.id),
+          ...app.accessToken(user.id, session.id),
           refreshToken: session.refreshToken,
-          expiresIn: ttl,
           user,
         };
       },
@@ -153,11 +153,11 @@ async function actorOf(
   let userId: string;
   if (bearer.startsWith(API_TOKEN_PREFIX)) {
     const token = await app.credentials.token(secretHash(bearer));
-    if (!token?.live) return undefined;
+    if (!token || !CredentialCache.usable(token)) return undefined;
     userId = token.userId;
     request.credential = { kind: 'token', id: token.id };
     // Last use is written at most once a minute per token, off the request's path.
-    if (!token.lastUsedAt || Date.now() - token.lastUsedAt.getTime() > 60_000) {
+    if (!token.lastUsedAt || Date.now() - new Date(token.lastUsedAt).getTime() > 60_000) {
       token.lastUsedAt = new Date();
       touchApiToken(db, token.id, token.userId, request.ip).catch((e: Error) =>
         request.log.warn(`could not record the use of an API token: ${e.message}`),
@@ -172,7 +172,8 @@ async function actorOf(
     }
     if (typeof claims.sid !== 'string') return undefined;
     const session = await app.credentials.session(claims.sid);
-    if (!session?.live || session.userId !== claims.sub) return undefined;
+    if (!session || !CredentialCache.usable(session) || session.userId !== claims.sub)
+      return undefined;
     userId = claims.sub;
     request.credential = { kind: 'session', id: session.id };
   }

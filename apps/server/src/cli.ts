@@ -22,7 +22,7 @@ const USAGE = `usage:
   atrium plan <file|dir> [--resolutions R.json]           show what applying the documents would
                                                           change, and what it does to stored records
   atrium apply <file|dir> [--resolutions R.json] [--yes]  apply them (destructive steps need --yes)
-  atrium user create --email E --password P [--name N] [--admin]
+  atrium user create --email E --password P [--name N] [--admin] [--role R] [--profile P]
   atrium revert <n> [--yes]          undo revision n (what it dropped comes back with its data)
   atrium trash                       list dropped fields and modules whose data is kept
   atrium purge [--days 30]           delete that data for good after N days
@@ -82,15 +82,24 @@ async function userCreate(args: string[]): Promise<number> {
       password: { type: 'string' },
       name: { type: 'string' },
       admin: { type: 'boolean' },
+      role: { type: 'string' },
+      profile: { type: 'string' },
     },
   });
   if (!values.email || !values.password) {
     console.error(USAGE);
     return 2;
   }
-  const { email, password, name = '', admin = false } = values;
+  const { email, password, name = '', admin = false, role = null, profile = null } = values;
   return withEngine(async (engine) => {
-    const user = await createUser(engine.db, { email, password, name, isAdmin: admin });
+    const user = await createUser(engine.db, {
+      email,
+      password,
+      name,
+      isAdmin: admin,
+      role,
+      profile,
+    });
     console.log(
       `created user ${user.email} (${user.id})${user.isAdmin ? ' as administrator' : ''}`,
     );

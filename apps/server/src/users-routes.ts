@@ -1,17 +1,24 @@
 import {
   AtriumError,
   contextOf,
-  type Db,
+  createPasswordToken,
+  createUser,
+  type Engine,
   getUser,
   listUsers,
-  type Permissions,
-  type TimeZones,
+  otherActiveAdmins,
+  permissionsOf,
+  recordAudit,
   timeZoneValue,
+  transferRecords,
+  type UserPatch,
   type UserRow,
+  updateUser,
   updateUserPreferences,
 } from '@atrium/engine';
 import { LOCALES } from '@atrium/metadata';
 import type { FastifyInstance } from 'fastify';
+import { adminOnly } from './admin-only.js';
 
 /** What a user may change of themselves. */
 const preferencesBody = {
@@ -23,15 +30,48 @@ const preferencesBody = {
   },
 } as const;
 
-/** Who am I, and who can own a record: what forms need to show and pick users. */
+/** A role or profile is named by its document; null: none. */
+const documentName = { type: ['string', 'null'], minLength: 1, maxLength: 63 } as const;
+
+/** What an administrator may set of any user. */
+const userFields = {
+  name: { type: 'string', maxLength: 200 },
+  locale: { type: 'string', enum: [...LOCALES] },
+  timeZone: { type: ['string', 'null'], minLength: 1, maxLength: 64 },
+  role: documentName,
+  profile: documentName,
+  isAdmin: { type: 'boolean' },
+} as const;
+
+const idParams = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'string', format: 'uuid' } },
+} as const;
+
+/** Passwords: long enough to matter, short enough that hashing stays cheap. */
+export const PASSWORD = { type: 'string', minLength: 8, maxLength: 1000 } as const;
+
+interface NewUserBody {
+  email: string;
+  name?: string;
+  password?: string;
+  role?: string | null;
+  profile?: string | null;
+  locale?: (typeof LOCALES)[number];
+  timeZone?: string | null;
+  isAdmin?: boolean;
+}
+
+/**
+ * Who am I, who can own a record (pickers), and the administration of users: create, change,
+ * deactivate, reset a password, hand a leaving user's records to another.
+ */
 export async function usersRoutes(
   app: FastifyInstance,
-  {
-    db,
-    zones,
-    permissions,
-  }: { db: Db; zones: TimeZones; permissions?: (user: UserRow) => Permissions },
+  { engine }: { engine: Engine },
 ): Promise<void> {
+  const { db, zones } = engine;
   /** The user with the zone in effect for them (their own, else the workspace's). */
   const me = async (user: Awaited<ReturnType<typeof getUser>>) => {
     if (!user) {
@@ -41,7 +81,15 @@ export async function usersRoutes(
       });
     }
     const effectiveTimeZone = await zones.forUser(user.id);
-    return { ...user, effectiveTimeZone, ...(permissions && { permissions: permissions(user) }) };
+    // What the web app needs to hide what the user cannot use.
+    return { ...user, effectiveTimeZone, permissions: permissionsOf(engine, user) };
+  };
+  const noSuchUser = (id: string) =>
+    new AtriumError('NO_SUCH_USER', [{ path: 'id', message: `no user ${id}` }]);
+  /** A change to a user holds from their next request on, on this node at once. */
+  const changed = (id: string) => {
+    app.credentials.forget(`user:${id}`);
+    zones.forget(id);
   };
 
   app.get('/auth/me', async (request) => me(await getUser(db, contextOf(request).actor.id)));
@@ -63,7 +111,8 @@ export async function usersRoutes(
     },
   );
 
-  app.get<{ Querystring: { q?: string; limit?: number } }>(
+  // Every signed-in user lists active users (owner pickers); administrators also inactive ones.
+  app.get<{ Querystring: { q?: string; limit?: number; active?: 'true' | 'false' | 'all' } }>(
     '/users',
     {
       schema: {
@@ -73,13 +122,168 @@ export async function usersRoutes(
           properties: {
             q: { type: 'string', maxLength: 200 },
             limit: { type: 'integer', minimum: 1, maximum: 200 },
+            active: { type: 'string', enum: ['true', 'false', 'all'] },
           },
         },
       },
     },
     async (request) => {
-      contextOf(request);
-      return { data: await listUsers(db, request.query) };
+      const { active = 'true', ...query } = request.query;
+      if (active !== 'true') adminOnly(request);
+      else contextOf(request);
+      return { data: await listUsers(db, { ...query, active }) };
+    },
+  );
+
+  app.post<{ Body: NewUserBody }>(
+    '/users',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          required: ['email'],
+          additionalProperties: false,
+          properties: {
+            email: { type: 'string', minLength: 3, maxLength: 254, pattern: '^[^@\\s]+@[^@\\s]+$' },
+            password: PASSWORD,
+            ...userFields,
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const { actor } = adminOnly(request);
+      const { timeZone, ...body } = request.body;
+      let user: UserRow;
+      try {
+        user = await createUser(db, {
+          ...body,
+          ...(timeZone ? { timeZone: timeZoneValue(timeZone, 'timeZone') } : {}),
+        });
+      } catch (e) {
+        if ((e as { code?: string }).code === 'DUPLICATE_EMAIL')
+          throw new AtriumError('DUPLICATE_EMAIL', [
+            { path: 'email', message: `${body.email} is taken` },
+          ]);
+        throw e;
+      }
+      const by = { actorId: actor.id, address: request.ip };
+      await recordAudit(db, {
+        ...by,
+        action: 'user.create',
+        target: `user:${user.id}`,
+        details: { email: user.email, role: user.role, profile: user.profile, admin: user.isAdmin },
+      });
+      reply.code(201);
+      if (body.password !== undefined) return { user };
+      // Without a password the user sets one through a one-time link (mailed, once mail exists).
+      const link = await createPasswordToken(db, user.id, { ...by, reason: 'invite' });
+      request.log.info(`set-password token for ${user.email}: ${link.token}`);
+      return { user, passwordToken: link };
+    },
+  );
+
+  app.patch<{ Params: { id: string }; Body: UserPatch }>(
+    '/users/:id',
+    {
+      schema: {
+        params: idParams,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { ...userFields, active: { type: 'boolean' } },
+        },
+      },
+    },
+    async (request) => {
+      const { actor } = adminOnly(request);
+      const { id } = request.params;
+      const patch: UserPatch = { ...request.body };
+      if (typeof patch.timeZone === 'string')
+        patch.timeZone = timeZoneValue(patch.timeZone, 'timeZone');
+      // Nobody takes the last administrator away: the workspace would have no one to run it.
+      if (patch.active === false || patch.isAdmin === false) {
+        const target = await getUser(db, id);
+        if (target?.isAdmin && target.active && (await otherActiveAdmins(db, id)) === 0) {
+          throw new AtriumError('VALIDATION_FAILED', [
+            {
+              path: patch.active === false ? 'active' : 'isAdmin',
+              message: 'the last active administrator cannot be deactivated nor demoted',
+            },
+          ]);
+        }
+      }
+      const result = await updateUser(db, id, patch, { actorId: actor.id, address: request.ip });
+      if (!result) throw noSuchUser(id);
+      changed(id);
+      // Their sessions ended too: nothing cached of them may outlive a reactivation.
+      if (result.changes.active) app.credentials.forgetAll();
+      return result.user;
+    },
+  );
+
+  // An administrator's reset: a one-time token with which the user sets a new password.
+  app.post<{ Params: { id: string } }>(
+    '/users/:id/password-reset',
+    { schema: { params: idParams } },
+    async (request) => {
+      const { actor } = adminOnly(request);
+      const user = await getUser(db, request.params.id);
+      if (!user) throw noSuchUser(request.params.id);
+      const link = await createPasswordToken(db, user.id, {
+        actorId: actor.id,
+        address: request.ip,
+        reason: 'reset',
+      });
+      request.log.info(`password reset token for ${user.email}: ${link.token}`);
+      return link;
+    },
+  );
+
+  // A leaving user's records go to another owner, in every module (or those named), at once.
+  app.post<{ Params: { id: string }; Body: { to: string; modules?: string[] } }>(
+    '/users/:id/transfer',
+    {
+      schema: {
+        params: idParams,
+        body: {
+          type: 'object',
+          required: ['to'],
+          additionalProperties: false,
+          properties: {
+            to: { type: 'string', format: 'uuid' },
+            modules: {
+              type: 'array',
+              maxItems: 500,
+              uniqueItems: true,
+              items: { type: 'string', minLength: 1, maxLength: 63 },
+            },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const { actor } = adminOnly(request);
+      const { id } = request.params;
+      const { to, modules } = request.body;
+      if (!(await getUser(db, id))) throw noSuchUser(id);
+      const target = await getUser(db, to);
+      if (!target?.active || to === id) {
+        throw new AtriumError('VALIDATION_FAILED', [
+          {
+            path: 'to',
+            message: to === id ? 'the records already belong to this user' : 'not an active user',
+          },
+        ]);
+      }
+      const moved = await transferRecords(engine, {
+        from: id,
+        to,
+        ...(modules ? { modules } : {}),
+        actorId: actor.id,
+        address: request.ip,
+      });
+      return { moved };
     },
   );
 }

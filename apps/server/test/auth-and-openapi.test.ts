@@ -316,8 +316,13 @@ describe('OpenAPI', () => {
     expect(schemas.SalesDealsCreate.properties).not.toHaveProperty('number');
     expect(JSON.stringify(doc)).not.toContain('decimalScale');
     expect(Object.keys(doc.paths).sort()).toEqual([
+      '/api/audit',
       '/api/auth/login',
+      '/api/auth/logout',
       '/api/auth/me',
+      '/api/auth/password',
+      '/api/auth/refresh',
+      '/api/auth/reset',
       '/api/health',
       '/api/meta',
       '/api/meta/apply',
@@ -336,7 +341,12 @@ describe('OpenAPI', () => {
       '/api/records/sales_deals/{id}/history',
       '/api/records/sales_deals/{id}/restore',
       '/api/settings',
+      '/api/tokens',
+      '/api/tokens/{id}',
       '/api/users',
+      '/api/users/{id}',
+      '/api/users/{id}/password-reset',
+      '/api/users/{id}/transfer',
     ]);
     expect(Object.keys(doc.paths['/api/records/accounts']).sort()).toEqual(['get', 'post']);
     expect(Object.keys(doc.paths['/api/records/accounts/{id}']).sort()).toEqual([

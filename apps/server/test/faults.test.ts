@@ -176,7 +176,8 @@ describe('a server on a shared Postgres', () => {
   });
 
   it('hears of new revisions again after its listener connection is terminated', async () => {
-    expect(await terminateSessions(db.url, 'listen%')).toBe(1);
+    // Two listeners: the metadata's and the credentials'.
+    expect(await terminateSessions(db.url, 'listen%')).toBe(2);
     const killedAt = Date.now();
     // One revision right away (before it listens again), one once it surely listens again.
     await applyElsewhere(db.url, [moduleNamed('first_after_kill')]);
@@ -208,7 +209,7 @@ describe('a server on a shared Postgres', () => {
             )
           ).rows[0].n,
       ),
-    ).toBe(1);
+    ).toBe(2);
   });
 
   it('listens again after each loss, and close() stops listening and retrying', async () => {

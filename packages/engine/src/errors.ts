@@ -101,6 +101,18 @@ export const ERRORS = {
     message: 'The change does not fit the records already stored; say how to resolve it',
     'zh-CN': '此更改与已存储的记录不符，请说明如何处理',
   },
+  NO_SUCH_USER: { status: 404, message: 'No such user', 'zh-CN': '用户不存在' },
+  NO_SUCH_TOKEN: { status: 404, message: 'No such API token', 'zh-CN': 'API 令牌不存在' },
+  LINK_EXPIRED: {
+    status: 400,
+    message: 'This link is used up or has expired; ask an administrator for a new one',
+    'zh-CN': '此链接已使用或已过期，请向管理员索取新链接',
+  },
+  DUPLICATE_EMAIL: {
+    status: 409,
+    message: 'A user with this e-mail exists',
+    'zh-CN': '已存在使用此电子邮件的用户',
+  },
 } as const satisfies Record<string, ErrorEntry>;
 
 export type ErrorCode = keyof typeof ERRORS;

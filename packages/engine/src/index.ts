@@ -65,9 +65,12 @@ export * from './system/audit.js';
 export * from './system/credential-cache.js';
 export { loginAllowed } from './system/login-limit.js';
 export { assertSystemMigrated, migrateSystem, SYSTEM_MIGRATIONS } from './system/migrations.js';
+export * from './system/password-tokens.js';
 export * from './system/secrets.js';
 export * from './system/sessions.js';
 export { TimeZones } from './system/time-zones.js';
+export * from './system/transfer-records.js';
+export * from './system/user-admin.js';
 export * from './system/users.js';
 export {
   ensureWorkspace,

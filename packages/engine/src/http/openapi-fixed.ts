@@ -1,4 +1,5 @@
 import { LOCALES } from '@atrium/metadata';
+import { identityPaths, identitySchemas, usersPath } from './openapi-identity.js';
 
 /**
  * The parts of the OpenAPI document that do not depend on metadata: the error shape, the
@@ -27,6 +28,7 @@ const unauthorized = errorResponse('Not signed in');
 const forbidden = errorResponse('Only an administrator may do this');
 
 export const fixedSchemas: Record<string, Schema> = {
+  ...identitySchemas,
   Error: {
     type: 'object',
     required: ['error'],
@@ -51,12 +53,15 @@ export const fixedSchemas: Record<string, Schema> = {
   },
   User: {
     type: 'object',
-    required: ['id', 'email', 'name', 'isAdmin', 'locale', 'timeZone'],
+    required: ['id', 'email', 'name', 'isAdmin', 'role', 'profile', 'active', 'locale', 'timeZone'],
     properties: {
       id: uuid,
       email: { type: 'string' },
       name: { type: 'string' },
       isAdmin: { type: 'boolean' },
+      role: { type: ['string', 'null'], description: 'Name of a role document' },
+      profile: { type: ['string', 'null'], description: 'Name of a profile document' },
+      active: { type: 'boolean' },
       locale: { type: 'string', enum: [...LOCALES] },
       timeZone: { ...timeZone, type: ['string', 'null'], description: 'Null: the workspace’s' },
     },
@@ -222,9 +227,10 @@ export const fixedPaths: Record<string, Schema> = {
       }),
       responses: {
         200: ok('Signed in', {
-          type: 'object',
-          required: ['token', 'user'],
-          properties: { token: { type: 'string' }, user: ref('User') },
+          allOf: [
+            ref('Session'),
+            { type: 'object', required: ['user'], properties: { user: ref('User') } },
+          ],
         }),
         400: errorResponse('E-mail or password missing'),
         401: errorResponse('Wrong e-mail or password'),
@@ -258,26 +264,8 @@ export const fixedPaths: Record<string, Schema> = {
       },
     },
   },
-  '/api/users': {
-    get: {
-      operationId: 'listUsers',
-      tags: ['Auth'],
-      summary: 'Active users, to pick as owners',
-      parameters: [
-        { name: 'q', in: 'query', schema: { type: 'string', maxLength: 200 } },
-        { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200 } },
-      ],
-      responses: {
-        200: ok('Users by name', {
-          type: 'object',
-          required: ['data'],
-          properties: { data: { type: 'array', items: ref('User') } },
-        }),
-        400: errorResponse('Bad query'),
-        401: unauthorized,
-      },
-    },
-  },
+  '/api/users': usersPath,
+  ...identityPaths,
   '/api/settings': {
     get: {
       operationId: 'getSettings',

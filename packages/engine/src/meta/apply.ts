@@ -11,6 +11,7 @@ import type { Db } from '../db.js';
 import type { Engine } from '../engine.js';
 import { AtriumError } from '../errors.js';
 import { qt, trashName, trashSchema } from '../sql-names.js';
+import { recordAudit } from '../system/audit.js';
 import type { Workspace } from '../system/workspace.js';
 import { measureImpact, resolutionProblems, runDataStep } from './data-impact.js';
 import { stepSql } from './ddl.js';
@@ -158,6 +159,13 @@ async function applyInTransaction(
     await sql`insert into ${sql.raw(qt(ws.schema, '_meta_revisions'))} (n, actor, summary, changes, steps)
       values (${revision}, ${actorId}, ${summary}, ${JSON.stringify(changes)}::jsonb,
               ${JSON.stringify(planned.steps)}::jsonb)`.execute(trx);
+    // Roles, profiles and sharing are documents too: their changes are audited here.
+    await recordAudit(trx, {
+      actorId,
+      action: 'meta.apply',
+      target: `workspace:${ws.name}`,
+      details: { revision, summary },
+    });
     await sql`select pg_notify(${META_CHANNEL}, ${`${ws.schema}:${revision}`})`.execute(trx);
     return { ...planned, revision, changed: true };
   });

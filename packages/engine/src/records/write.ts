@@ -5,7 +5,7 @@ import type { Db } from '../db.js';
 import { type Engine, moduleOf, type RequestContext } from '../engine.js';
 import { AtriumError } from '../errors.js';
 import { lockRevisionShared } from '../meta/store.js';
-import { recordAudit } from '../system/audit.js';
+import { auditOwnerChange } from '../system/audit.js';
 import type { CompiledModule, Snapshot } from './compiled-module.js';
 import { lookupProblems } from './lookup-targets.js';
 import { msg } from './messages.js';
@@ -205,16 +205,8 @@ export async function writeUpdate(
   const id = update.current.id as string;
   const row = await updateRow(trx, m, id, update.values, columns, ctx.actor.id);
   await writeHistory(trx, engine, ctx, m.doc.name, [{ id, changes: update.changes }], 'update');
-  // Only a caller who may change the record gets here (its row was locked in their write
-  // scope); an owner change is audited in the same transaction.
-  const owner = update.changes.owner_id;
-  if (owner)
-    await recordAudit(trx, {
-      actorId: ctx.actor.id,
-      action: 'record.owner',
-      target: `${m.doc.name}:${id}`,
-      details: { from: owner.from, to: owner.to },
-    });
+  // Only a caller who may change the record gets here (its row was locked in their write scope).
+  await auditOwnerChange(trx, ctx.actor.id, m.doc.name, id, update.changes);
   return row;
 }
 

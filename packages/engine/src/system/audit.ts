@@ -71,7 +71,28 @@ export async function listAudit(
   const r = await sql<AuditRow>`select id::text, at, actor_id as "actorId", action, target,
       address, details
     from atrium.audit_log where ${sql.join(where, sql` and `)}
-    order by id desc limit ${limit + 1}`.execute(db);
+    order by audit_log.id desc limit ${limit + 1}`.execute(db);
   const data = r.rows.slice(0, limit);
   return { data, next: r.rows.length > limit ? (data.at(-1)?.id ?? null) : null };
+}
+
+/**
+ * The write path's hook: an update that changes a record's owner leaves an audit entry
+ * `record.owner` in the same transaction (history has the rest of the change).
+ */
+export async function auditOwnerChange(
+  trx: Db,
+  actorId: string,
+  module: string,
+  id: string,
+  changes: Record<string, { from: unknown; to: unknown }>,
+): Promise<void> {
+  const owner = changes.owner_id;
+  if (!owner) return;
+  await recordAudit(trx, {
+    actorId,
+    action: 'record.owner',
+    target: `${module}:${id}`,
+    details: { from: owner.from, to: owner.to },
+  });
 }

@@ -10,8 +10,10 @@ export const CREDENTIALS_CHANNEL = 'atrium_credentials';
 export interface SessionState {
   id: string;
   userId: string;
-  /** False once logged out, expired or revoked. */
+  /** False once logged out or revoked. */
   live: boolean;
+  /** Checked on every request: a cached entry must not outlive it. */
+  expiresAt: string;
 }
 
 /** An API token as the authentication hook needs it (looked up by the hash of its secret). */
@@ -19,8 +21,10 @@ export interface TokenState {
   id: string;
   userId: string;
   live: boolean;
+  /** Null: never; checked on every request, a cached entry must not outlive it. */
+  expiresAt: string | null;
   /** When it was last used, as stored: the hook writes it at most once a minute. */
-  lastUsedAt: Date | null;
+  lastUsedAt: Date | string | null;
 }
 
 interface Entry {
@@ -50,6 +54,12 @@ export class CredentialCache {
   ) {}
 
   /** The user with this id as an Actor with their active flag, or undefined. */
+  /** Whether a session or token is live now (not revoked, not expired). */
+  static usable(state: SessionState | TokenState | undefined): boolean {
+    if (!state?.live) return false;
+    return state.expiresAt === null || new Date(state.expiresAt).getTime() > Date.now();
+  }
+
   async user(id: string): Promise<(Actor & { active: boolean }) | undefined> {
     return this.cached(`user:${id}`, async () => {
       const r =
@@ -72,7 +82,7 @@ export class CredentialCache {
   async session(id: string): Promise<SessionState | undefined> {
     return this.cached(`session:${id}`, async () => {
       const r = await sql<SessionState>`select id, user_id as "userId",
-          (revoked_at is null and expires_at > now()) as live
+          (revoked_at is null and expires_at > now()) as live, expires_at as "expiresAt"
         from atrium.sessions where id = ${id}`.execute(this.db);
       return r.rows[0];
     });
@@ -82,7 +92,7 @@ export class CredentialCache {
     return this.cached(`token-hash:${hash}`, async () => {
       const r = await sql<TokenState>`select id, user_id as "userId",
           (revoked_at is null and (expires_at is null or expires_at > now())) as live,
-          last_used_at as "lastUsedAt"
+          expires_at as "expiresAt", last_used_at as "lastUsedAt"
         from atrium.api_tokens where token_hash = ${hash}`.execute(this.db);
       return r.rows[0];
     });

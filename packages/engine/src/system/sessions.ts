@@ -17,6 +17,13 @@ export async function createSession(
   await sql`insert into atrium.sessions (id, user_id, refresh_hash, address, expires_at)
     values (${id}, ${userId}, ${secretHash(secret)}, ${address},
             now() + make_interval(days => ${SESSION_DAYS}))`.execute(db);
+  // Now and then, sessions over for a day are swept (a refresh of one is refused either way).
+  if (Math.random() < 0.01) {
+    await sql`delete from atrium.sessions
+      where expires_at < now() - interval '1 day' or revoked_at < now() - interval '1 day'`.execute(
+      db,
+    );
+  }
   return { id, refreshToken: `${id}.${secret}` };
 }
 

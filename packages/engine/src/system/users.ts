@@ -176,14 +176,23 @@ export async function updateUserPreferences(
   return r.rows[0];
 }
 
-/** Active users whose name or e-mail contains `q`, by name: for owner and user-field pickers. */
+/**
+ * Users whose name or e-mail contains `q`, by name: active ones for owner and user-field
+ * pickers (the default), inactive or all of them for administrators.
+ */
 export async function listUsers(
   db: Db,
-  options: { q?: string; limit?: number } = {},
+  options: { q?: string; limit?: number; active?: 'true' | 'false' | 'all' } = {},
 ): Promise<UserRow[]> {
   const pattern = likePattern(options.q ?? '', 'contains');
+  const active =
+    options.active === 'all'
+      ? sql`true`
+      : options.active === 'false'
+        ? sql`not active`
+        : sql`active`;
   const r = await sql<UserRow>`select ${USER_COLUMNS} from atrium.users
-    where active and (name ilike ${pattern} or email ilike ${pattern})
+    where ${active} and (name ilike ${pattern} or email ilike ${pattern})
     order by lower(name), lower(email) limit ${options.limit ?? 50}`.execute(db);
   return r.rows;
 }
