@@ -1,5 +1,6 @@
 import {
   type CredentialCache,
+  contextOf,
   type Engine,
   errorHandler,
   inputGuard,
@@ -7,7 +8,7 @@ import {
   metaRoutes,
   onClientError,
   onFrameworkError,
-  openApiDocument,
+  openApiFor,
   recordsRoutes,
   settingsRoutes,
 } from '@atrium/engine';
@@ -75,16 +76,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // The web app at `/` (same origin as the API); see web-assets.ts.
   await webAssets(app, { root: options.webRoot });
 
-  let openapi: { revision: number; doc: Record<string, unknown> } | undefined;
-  app.get('/api/openapi.json', async () => {
+  // Built once per revision and profile: a non-admin sees what their profile allows.
+  app.get('/api/openapi.json', async (request) => {
     const snapshot = engine.metadata.current;
-    if (openapi?.revision !== snapshot.revision) {
-      openapi = {
-        revision: snapshot.revision,
-        doc: openApiDocument(snapshot, { title: 'Atrium', version: `rev-${snapshot.revision}` }),
-      };
-    }
-    return openapi.doc;
+    const { actor } = contextOf(request);
+    return openApiFor(snapshot, actor, { title: 'Atrium', version: `rev-${snapshot.revision}` });
   });
 
   await app.register(metaRoutes, { prefix: '/api', engine });

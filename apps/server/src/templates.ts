@@ -5,6 +5,8 @@ import {
   type Actor,
   applyChange,
   createRecord,
+  createUser,
+  type NewUser,
   type Row,
   runTransition,
   transitionPath,
@@ -24,6 +26,12 @@ interface Manifest {
   documents: string[];
   /** Sample records per module, in creation order. `{"$key": k}` refers to an earlier record. */
   sample?: string;
+  /**
+   * Sample users `[{email, name, role, profile}]`, created without a password (an administrator
+   * sends them a reset link) unless one with the e-mail exists; `{"$user": email}` in a sample
+   * record refers to one of them (e.g. as `owner_id`).
+   */
+  users?: string;
 }
 
 /**
@@ -51,6 +59,15 @@ export async function installTemplate(
     path.join(dir, manifest.sample),
   );
   const ids = new Map<string, string>();
+  if (manifest.users) {
+    const users = await readJson<NewUser[]>(path.join(dir, manifest.users));
+    for (const u of users) {
+      const known = await sql<{ id: string }>`select id from atrium.users
+        where lower(email) = lower(${u.email})`.execute(booted.handle.db);
+      const id = known.rows[0]?.id ?? (await createUser(booted.handle.db, u)).id;
+      ids.set(`$user:${u.email}`, id);
+    }
+  }
   let records = 0;
   for (const [module, rows] of Object.entries(sample)) {
     // A record at a later stage of a blueprint is created at its start and walked there
@@ -83,6 +100,12 @@ function resolveKeys(
 ): Record<string, unknown> {
   return Object.fromEntries(
     Object.entries(values).map(([k, v]) => {
+      const user = (v as { $user?: unknown } | null)?.$user;
+      if (typeof user === 'string') {
+        const id = ids.get(`$user:${user}`);
+        if (!id) throw new Error(`sample refers to unknown $user "${user}"`);
+        return [k, id];
+      }
       const key = (v as { $key?: unknown } | null)?.$key;
       if (typeof key !== 'string') return [k, v];
       const id = ids.get(key);

@@ -7,6 +7,7 @@ import {
   getUser,
   listUsers,
   otherActiveAdmins,
+  permissionsOf,
   recordAudit,
   timeZoneValue,
   transferRecords,
@@ -79,7 +80,9 @@ export async function usersRoutes(
         'zh-CN': '该用户已不存在',
       });
     }
-    return { ...user, effectiveTimeZone: await zones.forUser(user.id) };
+    const effectiveTimeZone = await zones.forUser(user.id);
+    // What the web app needs to hide what the user cannot use.
+    return { ...user, effectiveTimeZone, permissions: permissionsOf(engine, user) };
   };
   const noSuchUser = (id: string) =>
     new AtriumError('NO_SUCH_USER', [{ path: 'id', message: `no user ${id}` }]);

@@ -2,7 +2,7 @@ import { createDb, createEngine, MetadataCache } from '@atrium/engine';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, startTestApp, type TestApp } from './support/test-app.js';
+import { ADMIN, fullProfile, startTestApp, type TestApp } from './support/test-app.js';
 
 const accounts = {
   kind: 'module',
@@ -718,8 +718,9 @@ describe('who may change metadata', () => {
   let user: string;
   beforeAll(async () => {
     t = await startTestApp();
-    await t.apply([accounts]);
-    user = await t.userToken('someone@example.com');
+    // The user sees the modules their profile allows (profiles themselves are for admins).
+    await t.apply([accounts, fullProfile(['accounts'])]);
+    user = await t.userToken('someone@example.com', { profile: 'full' });
   });
   afterAll(async () => t.close());
 

@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { filterParam, type Reply, startTestApp, type TestApp } from './support/test-app.js';
+import {
+  filterParam,
+  fullProfile,
+  type Reply,
+  startTestApp,
+  type TestApp,
+} from './support/test-app.js';
 
 const DEALS = {
   kind: 'module',
@@ -42,8 +48,8 @@ describe('records: saved views', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    await t.apply([DEALS, MY_OPEN]);
-    other = await t.userToken('seller@example.com');
+    await t.apply([DEALS, MY_OPEN, fullProfile(['deals'])]);
+    other = await t.userToken('seller@example.com', { profile: 'full' });
     otherId = (await t.call('GET', '/api/auth/me', undefined, other)).body.id;
     for (let i = 0; i < 10; i++) {
       for (const [who, token] of [

@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { filterParam, type Reply, startTestApp, type TestApp } from './support/test-app.js';
+import {
+  filterParam,
+  fullProfile,
+  type Reply,
+  startTestApp,
+  type TestApp,
+} from './support/test-app.js';
 
 const HOUR = 3_600_000;
 // Two zones without daylight saving, 25 hours apart: their calendars never show the same date.
@@ -27,8 +33,8 @@ describe('time zones', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    await t.apply([DEALS]);
-    user = await t.userToken('someone@example.com');
+    await t.apply([DEALS, fullProfile(['deals'])]);
+    user = await t.userToken('someone@example.com', { profile: 'full' });
     const kiriStart = dayStart(KIRITIMATI.offset);
     for (const body of [
       // One record a day from two days before today (UTC) to two days after, named by its date:
@@ -137,6 +143,7 @@ describe('time zones', () => {
 
   it('reads a validation rule’s periods on the writer’s calendar', async () => {
     await t.apply([
+      fullProfile(['deals', 'tasks']),
       {
         kind: 'module',
         name: 'tasks',
@@ -151,8 +158,8 @@ describe('time zones', () => {
         ],
       },
     ]);
-    const east = await t.userToken('east@example.com');
-    const west = await t.userToken('west@example.com');
+    const east = await t.userToken('east@example.com', { profile: 'full' });
+    const west = await t.userToken('west@example.com', { profile: 'full' });
     await t.call('PATCH', '/api/auth/me', { timeZone: KIRITIMATI.zone }, east);
     await t.call('PATCH', '/api/auth/me', { timeZone: PAGO_PAGO.zone }, west);
     const due = localDate(KIRITIMATI.offset);

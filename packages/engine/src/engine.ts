@@ -1,6 +1,6 @@
 import type { Locale } from '@atrium/metadata';
 import type { AccessPolicy } from './access.js';
-import { signedInMayDoAll } from './access.js';
+import { rolesAndProfiles } from './access-policy.js';
 import type { Db } from './db.js';
 import { AtriumError } from './errors.js';
 import { MetadataCache } from './meta/metadata-cache.js';
@@ -43,7 +43,7 @@ export async function createEngine(
     db,
     workspace,
     metadata,
-    access: options.access ?? signedInMayDoAll,
+    access: options.access ?? rolesAndProfiles,
     zones: new TimeZones(db, workspace.name),
   };
 }

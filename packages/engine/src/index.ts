@@ -1,4 +1,7 @@
 export * from './access.js';
+export * from './access-permissions.js';
+export * from './access-policy.js';
+export * from './access-view.js';
 export * from './db.js';
 export * from './engine.js';
 export * from './errors.js';

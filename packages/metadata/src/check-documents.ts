@@ -1,8 +1,9 @@
 import type { ValidateFunction } from 'ajv';
+import { type AccessDoc, accessProblems, isAccessDoc } from './access-documents.js';
 import { ajvProblems, createAjv, type Problem } from './ajv.js';
 import { isCurrencyCode } from './currency-codes.js';
 import { DOCUMENT_SCHEMAS } from './document-schemas.js';
-import type { FieldDef, JsonLogic, MetadataDoc, ModuleDoc } from './documents.js';
+import type { FieldDef, JsonLogic, MetadataDoc, ModuleDoc, ModulePartDoc } from './documents.js';
 import { docKey } from './documents.js';
 import { FIELD_TYPES, valueSpec } from './field-types.js';
 import { fieldValue } from './field-value.js';
@@ -56,11 +57,14 @@ export function checkDocuments(input: readonly unknown[], pathPrefix = 'document
     }
     if (doc.kind === 'module') modules.set(doc.name, doc);
   }
+  const access: { doc: AccessDoc; at: string }[] = [];
   for (const { doc, at } of docs) {
     const check = new Checker(modules, at, problems);
     if (doc.kind === 'module') check.module(doc);
+    else if (isAccessDoc(doc)) access.push({ doc, at });
     else check.dependent(doc);
   }
+  problems.push(...accessProblems(access, modules));
   return { documents: problems.length === 0 ? docs.map((d) => d.doc) : [], problems };
 }
 
@@ -218,7 +222,7 @@ class Checker {
     for (const name of formulas.keys()) visit(name, []);
   }
 
-  dependent(doc: Exclude<MetadataDoc, ModuleDoc>): void {
+  dependent(doc: ModulePartDoc): void {
     const module = this.modules.get(doc.module);
     if (!module) {
       this.add('.module', `no module named "${doc.module}"`);

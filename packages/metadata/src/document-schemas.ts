@@ -232,6 +232,69 @@ export const AUTOMATION_SCHEMA = closed({
   actions: Type.Array(action, { minItems: 1 }),
 });
 
+/** A name an access document gives (a role or a profile): the identifier rule of modules. */
+const identifier = Type.String({ pattern: '^[a-z][a-z0-9_]{0,62}$' });
+
+/** The record operations a profile allows per module. */
+export const RECORD_OPERATIONS = [
+  'create',
+  'read',
+  'update',
+  'delete',
+  'import',
+  'export',
+] as const;
+
+/** A position in the role tree: a user sees the records of the roles below theirs. */
+export const ROLE_SCHEMA = closed({
+  kind: kind('role'),
+  name: identifier,
+  label: optional(label),
+  /** The role above this one; absent at the top. */
+  parent: optional(identifier),
+});
+
+const modulePermissions = closed({
+  create: Type.Boolean(),
+  read: Type.Boolean(),
+  update: Type.Boolean(),
+  delete: Type.Boolean(),
+  import: Type.Boolean(),
+  export: Type.Boolean(),
+});
+
+/** A field a profile may not change (`read`) or not even see (`hidden`); default editable. */
+const fieldAccess = oneOf(['hidden', 'read']);
+
+/** What a user may do per module (a module not listed allows nothing) and per field. */
+export const PROFILE_SCHEMA = closed({
+  kind: kind('profile'),
+  name: identifier,
+  label: optional(label),
+  modules: Type.Record(Type.String(), modulePermissions, { maxProperties: 1000 }),
+  fields: optional(
+    Type.Record(Type.String(), Type.Record(Type.String(), fieldAccess, { maxProperties: 500 }), {
+      maxProperties: 1000,
+    }),
+  ),
+});
+
+const sharingRule = closed({
+  name: identifier,
+  /** JSON Logic on the record; compiled to SQL, so it filters as a list filter does. */
+  when: logic,
+  to: closed({ role: identifier, subordinates: optional(Type.Boolean()) }),
+  access: oneOf(['read', 'read_write']),
+});
+
+/** A module's org-wide default and the rules that open records to a role (one per module). */
+export const SHARING_SCHEMA = closed({
+  kind: kind('sharing'),
+  module: identifier,
+  default: oneOf(['private', 'read', 'read_write']),
+  rules: optional(Type.Array(sharingRule, { maxItems: 100 })),
+});
+
 /** Every kind of document and its schema: the one list to extend with a new kind. */
 export const DOCUMENT_SCHEMAS = {
   module: MODULE_SCHEMA,
@@ -239,6 +302,9 @@ export const DOCUMENT_SCHEMAS = {
   view: VIEW_SCHEMA,
   blueprint: BLUEPRINT_SCHEMA,
   automation: AUTOMATION_SCHEMA,
+  role: ROLE_SCHEMA,
+  profile: PROFILE_SCHEMA,
+  sharing: SHARING_SCHEMA,
 } as const satisfies Record<string, TSchema & JsonSchema>;
 
 /** The TypeScript types of the parts the code names on their own. */
@@ -251,6 +317,12 @@ export type LayoutSection = Static<typeof layoutSection>;
 export type LayoutRule = Static<typeof layoutRule>;
 export type BlueprintTransition = Static<typeof blueprintTransition>;
 export type AutomationAction = Static<typeof action> & { [key: string]: unknown };
+export type ModulePermissions = Static<typeof modulePermissions>;
+export type RecordOperation = (typeof RECORD_OPERATIONS)[number];
+export type FieldAccess = Static<typeof fieldAccess>;
+export type SharingRule = Static<typeof sharingRule>;
+export type SharingLevel = SharingDocShape['default'];
+type SharingDocShape = Static<typeof SHARING_SCHEMA>;
 /** Each kind of document → its TypeScript type. */
 export type DocumentTypes = {
   [K in keyof typeof DOCUMENT_SCHEMAS]: Static<(typeof DOCUMENT_SCHEMAS)[K]>;

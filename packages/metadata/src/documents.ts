@@ -1,3 +1,4 @@
+import { accessDocKey, isAccessDoc } from './access-documents.js';
 import type {
   AutomationAction,
   BlueprintTransition,
@@ -36,6 +37,8 @@ export type BlueprintDoc = DocumentTypes['blueprint'];
 export type AutomationDoc = DocumentTypes['automation'];
 /** Any metadata document. */
 export type MetadataDoc = DocumentTypes[keyof DocumentTypes];
+/** The documents that belong to one module and go with it. */
+export type ModulePartDoc = LayoutDoc | ViewDoc | BlueprintDoc | AutomationDoc;
 export type DocKind = MetadataDoc['kind'];
 
 /**
@@ -43,5 +46,7 @@ export type DocKind = MetadataDoc['kind'];
  * diffs instead of duplicating.
  */
 export function docKey(doc: MetadataDoc): string {
-  return doc.kind === 'module' ? `module:${doc.name}` : `${doc.kind}:${doc.module}.${doc.name}`;
+  if (doc.kind === 'module') return `module:${doc.name}`;
+  if (isAccessDoc(doc)) return accessDocKey(doc);
+  return `${doc.kind}:${doc.module}.${doc.name}`;
 }

@@ -1,3 +1,4 @@
+export * from './access-documents.js';
 export * from './ajv.js';
 export * from './check-documents.js';
 export * from './currency-codes.js';

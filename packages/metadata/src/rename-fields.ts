@@ -26,7 +26,9 @@ export function followRenames(docs: readonly MetadataDoc[]): MetadataDoc[] {
   }
   if (renames.size === 0) return [...docs];
   return docs.map((doc) => {
-    const module = modules.get(doc.kind === 'module' ? doc.name : doc.module);
+    const module = modules.get(
+      doc.kind === 'module' ? doc.name : 'module' in doc ? doc.module : '',
+    );
     if (!module) return doc;
     const rename = renamer(module, modules, renames);
     const copy = rewrite(doc, rename);
@@ -105,6 +107,13 @@ function rewrite(doc: MetadataDoc, r: Rename): MetadataDoc {
       if (copy.trigger.fields) copy.trigger.fields = names(copy.trigger.fields);
       if (copy.trigger.field) copy.trigger.field = r.field(copy.trigger.field);
       if (copy.when !== undefined) copy.when = renameVars(copy.when, r.path);
+      return copy;
+    case 'sharing':
+      for (const rule of copy.rules ?? []) rule.when = renameVars(rule.when, r.path);
+      return copy;
+    case 'role':
+    case 'profile':
+      // Not bound to one module (a profile's field names are not followed; see the docs).
       return copy;
   }
 }

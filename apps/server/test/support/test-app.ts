@@ -106,6 +106,12 @@ export async function startTestApp(options: { workspace?: string } = {}): Promis
   };
 }
 
+/** A profile document that allows everything on `modules` (a non-admin without one can do nothing). */
+export function fullProfile(modules: string[], name = 'full'): Record<string, unknown> {
+  const all = { create: true, read: true, update: true, delete: true, import: true, export: true };
+  return { kind: 'profile', name, modules: Object.fromEntries(modules.map((m) => [m, all])) };
+}
+
 /** `filter` query parameter of a JSON Logic expression. */
 export function filterParam(logic: unknown): string {
   return encodeURIComponent(JSON.stringify(logic));

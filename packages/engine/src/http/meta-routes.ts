@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { documentsFor } from '../access-permissions.js';
 import type { Engine } from '../engine.js';
 import { AtriumError } from '../errors.js';
 import { type ApplyResult, applyChange, type ChangeRequest, planChange } from '../meta/apply.js';
@@ -44,9 +45,10 @@ export async function metaRoutes(
   const schema = engine.workspace.schema;
 
   app.get('/meta', async (request) => {
-    contextOf(request);
-    const { revision, documents } = engine.metadata.current;
-    return { revision, documents };
+    const { actor } = contextOf(request);
+    const snapshot = engine.metadata.current;
+    // A non-admin sees only the modules, fields and operations their profile allows.
+    return { revision: snapshot.revision, documents: documentsFor(snapshot, actor) };
   });
 
   app.post<{ Body: ChangeRequest }>(

@@ -7,6 +7,7 @@ import {
   recordOutputSchema,
   systemFields,
 } from '@atrium/metadata';
+import type { ModuleGrant } from '../access-permissions.js';
 import type { Snapshot } from '../records/compiled-module.js';
 import { GET_QUERY_SCHEMA, LIST_QUERY_SCHEMA } from '../records/list-query.js';
 import { errorResponse, fixedPaths, fixedSchemas, json, ref } from './openapi-fixed.js';
@@ -25,21 +26,31 @@ import { transitionPaths, transitionSchemas } from './openapi-transitions.js';
 export function openApiDocument(
   snapshot: Snapshot,
   info: { title: string; version: string },
+  grants?: Readonly<Record<string, ModuleGrant>>,
 ): Record<string, unknown> {
   const schemas: Record<string, unknown> = { ...fixedSchemas, ...transitionSchemas, ...jobSchemas };
   const paths: Record<string, unknown> = { ...fixedPaths, ...jobPaths };
-  const modules = new Set(snapshot.modules.keys());
-  for (const m of snapshot.modules.values()) {
+  // With `grants` (a non-admin's), only the modules, fields and operations they allow.
+  const modules = new Set([...snapshot.modules.keys()].filter((n) => !grants || grants[n]));
+  for (const compiled of snapshot.modules.values()) {
+    const grant = grants?.[compiled.doc.name];
+    if (grants && !grant) continue;
+    const restricted = (kinds: readonly string[]) => ({
+      ...compiled.doc,
+      fields: compiled.doc.fields.filter((f) => !kinds.includes(grant?.fields[f.name] ?? '')),
+    });
+    const m = { doc: restricted(['hidden']) };
+    const writable = restricted(['hidden', 'read']);
     const name = schemaName(m.doc.name);
     const title = labelText(m.doc.label, 'en', m.doc.name);
     const references = [...systemFields(m.doc), ...m.doc.fields];
     schemas[name] = readSchema(clean({ ...recordOutputSchema(m.doc), title }), references, modules);
     schemas[`${name}Create`] = writeSchema(
-      clean(recordInputSchema(m.doc, 'create')),
+      clean(recordInputSchema(writable, 'create')),
       references,
       modules,
     );
-    const update = writeSchema(clean(recordInputSchema(m.doc, 'patch')), references, modules);
+    const update = writeSchema(clean(recordInputSchema(writable, 'patch')), references, modules);
     schemas[`${name}Update`] = update;
     schemas[`${name}Bulk`] = bulkSchema(name, update);
     const idParam = {
@@ -210,6 +221,7 @@ export function openApiDocument(
         },
       },
     };
+    if (grant) dropForbidden(paths, m.doc.name, grant);
   }
   return {
     openapi: '3.1.0',
@@ -390,4 +402,24 @@ function schemaName(module: string): string {
 
 function pascal(name: string): string {
   return name.replace(/(^|_)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase());
+}
+
+/** Takes out of a module's paths the operations the caller's profile does not allow. */
+function dropForbidden(paths: Record<string, unknown>, module: string, grant: ModuleGrant): void {
+  const at = (suffix: string) =>
+    paths[`/api/records/${module}${suffix}`] as Record<string, unknown>;
+  const drop = (suffix: string, method: string, allowed: boolean) => {
+    const item = at(suffix);
+    if (!allowed && item) delete item[method];
+    if (item && !Object.keys(item).some((k) => k !== 'parameters'))
+      delete paths[`/api/records/${module}${suffix}`];
+  };
+  drop('', 'get', grant.read);
+  drop('', 'post', grant.create);
+  drop('/{id}', 'get', grant.read);
+  drop('/{id}', 'patch', grant.update);
+  drop('/{id}', 'delete', grant.delete);
+  drop('/{id}/restore', 'post', grant.delete);
+  drop('/{id}/history', 'get', grant.read);
+  drop('/bulk', 'post', grant.create || grant.update || grant.delete);
 }

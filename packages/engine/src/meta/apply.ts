@@ -248,9 +248,11 @@ async function writeBookkeeping(
   switch (step.kind) {
     case 'put_document': {
       const d = step.document;
-      const module = d.kind === 'module' ? d.name : d.module;
+      // Roles and profiles belong to no module; a module has one sharing document.
+      const module = d.kind === 'module' ? d.name : 'module' in d ? d.module : '';
+      const name = 'name' in d ? d.name : '';
       await sql`insert into ${meta} (key, kind, module, name, body, revision)
-        values (${step.key}, ${d.kind}, ${module}, ${d.name}, ${JSON.stringify(d)}::jsonb, ${revision})
+        values (${step.key}, ${d.kind}, ${module}, ${name}, ${JSON.stringify(d)}::jsonb, ${revision})
         on conflict (key) do update set body = excluded.body, revision = excluded.revision`.execute(
         trx,
       );

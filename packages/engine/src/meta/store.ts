@@ -67,6 +67,8 @@ export function mergeDocuments(
   const modules = new Set(
     [...requested, ...candidates].flatMap((d) => (d.kind === 'module' ? [d.name] : [])),
   );
-  const kept = candidates.filter((d) => d.kind === 'module' || modules.has(d.module));
+  const kept = candidates.filter(
+    (d) => d.kind === 'module' || !('module' in d) || modules.has(d.module),
+  );
   return { desired: [...requested, ...kept], kept };
 }

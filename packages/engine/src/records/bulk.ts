@@ -1,5 +1,6 @@
 import type { Locale, Problem } from '@atrium/metadata';
 import { sql } from 'kysely';
+import { maskedFieldProblems, maskRow, rowScope } from '../access-writes.js';
 import type { Engine, RequestContext } from '../engine.js';
 import { AtriumError, type ErrorCode } from '../errors.js';
 import type { LookupWrite } from './lookup-targets.js';
@@ -54,7 +55,15 @@ export async function bulkWrite(
     if (ops.create.length > 0) engine.access.authorize(ctx.actor, m, 'create');
     if (ops.update.length > 0) engine.access.authorize(ctx.actor, m, 'update');
     if (ops.delete.length > 0) engine.access.authorize(ctx.actor, m, 'delete');
+    const scope = rowScope(engine.access, ctx.actor, m);
     const refusals = new Refusals();
+    const masked = (body: unknown, prefix: string) =>
+      refusals.addAll(
+        maskedFieldProblems(engine.access, ctx.actor, m, body, ctx.locale, prefix).map((p) => ({
+          code: 'VALIDATION_FAILED' as const,
+          problem: p,
+        })),
+      );
     const attempt = async <T>(prefix: string, step: () => Promise<T>): Promise<T | undefined> => {
       try {
         return await step();
@@ -69,19 +78,25 @@ export async function bulkWrite(
     const creates: { prefix: string; values: Values }[] = [];
     for (const [i, item] of ops.create.entries()) {
       const prefix = `create[${i}].`;
+      masked(item, prefix);
       const values = await attempt(prefix, () => prepareCreate(trx, ctx, m, item));
       if (values) creates.push({ prefix, values });
     }
     const updates: { prefix: string; update: PreparedUpdate }[] = [];
     for (const [i, item] of ops.update.entries()) {
       const prefix = `update[${i}].`;
-      const update = await attempt(prefix, () => prepareUpdate(trx, ctx, m, item.id, item.body));
+      masked(item.body, prefix);
+      const update = await attempt(prefix, () =>
+        prepareUpdate(trx, ctx, m, item.id, item.body, scope),
+      );
       if (update) updates.push({ prefix, update });
     }
     const deletes: { id: string; prefix: string }[] = [];
     for (const [i, item] of ops.delete.entries()) {
       const prefix = `delete[${i}].`;
-      const row = await attempt(prefix, () => lockForBin(trx, ctx, m, item.id, item.version));
+      const row = await attempt(prefix, () =>
+        lockForBin(trx, ctx, m, item.id, item.version, scope),
+      );
       if (row) deletes.push({ id: row.id as string, prefix });
     }
     const lookups: LookupWrite[] = [
@@ -93,7 +108,11 @@ export async function bulkWrite(
       })),
     ];
     refusals.addAll(
-      (await lookupProblems(trx, snapshot, m, lookups, ctx.locale)).map((p) => ({
+      (
+        await lookupProblems(trx, snapshot, m, lookups, ctx.locale, (target) =>
+          engine.access.scope(ctx.actor, target, 'read'),
+        )
+      ).map((p) => ({
         code: 'VALIDATION_FAILED' as const,
         problem: p,
       })),
@@ -136,7 +155,8 @@ export async function bulkWrite(
       updated.push(await write(u.prefix, () => writeUpdate(trx, engine, ctx, m, u.update)));
     const deleted =
       deletes.length === 0 ? [] : await moveToBin(trx, engine, ctx, snapshot, m, deletes);
-    return { created, updated, deleted };
+    const mask = (rows: Row[]) => rows.map((r) => maskRow(engine.access, ctx.actor, m, r));
+    return { created: mask(created), updated: mask(updated), deleted: mask(deleted) };
   });
 }
 

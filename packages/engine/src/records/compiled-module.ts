@@ -15,6 +15,7 @@ import {
   type ValidationRule,
 } from '@atrium/metadata';
 import type { ValidateFunction } from 'ajv';
+import { type CompiledAccess, compileAccess } from '../access-compile.js';
 import { type Blueprint, compileBlueprints } from '../process/blueprint.js';
 import { derivedName, q, qt, uniqueIndexName } from '../sql-names.js';
 import { type LookupJoin, lookupJoins } from './lookup-join.js';
@@ -56,6 +57,8 @@ export interface CompiledModule {
   currency: string | undefined;
   /** The module's blueprint, set when the snapshot is compiled. */
   blueprint?: Blueprint;
+  /** The revision's roles, profiles and sharing (the same object for every module). */
+  access: CompiledAccess;
 }
 
 export function compileModule(
@@ -102,8 +105,16 @@ export function compileModule(
     getSql: `select ${selectList} from ${table} r where r.id = $1`,
     lookups: lookupJoins(schema, doc, modules),
     currency: hasMoney ? (doc.defaultCurrency ?? 'USD') : undefined,
+    access: NO_ACCESS_DOCUMENTS,
   };
 }
+
+const NO_ACCESS_DOCUMENTS: CompiledAccess = {
+  below: new Map(),
+  above: new Map(),
+  profiles: new Map(),
+  sharing: new Map(),
+};
 
 /** Formulas sorted so each is computed after the formulas it reads (cycles are refused earlier). */
 function formulaOrder(doc: ModuleDoc): FieldDef[] {
@@ -128,6 +139,7 @@ export interface Snapshot {
   revision: number;
   documents: MetadataDoc[];
   modules: ReadonlyMap<string, CompiledModule>;
+  access: CompiledAccess;
 }
 
 export function compileSnapshot(
@@ -141,5 +153,8 @@ export function compileSnapshot(
   const modules = new Map([...docs.values()].map((m) => [m.name, compileModule(schema, m, docs)]));
   for (const [name, bp] of compileBlueprints(documents, modules))
     (modules.get(name) as CompiledModule).blueprint = bp;
-  return { revision, documents, modules };
+  const resolvers = new Map([...modules].map(([name, m]) => [name, m.resolve]));
+  const access = compileAccess(schema, documents, resolvers);
+  for (const m of modules.values()) m.access = access;
+  return { revision, documents, modules, access };
 }

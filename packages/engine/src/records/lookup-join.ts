@@ -19,6 +19,8 @@ export interface LookupJoin {
   target: ModuleDoc;
   /** The target's alias in the query: `j0`, `j1`, … in the order of the module's fields. */
   alias: string;
+  /** `"ws"."accounts"` */
+  table: string;
   /** `left join "ws"."accounts" j0 on j0.id = r."account" and j0.deleted_at is null` */
   join: string;
   /** The target record as JSON, read exactly like the record itself; null when there is none. */
@@ -40,6 +42,7 @@ export function lookupJoins(
       field,
       target,
       alias,
+      table: qt(schema, target.name),
       join: `left join ${qt(schema, target.name)} ${alias} on ${alias}.id = r.${q(field.name)} and ${alias}.deleted_at is null`,
       json: `case when ${alias}.id is null then null else ${targetJson(alias, target)} end`,
     });
@@ -70,9 +73,18 @@ function targetJson(alias: string, target: ModuleDoc): string {
 export class QueryJoins {
   readonly #lookups: ReadonlyMap<string, LookupJoin>;
   readonly #used = new Map<string, LookupJoin>();
+  readonly #scope: ((target: string) => RawBuilder<unknown> | undefined) | undefined;
 
-  constructor(lookups: ReadonlyMap<string, LookupJoin>) {
+  /**
+   * `scope` gives, per target module, the records the caller may read (SQL over `r`): a target
+   * outside it is no target, exactly like one in the recycle bin, for filters, sorts and `expand`.
+   */
+  constructor(
+    lookups: ReadonlyMap<string, LookupJoin>,
+    scope?: (target: string) => RawBuilder<unknown> | undefined,
+  ) {
     this.#lookups = lookups;
+    this.#scope = scope;
   }
 
   /** SQL of a field of the record, or of its lookup's target (one level). */
@@ -92,7 +104,12 @@ export class QueryJoins {
 
   from(): RawBuilder<unknown> {
     if (this.#used.size === 0) return sql``;
-    return sql.raw(` ${[...this.#used.values()].map((j) => j.join).join(' ')}`);
+    const joins = [...this.#used.values()].map((j) => {
+      const scope = this.#scope?.(j.target.name);
+      if (!scope) return sql.raw(j.join);
+      return sql`${sql.raw(j.join)} and exists (select 1 from ${sql.raw(j.table)} r where r.id = ${sql.raw(j.alias)}.id and ${scope})`;
+    });
+    return sql` ${sql.join(joins, sql` `)}`;
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Locale, Problem } from '@atrium/metadata';
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { Db } from '../db.js';
 import { moduleOf } from '../engine.js';
 import type { CompiledModule, Snapshot } from './compiled-module.js';
@@ -26,6 +26,7 @@ export async function lookupProblems(
   m: CompiledModule,
   writes: readonly LookupWrite[],
   locale: Locale,
+  readable?: (target: CompiledModule) => RawBuilder<unknown> | undefined,
 ): Promise<Problem[]> {
   const problems: Problem[] = [];
   for (const field of m.doc.fields) {
@@ -36,9 +37,13 @@ export async function lookupProblems(
     if (pointing.length === 0) continue;
     const target = moduleOf(snapshot, field.target);
     const ids = [...new Set(pointing.map((w) => w.values[field.name] as string))];
+    // A target the caller may not read is refused like a missing one.
+    const scope = readable?.(target);
     const found = await sql<{ id: string; binned: boolean }>`
-      select t.id, t.deleted_at is not null as binned from ${sql.raw(target.table)} t
-      where t.id = any(${ids}::uuid[]) for key share`.execute(trx);
+      select r.id, r.deleted_at is not null as binned from ${sql.raw(target.table)} r
+      where r.id = any(${ids}::uuid[])${scope ? sql` and ${scope}` : sql``} for key share`.execute(
+      trx,
+    );
     const state = new Map(found.rows.map((r) => [r.id, r.binned]));
     for (const w of pointing) {
       const binned = state.get((w.values[field.name] as string).toLowerCase());

@@ -56,6 +56,11 @@ const MESSAGES = {
     'zh-CN': '记录 {id} 已在回收站中',
   },
   notInBin: { en: 'record {id} is not in the recycle bin', 'zh-CN': '记录 {id} 不在回收站中' },
+  readOnlyRecord: {
+    en: 'you may read record {id} but not change it',
+    'zh-CN': '您可以查看记录 {id}，但不能更改它',
+  },
+  maskedField: { en: 'you may not change this field', 'zh-CN': '您不能更改此字段' },
   bulkTooMany: {
     en: 'at most {max} operations in one request, not {count}',
     'zh-CN': '一次请求最多 {max} 个操作，而不是 {count} 个',

@@ -7,12 +7,13 @@ import {
   type ViewDoc,
 } from '@atrium/metadata';
 import { CompiledQuery, type RawBuilder, sql } from 'kysely';
+import { readView } from '../access-view.js';
 import { type Engine, moduleOf, type RequestContext } from '../engine.js';
 import { AtriumError } from '../errors.js';
 import { likePattern } from '../like-pattern.js';
 import { q, qt } from '../sql-names.js';
 import { collationFor, textCollations } from './collation.js';
-import type { CompiledModule } from './compiled-module.js';
+import type { CompiledModule, Snapshot } from './compiled-module.js';
 import { cursorBinding, decodeCursor, encodeCursor, type SortKey } from './cursor.js';
 import { filterSql } from './filter-sql.js';
 import { withFreshMetadata } from './fresh-metadata.js';
@@ -54,11 +55,13 @@ async function list(
   query: ListQuery,
 ): Promise<ListResult> {
   const snapshot = engine.metadata.current;
-  const m = moduleOf(snapshot, module);
-  engine.access.authorize(ctx.actor, m, 'read');
+  const base = moduleOf(snapshot, module);
+  engine.access.authorize(ctx.actor, base, 'read');
+  // The module as the caller may read it: hidden fields are no fields here.
+  const m = readView(engine.access, ctx.actor, base, snapshot.modules);
   const view = query.view === undefined ? undefined : viewOf(snapshot.documents, m, query.view);
   const collation = collationFor(await textCollations(engine.db), ctx.locale);
-  const joins = new QueryJoins(m.lookups);
+  const joins = scopedJoins(engine, ctx, m, snapshot);
   const limit = query.limit ?? DEFAULT_LIMIT;
   // The request's sort replaces the view's; its filter narrows the view's.
   const keys = parseSort(m, query.sort ?? viewSort(view), joins, collation);
@@ -68,8 +71,8 @@ async function list(
     where.push(filterSql(compile(m, view.filter, 'view.filter', vars, ctx.timeZone), joins));
   if (query.filter !== undefined)
     where.push(filterSql(parseFilter(m, query.filter, vars, ctx.timeZone), joins));
-  const scope = engine.access.readScope(ctx.actor, m);
-  if (scope) where.push(filterSql(scope, joins));
+  const scope = engine.access.scope(ctx.actor, base, 'read');
+  if (scope) where.push(scope);
   const text = query.q?.trim() ?? '';
   if (text !== '') where.push(searchSql(m, text));
   // The view's definition, not only its name: a page after the view changed is not misread.
@@ -110,7 +113,7 @@ async function list(
   };
   result.data = data.map((row) => {
     for (let i = 0; i < keys.length; i++) delete row[`__k${i}`];
-    return present(engine, ctx, m, row, expand);
+    return present(engine, ctx, m, row, expand, snapshot);
   });
   if (query.count === true) {
     // Bounded: a count never scans more than COUNT_LIMIT + 1 rows.
@@ -142,13 +145,16 @@ async function get(
   id: string,
   options: { expand?: string; deleted?: boolean },
 ): Promise<Row> {
-  const m = moduleOf(engine.metadata.current, module);
-  engine.access.authorize(ctx.actor, m, 'read');
+  const snapshot = engine.metadata.current;
+  const base = moduleOf(snapshot, module);
+  engine.access.authorize(ctx.actor, base, 'read');
   if (!UUID.test(id)) throw notFound(id);
-  const joins = new QueryJoins(m.lookups);
+  const m = readView(engine.access, ctx.actor, base, snapshot.modules);
+  const joins = scopedJoins(engine, ctx, m, snapshot);
   const expand = parseExpand(m, options.expand, joins);
-  const scope = engine.access.readScope(ctx.actor, m);
-  const scopeSql = scope ? sql` and ${filterSql(scope, joins)}` : sql``;
+  // A record outside the caller's scope answers 404, exactly like one that does not exist.
+  const scope = engine.access.scope(ctx.actor, base, 'read');
+  const scopeSql = scope ? sql` and ${scope}` : sql``;
   // The common case runs SQL compiled once per revision.
   const result =
     expand.length === 0 && !scope
@@ -159,7 +165,7 @@ async function get(
         );
   const row = result.rows[0];
   if (!row || (row.deleted_at !== null && !options.deleted)) throw notFound(id);
-  return present(engine, ctx, m, row, expand);
+  return present(engine, ctx, m, row, expand, snapshot);
 }
 
 const HISTORY_KEY: SortKey = {
@@ -184,8 +190,11 @@ export async function recordHistory(
   const limit = query.limit ?? DEFAULT_LIMIT;
   const binding = cursorBinding({ history: `${m.doc.name}:${id}` });
   const before = query.cursor ? decodeCursor(query.cursor, binding, [HISTORY_KEY])[0] : undefined;
+  // Hidden fields are masked from history entries too (jsonb minus their keys).
+  const hidden = [...(engine.access.fields(ctx.actor, m)?.hidden ?? [])];
+  const changes = hidden.length > 0 ? sql`changes - ${hidden}::text[] as changes` : sql`changes`;
   const rows =
-    await sql<Row>`select id, action, changes, actor, at, cause->>'transition' as transition from ${sql.raw(qt(engine.workspace.schema, '_history'))}
+    await sql<Row>`select id, action, ${changes}, actor, at, cause->>'transition' as transition from ${sql.raw(qt(engine.workspace.schema, '_history'))}
     where module = ${m.doc.name} and record_id = ${id} ${before === undefined ? sql`` : sql`and id < ${before}`}
     order by id desc limit ${limit + 1}`.execute(engine.db);
   const data = rows.rows.slice(0, limit);
@@ -198,22 +207,38 @@ export async function recordHistory(
   };
 }
 
+/** Puts expanded targets in place, masked like the target module is for the caller. */
 function present(
   engine: Engine,
   ctx: RequestContext,
   m: CompiledModule,
   row: Row,
   expand: string[],
+  snapshot: Snapshot,
 ): Row {
   for (const f of expand) {
     const key = expandedKey(m, f);
-    const target = row[key];
+    const target = row[key] as Row | null | undefined;
     delete row[key];
+    const tm = snapshot.modules.get(m.lookups.get(f)?.target.name ?? '');
+    const hidden = tm ? engine.access.fields(ctx.actor, tm)?.hidden : undefined;
+    if (target && hidden) for (const h of hidden) delete target[h];
     row[f] = target ?? null;
   }
-  const readable = engine.access.readableFields(ctx.actor, m);
-  if (readable) for (const k of Object.keys(row)) if (k !== 'id' && !readable.has(k)) delete row[k];
   return row;
+}
+
+/** The lookup joins of one read, each restricted to the target records the caller may read. */
+function scopedJoins(
+  engine: Engine,
+  ctx: RequestContext,
+  m: CompiledModule,
+  snapshot: Snapshot,
+): QueryJoins {
+  return new QueryJoins(m.lookups, (target) => {
+    const tm = snapshot.modules.get(target);
+    return tm ? engine.access.scope(ctx.actor, tm, 'read') : undefined;
+  });
 }
 
 /** The values a filter may name as `{"var": "$user.id"}`. */

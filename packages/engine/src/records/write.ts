@@ -1,5 +1,6 @@
 import type { Locale } from '@atrium/metadata';
 import { sql } from 'kysely';
+import { maskRow, type RowScope, refuseMaskedFields, rowScope } from '../access-writes.js';
 import type { Db } from '../db.js';
 import { type Engine, moduleOf, type RequestContext } from '../engine.js';
 import { AtriumError } from '../errors.js';
@@ -40,6 +41,7 @@ export async function createRecord(
 ): Promise<Row> {
   return inWriteTransaction(engine, module, async (trx, m, snapshot) => {
     engine.access.authorize(ctx.actor, m, 'create');
+    refuseMaskedFields(engine.access, ctx.actor, m, body, ctx.locale);
     const values = await prepareCreate(trx, ctx, m, body);
     await refuseLookups(
       trx,
@@ -47,8 +49,9 @@ export async function createRecord(
       m,
       [{ prefix: '', values, fields: Object.keys(values) }],
       ctx,
+      engine,
     );
-    return insertRecord(trx, engine, ctx, m, values);
+    return maskRow(engine.access, ctx.actor, m, await insertRecord(trx, engine, ctx, m, values));
   });
 }
 
@@ -65,10 +68,19 @@ export async function updateRecord(
 ): Promise<Row> {
   return inWriteTransaction(engine, module, async (trx, m, snapshot) => {
     engine.access.authorize(ctx.actor, m, 'update');
-    const update = await prepareUpdate(trx, ctx, m, id, body);
+    refuseMaskedFields(engine.access, ctx.actor, m, body, ctx.locale);
+    const scope = rowScope(engine.access, ctx.actor, m);
+    const update = await prepareUpdate(trx, ctx, m, id, body, scope);
     const fields = Object.keys(update.changes);
-    await refuseLookups(trx, snapshot, m, [{ prefix: '', values: update.values, fields }], ctx);
-    return writeUpdate(trx, engine, ctx, m, update);
+    await refuseLookups(
+      trx,
+      snapshot,
+      m,
+      [{ prefix: '', values: update.values, fields }],
+      ctx,
+      engine,
+    );
+    return maskRow(engine.access, ctx.actor, m, await writeUpdate(trx, engine, ctx, m, update));
   });
 }
 
@@ -85,11 +97,12 @@ export async function deleteRecord(
 ): Promise<Row> {
   return inWriteTransaction(engine, module, async (trx, m, snapshot) => {
     engine.access.authorize(ctx.actor, m, 'delete');
-    const current = await lockForBin(trx, ctx, m, id, version);
+    const scope = rowScope(engine.access, ctx.actor, m);
+    const current = await lockForBin(trx, ctx, m, id, version, scope);
     const [row] = await moveToBin(trx, engine, ctx, snapshot, m, [
       { id: current.id as string, prefix: '' },
     ]);
-    return row as Row;
+    return maskRow(engine.access, ctx.actor, m, row as Row);
   });
 }
 
@@ -102,9 +115,11 @@ export async function restoreRecord(
 ): Promise<Row> {
   return inWriteTransaction(engine, module, async (trx, m, snapshot) => {
     engine.access.authorize(ctx.actor, m, 'delete');
-    const current = await lockRow(trx, m, id, ctx.locale);
+    const scope = rowScope(engine.access, ctx.actor, m);
+    const current = await lockRow(trx, m, id, ctx.locale, scope);
     if (current.deleted_at === null) throw missing(ctx.locale, id, 'notInBin');
-    return restoreFromBin(trx, engine, ctx, snapshot, m, current.id as string);
+    const row = await restoreFromBin(trx, engine, ctx, snapshot, m, current.id as string);
+    return maskRow(engine.access, ctx.actor, m, row);
   });
 }
 
@@ -170,10 +185,11 @@ export async function prepareUpdate(
   m: CompiledModule,
   id: string,
   body: unknown,
+  scope?: RowScope,
 ): Promise<PreparedUpdate> {
   const { version, ...input } = validateBody(m.validatePatch, body, ctx.locale);
   if (input.owner_id !== undefined) await checkOwner(trx, input.owner_id, ctx.locale);
-  const current = await lockRow(trx, m, id, ctx.locale);
+  const current = await lockRow(trx, m, id, ctx.locale, scope);
   if (current.deleted_at !== null) throw missing(ctx.locale, id, 'inBin');
   checkVersion(ctx.locale, current, version as number);
   const values: Values = canonicalTimes(m, { ...current, ...input });
@@ -197,6 +213,7 @@ export async function writeUpdate(
   const id = update.current.id as string;
   const row = await updateRow(trx, m, id, update.values, columns, ctx.actor.id);
   await writeHistory(trx, engine, ctx, m.doc.name, [{ id, changes: update.changes }], 'update');
+  // Only a caller who may change the record gets here (its row was locked in their write scope).
   await auditOwnerChange(trx, ctx.actor.id, m.doc.name, id, update.changes);
   return row;
 }
@@ -208,8 +225,9 @@ export async function lockForBin(
   m: CompiledModule,
   id: string,
   version: number | undefined,
+  scope?: RowScope,
 ): Promise<Row> {
-  const current = await lockRow(trx, m, id, ctx.locale);
+  const current = await lockRow(trx, m, id, ctx.locale, scope);
   if (current.deleted_at !== null) throw missing(ctx.locale, id, 'alreadyInBin');
   if (version !== undefined) checkVersion(ctx.locale, current, version);
   return current;
@@ -222,8 +240,10 @@ export async function refuseLookups(
   m: CompiledModule,
   writes: Parameters<typeof lookupProblems>[3],
   ctx: RequestContext,
+  engine?: Engine,
 ): Promise<void> {
-  const problems = await lookupProblems(trx, snapshot, m, writes, ctx.locale);
+  const readable = engine && readableScope(engine, ctx);
+  const problems = await lookupProblems(trx, snapshot, m, writes, ctx.locale, readable);
   if (problems.length > 0) throw new AtriumError('VALIDATION_FAILED', problems);
 }
 
@@ -263,15 +283,36 @@ export async function inWriteTransaction<T>(
   }
 }
 
-async function lockRow(trx: Db, m: CompiledModule, id: string, locale: Locale): Promise<Row> {
+/**
+ * Locks the row a write changes, within the caller's scope: a record they may not read is
+ * missing (404, as on the read path); one they may read but not change is 403 FORBIDDEN.
+ */
+async function lockRow(
+  trx: Db,
+  m: CompiledModule,
+  id: string,
+  locale: Locale,
+  scope?: RowScope,
+): Promise<Row> {
   if (!UUID.test(id)) throw missing(locale, id, 'notFound');
-  const r =
-    await sql<Row>`select ${sql.raw(m.selectList)} from ${sql.raw(m.table)} r where r.id = ${id} for update`.execute(
-      trx,
-    );
+  const write = scope?.write ?? sql`true`;
+  const read = scope?.read ? sql` and ${scope.read}` : sql``;
+  const r = await sql<Row & { __writable: boolean }>`select ${sql.raw(m.selectList)},
+    (${write}) is true as __writable
+    from ${sql.raw(m.table)} r where r.id = ${id}${read} for update`.execute(trx);
   const row = r.rows[0];
   if (!row) throw missing(locale, id, 'notFound');
-  return row;
+  const { __writable: writable, ...current } = row;
+  if (!writable)
+    throw new AtriumError('FORBIDDEN', [
+      { path: 'id', message: msg(locale, 'readOnlyRecord', { id }) },
+    ]);
+  return current;
+}
+
+/** The caller's read scope per target module, for the lookup checks of a write. */
+function readableScope(engine: Engine, ctx: RequestContext) {
+  return (target: CompiledModule) => engine.access.scope(ctx.actor, target, 'read');
 }
 
 /** `owner_id` has no foreign key (system column): the owner must be a user all the same. */
