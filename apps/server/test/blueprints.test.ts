@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Reply, startTestApp, type TestApp } from './support/test-app.js';
+import { fullProfile, type Reply, startTestApp, type TestApp } from './support/test-app.js';
 
 /** A blueprint owns its picklist field: it changes through transitions only, whatever the door. */
 const STAGES = ['qualification', 'proposal', 'negotiation', 'closed_won', 'closed_lost'];
@@ -72,7 +72,7 @@ describe('blueprints', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    await t.apply([DEALS, BLUEPRINT]);
+    await t.apply([DEALS, BLUEPRINT, fullProfile(['deals'])]);
   });
   afterAll(async () => t.close());
 
@@ -248,8 +248,8 @@ describe('blueprints', () => {
   });
 
   it('lets only the owner (or an administrator) run a transition restricted to the owner', async () => {
-    const owner = await t.userToken('owner@example.com');
-    const other = await t.userToken('other@example.com');
+    const owner = await t.userToken('owner@example.com', { profile: 'full' });
+    const other = await t.userToken('other@example.com', { profile: 'full' });
     const deal = (await t.call('POST', '/api/records/deals', { name: 'Owned' }, owner)).body;
     const lost = await run(
       deal.id,
