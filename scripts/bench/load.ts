@@ -7,12 +7,16 @@ export interface Target {
   /** Called per request, so ids and filters vary. */
   path: () => string;
   body?: () => string;
+  /** Whose bearer token the requests carry (default: the run's, the admin's). */
+  token?: string;
 }
 
 export interface Scenario {
   name: string;
   generic: Target;
   baseline: Target;
+  /** Concurrent connections of this scenario, in place of the run's. */
+  connections?: number;
 }
 
 export interface LoadOptions {
@@ -47,6 +51,8 @@ export interface ScenarioResult {
   baseline: SideResult;
   /** generic req/s ÷ baseline req/s */
   ratio: number;
+  /** Concurrent connections it ran at. */
+  connections: number;
 }
 
 interface Pass {
@@ -81,7 +87,13 @@ export async function measure(scenario: Scenario, options: LoadOptions): Promise
   }
   const g = merge(generic);
   const b = merge(baseline);
-  return { name: scenario.name, generic: g, baseline: b, ratio: g.rps / b.rps };
+  return {
+    name: scenario.name,
+    generic: g,
+    baseline: b,
+    ratio: g.rps / b.rps,
+    connections: options.connections,
+  };
 }
 
 async function pass(target: Target, options: LoadOptions, seconds: number): Promise<Pass> {
@@ -89,7 +101,9 @@ async function pass(target: Target, options: LoadOptions, seconds: number): Prom
   let ok = 0;
   let non2xx = 0;
   const before = cpuSample(options.watched);
-  const headers: Record<string, string> = { authorization: `Bearer ${options.token}` };
+  const headers: Record<string, string> = {
+    authorization: `Bearer ${target.token ?? options.token}`,
+  };
   if (target.body) headers['content-type'] = 'application/json';
   const instance = autocannon({
     url: options.url,

@@ -8,7 +8,8 @@ export type ScenarioKey =
   | 'sort_lookup'
   | 'sort_text'
   | 'create'
-  | 'bulk_create';
+  | 'bulk_create'
+  | 'list_scoped';
 export type KeyedScenario = Scenario & { key: ScenarioKey };
 
 /** Every scenario, in the order they run. */
@@ -20,7 +21,11 @@ export const SCENARIO_KEYS: readonly ScenarioKey[] = [
   'sort_text',
   'create',
   'bulk_create',
+  'list_scoped',
 ];
+
+/** The connections `list_scoped` runs at, whatever the run's count: its target is set for 8. */
+export const SCOPED_CONNECTIONS = 8;
 
 /** Records per bulk create request. */
 export const BULK_SIZE = 100;
@@ -50,9 +55,15 @@ const baselineSortText = (stage: string) => `/bench/deals?stage=${stage}&limit=5
  * one random stage sorted by amount descending, with every column and with the few a list
  * screen shows (`fields=`); the same page sorted by the account's name (a lookup's field) and
  * by the deal's name (text, in the collation text sorts use); a valid new deal; and
- * `BULK_SIZE` new deals in one request.
+ * `BULK_SIZE` new deals in one request. `list_scoped` is not generic against hand-written: it
+ * is the list scenario's request by a sales rep (scoped by role, `private` default and sharing
+ * rules) against the same request by the admin (unscoped), both through the generic API.
  */
-export function buildScenarios(ids: string[], accountIds: string[]): KeyedScenario[] {
+export function buildScenarios(
+  ids: string[],
+  accountIds: string[],
+  tokens: { admin: string; rep: string },
+): KeyedScenario[] {
   const filters = new Map(STAGES.map((s) => [s, genericList(s)]));
   const fieldsFilters = new Map(STAGES.map((s) => [s, genericFieldsList(s)]));
   let n = 0;
@@ -125,6 +136,21 @@ export function buildScenarios(ids: string[], accountIds: string[]): KeyedScenar
       generic: { method: 'POST', path: () => '/api/records/bench_deals/bulk', body: bulkBody },
       baseline: { method: 'POST', path: () => '/bench/deals/bulk', body: bulkBody },
     },
+    {
+      key: 'list_scoped',
+      name: 'list scoped',
+      generic: {
+        method: 'GET',
+        path: () => filters.get(pick(STAGES)) as string,
+        token: tokens.rep,
+      },
+      baseline: {
+        method: 'GET',
+        path: () => filters.get(pick(STAGES)) as string,
+        token: tokens.admin,
+      },
+      connections: SCOPED_CONNECTIONS,
+    },
   ];
 }
 
@@ -161,6 +187,10 @@ export async function checkParity(
       deleted: a.json.deleted,
     });
   for (const s of scenarios) {
+    if (s.key === 'list_scoped') {
+      await checkScoped(url, s);
+      continue;
+    }
     let pair: [Answer, Answer];
     if (s.key === 'get') {
       pair = [
@@ -213,5 +243,32 @@ export async function checkParity(
           `generic:  ${JSON.stringify(g).slice(0, 1000)}\nbaseline: ${JSON.stringify(b).slice(0, 1000)}`,
       );
     }
+  }
+}
+
+/**
+ * The scoped list's sides answer different rows by design: both must answer 200 with rows, and
+ * the pages must differ (else the scope scoped nothing and the comparison means nothing).
+ */
+async function checkScoped(url: string, s: KeyedScenario): Promise<void> {
+  const page = async (target: KeyedScenario['generic']) => {
+    const res = await fetch(`${url}${genericList('proposal')}`, {
+      headers: { authorization: `Bearer ${target.token}` },
+    });
+    const json = (await res.json()) as { data?: unknown[] };
+    return { status: res.status, data: json.data ?? [], json };
+  };
+  const rep = await page(s.generic);
+  const admin = await page(s.baseline);
+  const ok =
+    rep.status === 200 &&
+    admin.status === 200 &&
+    rep.data.length > 0 &&
+    JSON.stringify(rep.data) !== JSON.stringify(admin.data);
+  if (!ok) {
+    throw new Error(
+      `${s.name}: the rep's and the admin's pages are not a scoped and an unscoped page:\n` +
+        `rep:   ${JSON.stringify(rep.json).slice(0, 500)}\nadmin: ${JSON.stringify(admin.json).slice(0, 500)}`,
+    );
   }
 }

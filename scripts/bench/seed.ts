@@ -5,8 +5,9 @@ import { PRODUCTS, SOURCES, STAGES } from './modules.js';
 const list = (values: readonly string[]) => `array[${values.map((v) => `'${v}'`).join(', ')}]`;
 
 /**
- * The value of every column of a seeded deal, as SQL over `i` (the series number), `r1`..`r4`
- * (uniform randoms of the row) and `owner`. Seeded rows look like rows the API writes: the
+ * The value of every column of a seeded deal, as SQL over `i` (the series number), `r1`..`r5`
+ * (uniform randoms of the row) and `owner` (the creator) and `owners` (the
+ * owners, spread at random over the rows). Seeded rows look like rows the API writes: the
  * formula is computed, money has its currency, system columns are filled.
  */
 function dealValues(accounts: number): Record<string, string> {
@@ -19,7 +20,7 @@ function dealValues(accounts: number): Record<string, string> {
     updated_at: `to_timestamp((t0 + i) / 1000.0)`,
     created_by: 'owner',
     updated_by: 'owner',
-    owner_id: 'owner',
+    owner_id: 'owners[1 + floor(r5 * cardinality(owners))::int]',
     version: '1',
     deleted_at: 'null',
     name: `'Deal ' || i`,
@@ -63,7 +64,8 @@ export interface SeedResult {
 export async function seed(
   url: string,
   modules: { deals: CompiledModule; accounts: CompiledModule },
-  options: { rows: number; accounts: number; owner: string },
+  /** `owners`: whom the deals belong to, at random (default: all to `owner`). */
+  options: { rows: number; accounts: number; owner: string; owners?: string[] },
 ): Promise<SeedResult> {
   const { deals, accounts } = modules;
   const values = dealValues(options.accounts);
@@ -94,12 +96,12 @@ export async function seed(
       `insert into ${deals.table} (${columns.map((c) => `"${c}"`).join(', ')})
        select ${columns.map((c) => values[c]).join(',\n  ')}
        from (
-         select i, random() as r1, random() as r2, random() as r3, random() as r4
+         select i, random() as r1, random() as r2, random() as r3, random() as r4, random() as r5
          from generate_series(1, $1::int) i
        ) s,
-       (select (extract(epoch from now()) * 1000)::bigint - $1::int as t0, $2::uuid as owner,
+       (select (extract(epoch from now()) * 1000)::bigint - $1::int as t0, $2::uuid as owner, $3::uuid[] as owners,
                (select array_agg(id order by id) from ${accounts.table}) as accounts) k`,
-      [options.rows, options.owner],
+      [options.rows, options.owner, options.owners ?? [options.owner]],
     );
     const insertMs = performance.now() - started;
 
