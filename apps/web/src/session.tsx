@@ -7,6 +7,7 @@ import { createHttpClient } from './api/http-client.js';
 import { type Locale, setLocale } from './i18n.js';
 
 const TOKEN = 'atrium.token';
+const REFRESH = 'atrium.refresh';
 
 /** The signed-in state every page reads: token, APIs, and sign-in / sign-out. */
 export interface Session {
@@ -14,7 +15,7 @@ export interface Session {
   api: AuthApi;
   client: DataClient;
   /** Keeps the token; the language chosen on the sign-in page (if any) becomes the user's. */
-  signIn(token: string, user: Me, chosen?: Locale): Promise<void>;
+  signIn(token: string, user: Me, chosen?: Locale, refreshToken?: string): Promise<void>;
   signOut(): void;
   /** Changes the language of the UI and of metadata labels, and saves it for the user. */
   changeLocale(locale: Locale): Promise<void>;
@@ -32,8 +33,11 @@ export function SessionProvider({
 }) {
   const [token, setToken] = useState<string | null>(() => localStorage.getItem(TOKEN));
   const session = useMemo<Session>(() => {
+    // One refresh at a time: requests refused together wait for the same new token.
+    let refreshing: Promise<boolean> | undefined;
     const signOut = () => {
       localStorage.removeItem(TOKEN);
+      localStorage.removeItem(REFRESH);
       setToken(null);
       onSignedOut();
     };
@@ -41,14 +45,21 @@ export function SessionProvider({
       token: () => localStorage.getItem(TOKEN),
       locale: () => i18next.language || 'en',
       onUnauthorized: signOut,
+      refresh: () => {
+        refreshing ??= refreshTokens().finally(() => {
+          refreshing = undefined;
+        });
+        return refreshing;
+      },
     };
     const api = createAuthApi(http);
     return {
       token,
       api,
       client: createHttpClient(http),
-      signIn: async (next, user, chosen) => {
+      signIn: async (next, user, chosen, refreshToken) => {
         localStorage.setItem(TOKEN, next);
+        if (refreshToken) localStorage.setItem(REFRESH, refreshToken);
         setToken(next);
         if (chosen && chosen !== user.locale) {
           await setLocale(chosen);
@@ -63,6 +74,26 @@ export function SessionProvider({
     };
   }, [token, onSignedOut]);
   return <SessionContext.Provider value={session}>{children}</SessionContext.Provider>;
+}
+
+/** Trades the stored refresh token (rotated on use) for a new access token; false if it cannot. */
+async function refreshTokens(): Promise<boolean> {
+  const refreshToken = localStorage.getItem(REFRESH);
+  if (!refreshToken) return false;
+  try {
+    const response = await fetch('/api/auth/refresh', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ refreshToken }),
+    });
+    if (!response.ok) return false;
+    const next = (await response.json()) as { token: string; refreshToken: string };
+    localStorage.setItem(TOKEN, next.token);
+    localStorage.setItem(REFRESH, next.refreshToken);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export function useSession(): Session {

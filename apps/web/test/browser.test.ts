@@ -66,6 +66,25 @@ describe.skipIf(unavailable !== undefined)('the web app in Chromium', () => {
     await page.context().close();
   }, 60_000);
 
+  it('stays signed in when the access token expires: the refresh token gets a new one', async () => {
+    const page = await signedIn();
+    const before = await page.evaluate(() => localStorage.getItem('atrium.refresh'));
+    expect(before).toBeTruthy();
+    // An access token the server no longer takes, as after its 15 minutes.
+    await page.evaluate(() => localStorage.setItem('atrium.token', 'expired.token.value'));
+    await page.goto(`${b.url}/m/accounts`);
+    await page.locator('tbody tr.at-row').first().waitFor();
+    expect(new URL(page.url()).pathname).toBe('/m/accounts');
+    const after = await page.evaluate(() => [
+      localStorage.getItem('atrium.token'),
+      localStorage.getItem('atrium.refresh'),
+    ]);
+    expect(after[0]).not.toBe('expired.token.value');
+    // The refresh token is rotated on use.
+    expect(after[1]).not.toBe(before);
+    await page.context().close();
+  }, 60_000);
+
   it('lists deals: the first rows after navigation, sort by a header, filter by a field', async () => {
     const page = await signedIn();
     const nav = page.getByRole('navigation', { name: 'Modules' });

@@ -17,7 +17,15 @@ export interface Me {
 export function createAuthApi(session: HttpSession) {
   return {
     login: (email: string, password: string) =>
-      request<{ token: string; user: Me }>(session, 'POST', '/api/auth/login', { email, password }),
+      request<{ token: string; refreshToken?: string; user: Me }>(
+        session,
+        'POST',
+        '/api/auth/login',
+        {
+          email,
+          password,
+        },
+      ),
     me: () => request<Me>(session, 'GET', '/api/auth/me'),
     updateMe: (patch: { locale?: string; timeZone?: string | null }) =>
       request<Me>(session, 'PATCH', '/api/auth/me', patch),

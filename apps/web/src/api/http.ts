@@ -6,6 +6,11 @@ export interface HttpSession {
   locale(): string;
   /** Called on a 401 to a signed-in request: the session is over. */
   onUnauthorized(): void;
+  /**
+   * Trades the refresh token for a new access token (access tokens are short-lived); true when
+   * it did, so the refused request is sent once more.
+   */
+  refresh?(): Promise<boolean>;
 }
 
 /**
@@ -17,6 +22,7 @@ export async function request<T>(
   method: string,
   url: string,
   body?: unknown,
+  retried = false,
 ): Promise<T> {
   const headers: Record<string, string> = {
     accept: 'application/json',
@@ -44,7 +50,10 @@ export async function request<T>(
     parsed = undefined;
   }
   if (!response.ok) {
-    if (response.status === 401 && token) session.onUnauthorized();
+    if (response.status === 401 && token) {
+      if (!retried && (await session.refresh?.())) return request(session, method, url, body, true);
+      session.onUnauthorized();
+    }
     const error = (parsed as { error?: { code?: string; message?: string; details?: Problem[] } })
       ?.error;
     throw clientError(

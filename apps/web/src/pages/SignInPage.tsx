@@ -29,8 +29,8 @@ export function SignInPage() {
     if (missing.email || missing.password) return;
     setBusy(true);
     try {
-      const { token, user } = await session.api.login(email.trim(), password);
-      await session.signIn(token, user, chosen ?? undefined);
+      const { token, refreshToken, user } = await session.api.login(email.trim(), password);
+      await session.signIn(token, user, chosen ?? undefined, refreshToken);
       await navigate({
         to: next?.startsWith('/') && !next.startsWith('/sign-in') ? next : '/',
       });
