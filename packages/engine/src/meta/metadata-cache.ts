@@ -1,5 +1,5 @@
-import pg from 'pg';
 import type { Db } from '../db.js';
+import { PgListener } from '../pg-listener.js';
 import { compileSnapshot, type Snapshot } from '../records/compiled-module.js';
 import { loadMetadata, META_CHANNEL, type StoredMetadata } from './store.js';
 
@@ -9,15 +9,20 @@ import { loadMetadata, META_CHANNEL, type StoredMetadata } from './store.js';
  */
 export class MetadataCache {
   #snapshot: Snapshot;
-  #listener: pg.Client | undefined;
+  readonly #listener = new PgListener(META_CHANNEL, {
+    onNotify: (payload) => {
+      const [schema, revision] = payload.split(':');
+      if (schema === this.schema) this.refresh(Number(revision)).catch(this.#onError);
+    },
+    // A revision applied before LISTEN (since load(), or while disconnected) would be missed.
+    onListening: async () => {
+      await this.refresh();
+    },
+  });
+  #onError: (e: Error) => void = () => {};
   #loading: Promise<Snapshot> | undefined;
   /** A load on a write transaction's connection, for the revision that write saw. */
   #loadingVia: { revision: number; snapshot: Promise<Snapshot> } | undefined;
-  /** Set by close(): no more listening, nor retries. */
-  #closed = false;
-  #retry: NodeJS.Timeout | undefined;
-  /** The connection attempt in progress, for close() to wait on. */
-  #connecting: Promise<void> | undefined;
 
   private constructor(
     private readonly db: Db,
@@ -95,65 +100,12 @@ export class MetadataCache {
    * Rejects when the first connection cannot be made; `close()` stops listening and retrying.
    */
   async listen(url: string, onError: (e: Error) => void = () => {}): Promise<void> {
-    this.#closed = false;
-    await this.connectListener(url, onError);
-  }
-
-  private async connectListener(url: string, onError: (e: Error) => void): Promise<void> {
-    const client = new pg.Client({ connectionString: url, keepAlive: true });
-    client.on('error', onError);
-    client.on('notification', (msg) => {
-      const [schema, revision] = (msg.payload ?? '').split(':');
-      if (schema === this.schema) this.refresh(Number(revision)).catch(onError);
-    });
-    client.once('end', () => {
-      if (this.#listener !== client) return;
-      this.#listener = undefined;
-      this.relisten(url, onError, 0);
-    });
-    const attempt = (async () => {
-      await client.connect();
-      await client.query(`listen ${META_CHANNEL}`);
-      if (this.#closed) return;
-      this.#listener = client;
-      // A revision applied before LISTEN (since load(), or while disconnected) would be missed.
-      await this.refresh();
-    })();
-    this.#connecting = attempt.catch(() => {});
-    try {
-      await attempt;
-    } catch (e) {
-      // The connection may be up with the reload failed: start over rather than miss a revision.
-      if (this.#listener === client) this.#listener = undefined;
-      await client.end().catch(() => {});
-      throw e;
-    }
-    if (this.#closed) await client.end().catch(() => {});
-  }
-
-  /** Tries again after a delay that doubles up to 5 s (with jitter, so nodes do not stampede). */
-  private relisten(url: string, onError: (e: Error) => void, failures: number): void {
-    if (this.#closed) return;
-    const delay = Math.min(5_000, 100 * 2 ** failures) * (0.5 + Math.random() / 2);
-    this.#retry = setTimeout(() => {
-      this.#retry = undefined;
-      this.connectListener(url, onError).catch((e: Error) => {
-        onError(e);
-        this.relisten(url, onError, failures + 1);
-      });
-    }, delay);
-    // A pending retry alone does not keep the process alive.
-    this.#retry.unref();
+    this.#onError = onError;
+    await this.#listener.listen(url, onError);
   }
 
   /** Stops listening, and any retry to listen again. */
   async close(): Promise<void> {
-    this.#closed = true;
-    clearTimeout(this.#retry);
-    this.#retry = undefined;
-    await this.#connecting;
-    const listener = this.#listener;
-    this.#listener = undefined;
-    await listener?.end();
+    await this.#listener.close();
   }
 }

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import pg from 'pg';
 import type { Db } from '../db.js';
+import { PgListener } from '../pg-listener.js';
 import { type Actor, USER_COLUMNS, type UserRow } from './users.js';
 
 /** The channel the `atrium.notify_credentials` trigger speaks on: `user:<id>`, `session:<id>`, `token:<id>`. */
@@ -43,10 +43,11 @@ export class CredentialCache {
   readonly #entries = new Map<string, Entry>();
   /** Bumped by every forget: a load that began before one is not kept (it may be stale). */
   #generation = 0;
-  #listener: pg.Client | undefined;
-  #closed = false;
-  #retry: NodeJS.Timeout | undefined;
-  #connecting: Promise<void> | undefined;
+  readonly #listener = new PgListener(CREDENTIALS_CHANNEL, {
+    onNotify: (payload) => this.forget(payload),
+    // Changes made before LISTEN took hold were not heard.
+    onListening: () => this.forgetAll(),
+  });
 
   constructor(
     private readonly db: Db,
@@ -120,7 +121,7 @@ export class CredentialCache {
 
   private async cached<T>(key: string, load: () => Promise<T>): Promise<T> {
     const hit = this.#entries.get(key);
-    const maxAge = this.#listener
+    const maxAge = this.#listener.listening
       ? (this.options.listeningMs ?? 30_000)
       : (this.options.staleMs ?? 1_000);
     if (hit && Date.now() - hit.at < maxAge) return hit.value as T;
@@ -139,58 +140,10 @@ export class CredentialCache {
    * with backoff when it is lost (everything is forgotten then, since notifications were missed).
    */
   async listen(url: string, onError: (e: Error) => void = () => {}): Promise<void> {
-    this.#closed = false;
-    await this.connect(url, onError);
-  }
-
-  private async connect(url: string, onError: (e: Error) => void): Promise<void> {
-    const client = new pg.Client({ connectionString: url, keepAlive: true });
-    client.on('error', onError);
-    client.on('notification', (msg) => this.forget(msg.payload ?? ''));
-    client.once('end', () => {
-      if (this.#listener !== client) return;
-      this.#listener = undefined;
-      this.relisten(url, onError, 0);
-    });
-    const attempt = (async () => {
-      await client.connect();
-      await client.query(`listen ${CREDENTIALS_CHANNEL}`);
-      if (this.#closed) return;
-      this.#listener = client;
-      // Changes made before LISTEN took hold were not heard.
-      this.forgetAll();
-    })();
-    this.#connecting = attempt.catch(() => {});
-    try {
-      await attempt;
-    } catch (e) {
-      if (this.#listener === client) this.#listener = undefined;
-      await client.end().catch(() => {});
-      throw e;
-    }
-    if (this.#closed) await client.end().catch(() => {});
-  }
-
-  private relisten(url: string, onError: (e: Error) => void, failures: number): void {
-    if (this.#closed) return;
-    const delay = Math.min(5_000, 100 * 2 ** failures) * (0.5 + Math.random() / 2);
-    this.#retry = setTimeout(() => {
-      this.#retry = undefined;
-      this.connect(url, onError).catch((e: Error) => {
-        onError(e);
-        this.relisten(url, onError, failures + 1);
-      });
-    }, delay);
-    this.#retry.unref();
+    await this.#listener.listen(url, onError);
   }
 
   async close(): Promise<void> {
-    this.#closed = true;
-    clearTimeout(this.#retry);
-    this.#retry = undefined;
-    await this.#connecting;
-    const listener = this.#listener;
-    this.#listener = undefined;
-    await listener?.end();
+    await this.#listener.close();
   }
 }
