@@ -44,7 +44,9 @@ export function FieldValue({ field, value, ctx, currency, userName }: FieldValue
                   aria-hidden="true"
                 />
               )}
-              {labelText(option?.label, ctx.locale, String(v))}
+              <span className="at-chip-text">
+                {labelText(option?.label, ctx.locale, String(v))}
+              </span>
             </span>
           );
         })}

@@ -71,7 +71,8 @@ export function HistoryTimeline({ ctx, module, id, userName, revision }: History
               {action === 'create' && <div>{message(ctx.locale, 'created')}</div>}
               {action === 'delete' && <div>{message(ctx.locale, 'deleted')}</div>}
               {action === 'restore' && <div>{message(ctx.locale, 'restored')}</div>}
-              {action === 'update' &&
+              {/* A blueprint transition changes fields like an update does (its stage among them). */}
+              {(action === 'update' || action === 'transition') &&
                 changes.map(([name, change]) => {
                   const field = byName.get(name) as FieldDef;
                   return (
