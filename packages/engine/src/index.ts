@@ -70,10 +70,12 @@ export { getRecord, type ListResult, listRecords, recordHistory } from './record
 export { uuidv7 } from './records/uuid.js';
 export {
   createRecord,
+  createWithin,
   deleteRecord,
   type Row,
   restoreRecord,
   updateRecord,
+  updateWithin,
 } from './records/write.js';
 export * from './system/api-tokens.js';
 export * from './system/audit.js';

@@ -39,20 +39,36 @@ export async function createRecord(
   module: string,
   body: unknown,
 ): Promise<Row> {
-  return inWriteTransaction(engine, module, async (trx, m, snapshot) => {
-    engine.access.authorize(ctx.actor, m, 'create');
-    refuseMaskedFields(engine.access, ctx.actor, m, body, ctx.locale);
-    const values = await prepareCreate(trx, ctx, m, body);
-    await refuseLookups(
-      trx,
-      snapshot,
-      m,
-      [{ prefix: '', values, fields: Object.keys(values) }],
-      ctx,
-      engine,
-    );
-    return maskRow(engine.access, ctx.actor, m, await insertRecord(trx, engine, ctx, m, values));
-  });
+  return inWriteTransaction(engine, module, (trx, m, snapshot) =>
+    createWithin(trx, engine, ctx, snapshot, m, body),
+  );
+}
+
+/**
+ * A create inside a transaction the caller holds (see inWriteTransaction): how a conversion or
+ * an automation creates records of other modules in the same transaction as the write that
+ * caused them, through exactly the steps of a create from the API.
+ */
+export async function createWithin(
+  trx: Db,
+  engine: Engine,
+  ctx: RequestContext,
+  snapshot: Snapshot,
+  m: CompiledModule,
+  body: unknown,
+): Promise<Row> {
+  engine.access.authorize(ctx.actor, m, 'create');
+  refuseMaskedFields(engine.access, ctx.actor, m, body, ctx.locale);
+  const values = await prepareCreate(trx, ctx, m, body);
+  await refuseLookups(
+    trx,
+    snapshot,
+    m,
+    [{ prefix: '', values, fields: Object.keys(values) }],
+    ctx,
+    engine,
+  );
+  return maskRow(engine.access, ctx.actor, m, await insertRecord(trx, engine, ctx, m, values));
 }
 
 /**
@@ -66,22 +82,35 @@ export async function updateRecord(
   id: string,
   body: unknown,
 ): Promise<Row> {
-  return inWriteTransaction(engine, module, async (trx, m, snapshot) => {
-    engine.access.authorize(ctx.actor, m, 'update');
-    refuseMaskedFields(engine.access, ctx.actor, m, body, ctx.locale);
-    const scope = rowScope(engine.access, ctx.actor, m);
-    const update = await prepareUpdate(trx, ctx, m, id, body, scope);
-    const fields = Object.keys(update.changes);
-    await refuseLookups(
-      trx,
-      snapshot,
-      m,
-      [{ prefix: '', values: update.values, fields }],
-      ctx,
-      engine,
-    );
-    return maskRow(engine.access, ctx.actor, m, await writeUpdate(trx, engine, ctx, m, update));
-  });
+  return inWriteTransaction(engine, module, (trx, m, snapshot) =>
+    updateWithin(trx, engine, ctx, snapshot, m, id, body),
+  );
+}
+
+/** An update inside a transaction the caller holds (see createWithin). */
+export async function updateWithin(
+  trx: Db,
+  engine: Engine,
+  ctx: RequestContext,
+  snapshot: Snapshot,
+  m: CompiledModule,
+  id: string,
+  body: unknown,
+): Promise<Row> {
+  engine.access.authorize(ctx.actor, m, 'update');
+  refuseMaskedFields(engine.access, ctx.actor, m, body, ctx.locale);
+  const scope = rowScope(engine.access, ctx.actor, m);
+  const update = await prepareUpdate(trx, ctx, m, id, body, scope);
+  const fields = Object.keys(update.changes);
+  await refuseLookups(
+    trx,
+    snapshot,
+    m,
+    [{ prefix: '', values: update.values, fields }],
+    ctx,
+    engine,
+  );
+  return maskRow(engine.access, ctx.actor, m, await writeUpdate(trx, engine, ctx, m, update));
 }
 
 /**
