@@ -12,7 +12,7 @@
  *                     always runs at 8, as its target is set for)
  *   --pool N          database pool size of both the engine and the baseline (default 10)
  *   --only LIST       scenarios to run, comma-separated: get,list,list_fields,sort_lookup,
- *                     sort_text,create,bulk_create,list_scoped (default all)
+ *                     sort_text,create,bulk_create,list_scoped,create_automations (default all)
  *   --cpu-prof        write a V8 CPU profile of the server process (the path is printed)
  *   --node-flags=…    extra Node flags of the server process, e.g. --node-flags=--max-semi-space-size=64
  *   --keep            keep the database (atrium_bench_<random>) instead of dropping it
@@ -39,6 +39,7 @@ import {
 import type { FieldDef } from '@atrium/metadata';
 import { accessDocuments, createHierarchy, REP_EMAIL } from './access.js';
 import { type AddFieldResult, timeAddField } from './add-field.js';
+import { AUTOMATION_BENCH_DOCUMENTS } from './automations.js';
 import { openBenchDatabase, postmasterPid } from './database.js';
 import { measure, type ScenarioResult } from './load.js';
 import { machineLine } from './machine.js';
@@ -99,7 +100,14 @@ async function main(): Promise<void> {
     });
     await applyChange(
       engine,
-      { documents: [accountsModule, dealsModule, ...accessDocuments()] },
+      {
+        documents: [
+          accountsModule,
+          dealsModule,
+          ...accessDocuments(),
+          ...AUTOMATION_BENCH_DOCUMENTS,
+        ],
+      },
       admin.id,
     );
     const repPassword = randomBytes(12).toString('base64url');

@@ -1,3 +1,4 @@
+import { automationScenario } from './automations.js';
 import type { Scenario } from './load.js';
 import { STAGES } from './modules.js';
 
@@ -9,7 +10,8 @@ export type ScenarioKey =
   | 'sort_text'
   | 'create'
   | 'bulk_create'
-  | 'list_scoped';
+  | 'list_scoped'
+  | 'create_automations';
 export type KeyedScenario = Scenario & { key: ScenarioKey };
 
 /** Every scenario, in the order they run. */
@@ -22,6 +24,7 @@ export const SCENARIO_KEYS: readonly ScenarioKey[] = [
   'create',
   'bulk_create',
   'list_scoped',
+  'create_automations',
 ];
 
 /** The connections `list_scoped` runs at, whatever the run's count: its target is set for 8. */
@@ -151,6 +154,7 @@ export function buildScenarios(
       },
       connections: SCOPED_CONNECTIONS,
     },
+    automationScenario(),
   ];
 }
 
@@ -230,7 +234,7 @@ export async function checkParity(
     const page = (a: Answer) =>
       JSON.stringify({ status: a.status, data: a.json.data, more: a.json.nextCursor !== null });
     const same =
-      s.key === 'create'
+      s.key === 'create' || s.key === 'create_automations'
         ? stable(g) === stable(b)
         : s.key === 'bulk_create'
           ? stableBulk(g) === stableBulk(b)

@@ -6,6 +6,7 @@
  */
 import { createDb, createEngine } from '@atrium/engine';
 import { buildApp } from '@atrium/server';
+import { automationBaselineRoutes } from './automations.js';
 import { baselinePool, baselineRoutes } from './baseline-routes.js';
 
 export interface ServerSettings {
@@ -23,7 +24,10 @@ async function main(): Promise<void> {
   const app = await buildApp({
     engine,
     jwtSecret: settings.jwtSecret,
-    extend: baselineRoutes(pool),
+    extend: async (app) => {
+      await baselineRoutes(pool)(app);
+      await automationBaselineRoutes(pool)(app);
+    },
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();

@@ -1,4 +1,5 @@
 import {
+  automationsRoutes,
   type CredentialCache,
   contextOf,
   type Engine,
@@ -87,6 +88,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(recordsRoutes, { prefix: '/api', engine });
   await app.register(settingsRoutes, { prefix: '/api', engine });
   await app.register(jobsRoutes, { prefix: '/api', engine });
+  await app.register(automationsRoutes, { prefix: '/api', engine });
   await app.register(usersRoutes, { prefix: '/api', engine });
   await app.register(sessionRoutes, { prefix: '/api', db: engine.db });
   await app.register(tokensRoutes, { prefix: '/api', db: engine.db });

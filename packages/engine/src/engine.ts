@@ -30,6 +30,8 @@ export interface RequestContext {
   timeZone?: string;
   /** The blueprint transition this write runs (process/transition.ts); absent for plain writes. */
   transition?: string;
+  /** Set on writes automations make: the automations (`module.name`) that led here, outermost first. */
+  automation?: { chain: readonly string[] };
 }
 
 /** Opens (creating if needed) a workspace and loads its metadata. System migrations must have run. */

@@ -129,6 +129,21 @@ export const ERRORS = {
     message: 'Only a failed or dead-lettered job can be retried',
     'zh-CN': '只能重试失败或已进入死信的任务',
   },
+  AUTOMATION_LOOP: {
+    status: 422,
+    message: 'Automations trigger each other in a loop; nothing was saved',
+    'zh-CN': '自动化规则相互触发形成循环，未保存任何内容',
+  },
+  AUTOMATION_DEPTH: {
+    status: 422,
+    message: 'Automations triggered each other too deep; nothing was saved',
+    'zh-CN': '自动化规则相互触发的层级过深，未保存任何内容',
+  },
+  AUTOMATION_FAILED: {
+    status: 422,
+    message: 'An automation could not run; nothing was saved',
+    'zh-CN': '自动化规则无法执行，未保存任何内容',
+  },
 } as const satisfies Record<string, ErrorEntry>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -2,9 +2,19 @@ export * from './access.js';
 export * from './access-permissions.js';
 export * from './access-policy.js';
 export * from './access-view.js';
+export { type DryRunResult, dryRunAutomations } from './automation/dry-run.js';
+export {
+  AUTOMATION_JOB,
+  type AutomationJob,
+  automationJobHandlers,
+  dueAt,
+  scheduleAutomations,
+} from './automation/timed.js';
+export { recordTrace, type TraceEntry } from './automation/trace.js';
 export * from './db.js';
 export * from './engine.js';
 export * from './errors.js';
+export { automationsRoutes } from './http/automations-routes.js';
 export { errorHandler } from './http/error-handler.js';
 export { frameworkError, onClientError, onFrameworkError } from './http/framework-error.js';
 export { inputGuard, inputProblem, MAX_INPUT_DEPTH } from './http/input-guard.js';

@@ -1,6 +1,7 @@
 import type { ValidateFunction } from 'ajv';
 import { type AccessDoc, accessProblems, isAccessDoc } from './access-documents.js';
 import { ajvProblems, createAjv, type Problem } from './ajv.js';
+import { automationProblems } from './check-automation.js';
 import { isCurrencyCode } from './currency-codes.js';
 import { DOCUMENT_SCHEMAS } from './document-schemas.js';
 import type { FieldDef, JsonLogic, MetadataDoc, ModuleDoc, ModulePartDoc } from './documents.js';
@@ -41,6 +42,7 @@ export function checkDocuments(input: readonly unknown[], pathPrefix = 'document
   const seen = new Map<string, string>();
   // The write path enforces one blueprint per module: two would fight over the records.
   const blueprints = new Map<string, string>();
+  const roles = new Set<string>();
   for (const { doc, at } of docs) {
     const key = docKey(doc);
     if (seen.has(key))
@@ -56,10 +58,11 @@ export function checkDocuments(input: readonly unknown[], pathPrefix = 'document
       blueprints.set(doc.module, at);
     }
     if (doc.kind === 'module') modules.set(doc.name, doc);
+    if (doc.kind === 'role') roles.add(doc.name);
   }
   const access: { doc: AccessDoc; at: string }[] = [];
   for (const { doc, at } of docs) {
-    const check = new Checker(modules, at, problems);
+    const check = new Checker(modules, at, problems, roles);
     if (doc.kind === 'module') check.module(doc);
     else if (isAccessDoc(doc)) access.push({ doc, at });
     else check.dependent(doc);
@@ -101,6 +104,7 @@ class Checker {
     private readonly modules: ReadonlyMap<string, ModuleDoc>,
     private readonly at: string,
     private readonly problems: Problem[],
+    private readonly roles: ReadonlySet<string> = new Set(),
   ) {}
 
   private add(path: string, message: string): void {
@@ -295,10 +299,7 @@ class Checker {
         return;
       }
       case 'automation':
-        known(doc.trigger.fields, '.trigger.fields');
-        if (doc.trigger.field && !fields.has(doc.trigger.field))
-          this.add('.trigger.field', `unknown field "${doc.trigger.field}"`);
-        if (doc.when !== undefined) this.vars(module, doc.when, '.when');
+        this.problems.push(...automationProblems(doc, module, this.modules, this.roles, this.at));
         return;
     }
   }

@@ -184,9 +184,101 @@ export const VIEW_SCHEMA = closed({
   sort: optional(Type.Array(closed({ field: Type.String(), dir: oneOf(['asc', 'desc']) }))),
 });
 
-/** An automation step; its other properties depend on the type and are read by the runner. */
-const action = Type.Object({
-  type: oneOf(['assign', 'update_fields', 'create_record', 'send_email', 'webhook', 'notify']),
+/** A name an access document gives (a role or a profile): the identifier rule of modules. */
+const identifier = Type.String({ pattern: '^[a-z][a-z0-9_]{0,62}$' });
+
+/**
+ * Who a notification goes to: the record's `owner`, the owner's `manager` (the active users of
+ * the role above the owner's), its `creator`, the users a user field names (`{"field": …}`), the
+ * active users of a role (`{"role": …}`) or one user by e-mail or id (`{"user": …}`).
+ */
+const recipient = Type.Union([
+  oneOf(['owner', 'manager', 'creator']),
+  closed({ field: name }),
+  closed({ role: identifier }),
+  closed({ user: Type.String({ minLength: 1, maxLength: 320 }) }),
+]);
+/** Field → JSON Logic computing its value on the record (and its lookups, one level deep). */
+const fieldValues = Type.Record(Type.String({ minLength: 1, maxLength: 63 }), logic, {
+  maxProperties: 500,
+});
+
+/** The record's fields get values computed by JSON Logic, before the record is saved. */
+const updateFieldsAction = closed({ type: kind('update_fields'), values: fieldValues });
+/** A record of another (or the same) module, created through the write path after the save. */
+const createRecordAction = closed({
+  type: kind('create_record'),
+  module: name,
+  values: fieldValues,
+});
+/**
+ * Sets the owner (or another user field) before the save: `round_robin` over the active users
+ * of `role`, or the first of `rules` whose `when` holds (`user`: e-mail or id), else `fallback`.
+ */
+const assignAction = closed({
+  type: kind('assign'),
+  strategy: oneOf(['round_robin', 'rules']),
+  field: optional(name),
+  role: optional(identifier),
+  rules: optional(
+    Type.Array(closed({ when: logic, user: Type.String({ minLength: 1, maxLength: 320 }) }), {
+      maxItems: 200,
+    }),
+  ),
+  fallback: optional(Type.String({ minLength: 1, maxLength: 320 })),
+});
+/** A mail after commit: `to` is an address, a list, or JSON Logic giving them; `{{field}}` merges. */
+const sendEmailAction = closed({
+  type: kind('send_email'),
+  to: logic,
+  subject: label,
+  body: label,
+});
+/** A signed POST of the event after commit. */
+const webhookAction = closed({
+  type: kind('webhook'),
+  url: Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2000 }),
+});
+/** An in-app notification after commit. */
+const notifyAction = closed({
+  type: kind('notify'),
+  to: Type.Union([recipient, Type.Array(recipient, { minItems: 1, maxItems: 20 })]),
+  title: optional(label),
+  body: optional(label),
+});
+
+/** The types of action, each with its own closed schema. */
+export const ACTION_TYPES = [
+  'update_fields',
+  'create_record',
+  'assign',
+  'send_email',
+  'webhook',
+  'notify',
+] as const;
+const ACTION_SCHEMAS = {
+  update_fields: updateFieldsAction,
+  create_record: createRecordAction,
+  assign: assignAction,
+  send_email: sendEmailAction,
+  webhook: webhookAction,
+  notify: notifyAction,
+} as const;
+
+/**
+ * An automation (or transition) step: `type` chooses the closed schema the rest must meet.
+ * Written as `if type is … then …` so a refusal names the very property, not every schema of a
+ * union.
+ */
+const action = Type.Unsafe<Static<(typeof ACTION_SCHEMAS)[keyof typeof ACTION_SCHEMAS]>>({
+  type: 'object',
+  required: ['type'],
+  properties: { type: { type: 'string', enum: [...ACTION_TYPES] } },
+  allOf: ACTION_TYPES.map((t) => ({
+    if: { type: 'object', properties: { type: { const: t } }, required: ['type'] },
+    // biome-ignore lint/suspicious/noThenProperty: JSON Schema's own keyword, not a thenable.
+    then: ACTION_SCHEMAS[t],
+  })),
 });
 
 const blueprintTransition = closed({
@@ -215,25 +307,48 @@ export const BLUEPRINT_SCHEMA = closed({
   transitions: Type.Array(blueprintTransition),
 });
 
+/** The events an automation starts on. */
+export const TRIGGER_TYPES = [
+  'create',
+  'update',
+  'field_change',
+  'delete',
+  'date',
+  'schedule',
+  'no_activity',
+] as const;
+
+/**
+ * When an automation runs. Which properties each `on` takes is checked across documents
+ * (check-documents.ts): `update`: `fields` (any of them changed; none: any change);
+ * `field_change`: `field` with optional `from` / `to` (a value or a list of values);
+ * `date`: `field` (a date or datetime), `offset` (`-30d`, `+2h`; m, h, d, w) and `at` (`09:00`,
+ * the time of day in the workspace's time zone); `schedule`: `cron` (five fields, workspace time
+ * zone); `no_activity`: `days` without any change to the record.
+ */
+const trigger = closed({
+  on: oneOf(TRIGGER_TYPES),
+  fields: optional(names),
+  field: optional(name),
+  from: optional(Type.Unknown()),
+  to: optional(Type.Unknown()),
+  offset: optional(Type.String({ pattern: '^[+-]?\\d{1,5}[mhdw]$' })),
+  at: optional(Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$' })),
+  cron: optional(Type.String({ minLength: 9, maxLength: 200 })),
+  days: optional(Type.Integer({ minimum: 1, maximum: 3650 })),
+});
+
 export const AUTOMATION_SCHEMA = closed({
   kind: kind('automation'),
   module: name,
   name,
   label: optional(label),
   active: optional(Type.Boolean()),
-  trigger: closed({
-    on: oneOf(['create', 'update', 'field_change', 'delete', 'date', 'schedule']),
-    fields: optional(names),
-    field: optional(name),
-    offset: optional(Type.String({ pattern: '^[+-]?\\d+[mhdw]$' })),
-    cron: optional(Type.String()),
-  }),
+  trigger,
+  /** JSON Logic on the record and its lookups one level deep (`account.industry`). */
   when: optional(logic),
-  actions: Type.Array(action, { minItems: 1 }),
+  actions: Type.Array(action, { minItems: 1, maxItems: 50 }),
 });
-
-/** A name an access document gives (a role or a profile): the identifier rule of modules. */
-const identifier = Type.String({ pattern: '^[a-z][a-z0-9_]{0,62}$' });
 
 /** The record operations a profile allows per module. */
 export const RECORD_OPERATIONS = [
@@ -316,7 +431,9 @@ export type ValidationRule = Static<typeof validationRule>;
 export type LayoutSection = Static<typeof layoutSection>;
 export type LayoutRule = Static<typeof layoutRule>;
 export type BlueprintTransition = Static<typeof blueprintTransition>;
-export type AutomationAction = Static<typeof action> & { [key: string]: unknown };
+export type AutomationAction = Static<typeof action>;
+export type AutomationTrigger = Static<typeof trigger>;
+export type Recipient = Static<typeof recipient>;
 export type ModulePermissions = Static<typeof modulePermissions>;
 export type RecordOperation = (typeof RECORD_OPERATIONS)[number];
 export type FieldAccess = Static<typeof fieldAccess>;

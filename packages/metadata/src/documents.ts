@@ -1,6 +1,7 @@
 import { accessDocKey, isAccessDoc } from './access-documents.js';
 import type {
   AutomationAction,
+  AutomationTrigger,
   BlueprintTransition,
   DocumentTypes,
   FieldDef,
@@ -19,6 +20,7 @@ import type {
  */
 export type {
   AutomationAction,
+  AutomationTrigger,
   BlueprintTransition,
   FieldDef,
   FieldTypeName,

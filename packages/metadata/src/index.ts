@@ -1,5 +1,6 @@
 export * from './access-documents.js';
 export * from './ajv.js';
+export * from './check-automation.js';
 export * from './check-documents.js';
 export * from './currency-codes.js';
 export * from './document-schemas.js';

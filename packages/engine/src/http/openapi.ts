@@ -10,6 +10,7 @@ import {
 import type { ModuleGrant } from '../access-permissions.js';
 import type { Snapshot } from '../records/compiled-module.js';
 import { GET_QUERY_SCHEMA, LIST_QUERY_SCHEMA } from '../records/list-query.js';
+import { automationPaths, automationSchemas, tracePaths } from './openapi-automations.js';
 import { errorResponse, fixedPaths, fixedSchemas, json, ref } from './openapi-fixed.js';
 import { jobPaths, jobSchemas } from './openapi-jobs.js';
 import { transitionPaths, transitionSchemas } from './openapi-transitions.js';
@@ -28,8 +29,13 @@ export function openApiDocument(
   info: { title: string; version: string },
   grants?: Readonly<Record<string, ModuleGrant>>,
 ): Record<string, unknown> {
-  const schemas: Record<string, unknown> = { ...fixedSchemas, ...transitionSchemas, ...jobSchemas };
-  const paths: Record<string, unknown> = { ...fixedPaths, ...jobPaths };
+  const schemas: Record<string, unknown> = {
+    ...fixedSchemas,
+    ...transitionSchemas,
+    ...jobSchemas,
+    ...automationSchemas,
+  };
+  const paths: Record<string, unknown> = { ...fixedPaths, ...jobPaths, ...automationPaths };
   // With `grants` (a non-admin's), only the modules, fields and operations they allow.
   const modules = new Set([...snapshot.modules.keys()].filter((n) => !grants || grants[n]));
   for (const compiled of snapshot.modules.values()) {
@@ -193,6 +199,7 @@ export function openApiDocument(
       },
     };
     Object.assign(paths, transitionPaths(m.doc.name, name, title, idParam));
+    Object.assign(paths, tracePaths(m.doc.name, name, title, idParam));
     paths[`/api/records/${m.doc.name}/bulk`] = {
       post: {
         operationId: `bulk${name}`,

@@ -7,6 +7,7 @@ import {
   type Problem,
 } from '@atrium/metadata';
 import { sql } from 'kysely';
+import { scheduleAutomations } from '../automation/timed.js';
 import type { Db } from '../db.js';
 import type { Engine } from '../engine.js';
 import { AtriumError } from '../errors.js';
@@ -89,7 +90,11 @@ export async function applyChange(
   actorId: string | null,
 ): Promise<ApplyResult> {
   const applied = await applyInTransaction(engine.db, engine.workspace, request, actorId);
-  if (applied.changed) await engine.metadata.refresh(applied.revision);
+  if (applied.changed) {
+    await engine.metadata.refresh(applied.revision);
+    // Each schedule automation has its next tick pending, and none removed keeps one.
+    await scheduleAutomations(engine, actorId);
+  }
   return applied;
 }
 

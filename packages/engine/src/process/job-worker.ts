@@ -16,6 +16,11 @@ export interface WorkerOptions {
   /** Delay before retry n (1-based): `backoffMs * 2^(n-1)`, capped at `maxBackoffMs`. */
   backoffMs?: number;
   maxBackoffMs?: number;
+  /**
+   * The clock due jobs and leases are read against (the database's `now()` by default): a test
+   * moves it to see a job due in 30 days run today.
+   */
+  now?: () => Date;
 }
 
 /**
@@ -32,6 +37,7 @@ export class JobWorker {
   private readonly leaseMs: number;
   private readonly backoffMs: number;
   private readonly maxBackoffMs: number;
+  private readonly now: (() => Date) | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> = Promise.resolve();
 
@@ -46,6 +52,7 @@ export class JobWorker {
     this.leaseMs = options.leaseMs ?? 60_000;
     this.backoffMs = options.backoffMs ?? 1_000;
     this.maxBackoffMs = options.maxBackoffMs ?? 3_600_000;
+    this.now = options.now;
   }
 
   /** Claims the due jobs (up to `batch`) and runs them; returns how many it ran. */
@@ -77,13 +84,14 @@ export class JobWorker {
 
   private async claim(): Promise<Job[]> {
     const table = jobsTable(this.schema);
+    const now = this.now ? sql`${this.now().toISOString()}::timestamptz` : sql`now()`;
     const r = await sql<Job>`update ${table} j set status = 'running', attempts = j.attempts + 1,
-        locked_by = ${this.id}, locked_until = now() + ${this.leaseMs} * interval '1 millisecond',
+        locked_by = ${this.id}, locked_until = ${now} + ${this.leaseMs} * interval '1 millisecond',
         updated_at = now()
       where j.id in (
         select id from ${table}
-        where (status in ('pending', 'failed') and run_at <= now())
-           or (status = 'running' and locked_until < now())
+        where (status in ('pending', 'failed') and run_at <= ${now})
+           or (status = 'running' and locked_until < ${now})
         order by run_at, id limit ${this.batch}
         for update skip locked)
       returning ${JOB_COLUMNS}`.execute(this.db);

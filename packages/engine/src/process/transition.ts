@@ -1,4 +1,5 @@
 import type { Locale } from '@atrium/metadata';
+import { automationsAfterSave } from '../automation/run.js';
 import { type Engine, moduleOf, type RequestContext } from '../engine.js';
 import { AtriumError } from '../errors.js';
 import { msg } from '../records/messages.js';
@@ -83,6 +84,7 @@ export async function runTransition(
       [{ id: rid, changes: update.changes, cause: { transition: name } }],
       'transition',
     );
+    await automationsAfterSave(trx, engine, ctx, m, [{ values: update.values, row }]);
     // After-actions run after commit: into the outbox, in this transaction, once per event
     // (the record's new version names the event).
     const after = m.blueprint?.transitions.get(name)?.after ?? [];

@@ -16,6 +16,7 @@ import {
 } from '@atrium/metadata';
 import type { ValidateFunction } from 'ajv';
 import { type CompiledAccess, compileAccess } from '../access-compile.js';
+import { compileAutomations, type ModuleAutomations } from '../automation/compiled.js';
 import { type Blueprint, compileBlueprints } from '../process/blueprint.js';
 import { derivedName, q, qt, uniqueIndexName } from '../sql-names.js';
 import { type LookupJoin, lookupJoins } from './lookup-join.js';
@@ -57,6 +58,8 @@ export interface CompiledModule {
   currency: string | undefined;
   /** The module's blueprint, set when the snapshot is compiled. */
   blueprint?: Blueprint;
+  /** The module's active automations, set when the snapshot is compiled; absent: none. */
+  automations?: ModuleAutomations;
   /** The revision's roles, profiles and sharing (the same object for every module). */
   access: CompiledAccess;
 }
@@ -153,6 +156,8 @@ export function compileSnapshot(
   const modules = new Map([...docs.values()].map((m) => [m.name, compileModule(schema, m, docs)]));
   for (const [name, bp] of compileBlueprints(documents, modules))
     (modules.get(name) as CompiledModule).blueprint = bp;
+  for (const [name, ma] of compileAutomations(schema, documents, modules))
+    (modules.get(name) as CompiledModule).automations = ma;
   const resolvers = new Map([...modules].map(([name, m]) => [name, m.resolve]));
   const access = compileAccess(schema, documents, resolvers);
   for (const m of modules.values()) m.access = access;

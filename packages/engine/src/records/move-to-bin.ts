@@ -6,6 +6,7 @@ import {
   usedVars,
 } from '@atrium/metadata';
 import { sql } from 'kysely';
+import { automationsAfterDelete } from '../automation/run.js';
 import type { Db } from '../db.js';
 import { type Engine, moduleOf, type RequestContext } from '../engine.js';
 import { AtriumError } from '../errors.js';
@@ -130,6 +131,7 @@ export async function moveToBin(
     const rows = await setDeletedRows(trx, mm, [...set.keys()], true, ctx.actor.id);
     const entries = [...set].map(([id, l]) => ({ id, ...(l.cause && { cause: l.cause }) }));
     await writeHistory(trx, engine, ctx, module, entries, 'delete');
+    await automationsAfterDelete(trx, engine, ctx, mm, rows);
     if (module === m.doc.name) rootRows = rows;
   }
   const byId = new Map(rootRows.map((r) => [r.id as string, r]));

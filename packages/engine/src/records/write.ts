@@ -1,6 +1,7 @@
 import type { Locale } from '@atrium/metadata';
 import { sql } from 'kysely';
 import { maskRow, type RowScope, refuseMaskedFields, rowScope } from '../access-writes.js';
+import { automationsAfterSave, automationsBeforeSave } from '../automation/run.js';
 import type { Db } from '../db.js';
 import { type Engine, moduleOf, type RequestContext } from '../engine.js';
 import { AtriumError } from '../errors.js';
@@ -28,9 +29,10 @@ export type { Row };
 
 /**
  * The one write path. Create, update, delete and restore each run in ONE transaction:
- * authorize → validate (compiled Ajv, after defaults) → [blueprint guard] → formulas →
- * validation rules → lookups point at live records → write with optimistic concurrency →
- * field-level history → [outbox of side effects]. The steps are exported one by one so a bulk
+ * authorize → validate (compiled Ajv, after defaults) → [blueprint guard] → before-save
+ * automations → formulas → validation rules → lookups point at live records → write with
+ * optimistic concurrency → field-level history → after-save automations (related records, the
+ * outbox of side effects, trace). See docs/process.md for the order of execution. The steps are exported one by one so a bulk
  * write (bulk.ts) runs exactly these, record after record, in its single transaction.
  */
 export async function createRecord(
@@ -163,6 +165,7 @@ export async function prepareCreate(
   blueprintGuard(m, undefined, values, ctx);
   if (values.owner_id !== undefined) await checkOwner(trx, values.owner_id, ctx.locale);
   if (m.currency) values.currency_code ??= m.currency;
+  await automationsBeforeSave(trx, ctx, m, undefined, values);
   computeFormulas(m, values);
   checkRules(m, values, ctx.locale, ctx.timeZone);
   return values;
@@ -197,6 +200,10 @@ export async function insertRecords(
   const created = await insertRows(trx, m, rows);
   const entries = created.map((r) => ({ id: r.id as string, changes: diffRows(m, {}, r) }));
   await writeHistory(trx, engine, ctx, m.doc.name, entries, 'create');
+  if (m.automations) {
+    const items = created.map((row, i) => ({ values: list[i] as Values, row }));
+    await automationsAfterSave(trx, engine, ctx, m, items);
+  }
   return created;
 }
 
@@ -224,6 +231,7 @@ export async function prepareUpdate(
   const values: Values = canonicalTimes(m, { ...current, ...input });
   checkRequired(m, values, ctx.locale);
   blueprintGuard(m, current, values, ctx);
+  await automationsBeforeSave(trx, ctx, m, current, values);
   computeFormulas(m, values);
   checkRules(m, values, ctx.locale, ctx.timeZone);
   return { current, values, changes: diffRows(m, current, values) };
@@ -244,6 +252,7 @@ export async function writeUpdate(
   await writeHistory(trx, engine, ctx, m.doc.name, [{ id, changes: update.changes }], 'update');
   // Only a caller who may change the record gets here (its row was locked in their write scope).
   await auditOwnerChange(trx, ctx.actor.id, m.doc.name, id, update.changes);
+  await automationsAfterSave(trx, engine, ctx, m, [{ values: update.values, row }]);
   return row;
 }
 

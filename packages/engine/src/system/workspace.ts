@@ -100,6 +100,29 @@ const WORKSPACE_MIGRATIONS: readonly ((s: string) => string)[] = [
     );
     create index _jobs_due_idx on ${s}._jobs (run_at, id) where status in ('pending', 'failed', 'running');
   `,
+  // Automations (automation/): a trace row per run and record; the position of each round
+  // robin; the time-triggered jobs of a record found by it (rescheduled, dropped on delete).
+  (s) => `
+    create table ${s}._automation_runs (
+      id bigint generated always as identity primary key,
+      module text not null,
+      record_id uuid,
+      automation text not null,
+      trigger text not null,
+      event text not null,
+      result text not null check (result in ('done', 'skipped', 'failed')),
+      duration_ms numeric(12, 3) not null,
+      error jsonb,
+      actions jsonb not null default '[]'::jsonb,
+      depth integer not null default 0,
+      actor uuid,
+      at timestamptz not null default now()
+    );
+    create index _automation_runs_record_idx on ${s}._automation_runs (module, record_id, id desc);
+    create table ${s}._round_robin (key text primary key, n bigint not null);
+    create index _jobs_automation_record_idx on ${s}._jobs ((payload->>'recordId'))
+      where kind = 'automation';
+  `,
 ];
 
 /** Creates or upgrades the workspace `name` (schema `ws_<name>`). Idempotent; takes a lock. */

@@ -190,3 +190,24 @@ function isoDay(day: Day): string {
 export function isDatePeriod(value: unknown): value is DatePeriod {
   return typeof value === 'string' && (DATE_PERIODS as readonly string[]).includes(value);
 }
+
+/**
+ * The instant the wall clock of `timeZone` reads `time` (`HH:MM`) on `date` (`YYYY-MM-DD`): when
+ * "30 days before the end, at 09:00" happens for a workspace in Shanghai. A time skipped by a
+ * clock change is read with the offset in force before it (it happens an hour later).
+ * @example zonedInstant('2026-12-01', '09:00', 'Asia/Shanghai') // 2026-12-01T01:00:00.000Z
+ */
+export function zonedInstant(date: string, time: string, timeZone = 'UTC'): Date {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const [h, mi] = time.split(':').map(Number) as [number, number];
+  const wall = Date.UTC(y, m - 1, d, h, mi);
+  const offsetAt = (at: number) => wallClock(at, timeZone) - at;
+  let at = wall - offsetAt(wall);
+  at = wall - offsetAt(at);
+  return new Date(at);
+}
+
+/** The calendar date (`YYYY-MM-DD`) the instant `at` falls on in `timeZone`. */
+export function zonedDate(at: Date, timeZone = 'UTC'): string {
+  return isoDay(localDay(at, timeZone));
+}

@@ -102,6 +102,35 @@ export const CUSTOM_OPERATIONS = {
     const { from, to } = dateRange(...args);
     return at >= from.getTime() && at < to.getTime();
   },
+  /**
+   * A date or instant moved by `n` units (`day` by default; `week`, `month`, and for instants
+   * `minute`, `hour`): `{"date_add": ["today", 3]}` is the date three days from today on the
+   * evaluation's calendar, `{"date_add": [{"var": "end_date"}, -30]}` a month before a date
+   * field, `"now"` the current instant. Computes values (an automation's), so it has no SQL twin:
+   * a filter using it is refused.
+   */
+  date_add: (value: unknown, n: unknown, unit: unknown = 'day') => {
+    const now = evaluation.now ?? new Date();
+    const text =
+      value === 'today'
+        ? periodDates('today', now, 1, evaluation.timeZone ?? 'UTC').from
+        : value === 'now'
+          ? now.toISOString()
+          : value;
+    const amount = Number(n ?? 0);
+    if (typeof text !== 'string' || !Number.isFinite(amount)) return null;
+    const at = new Date(DATE_ONLY.test(text) ? `${text}T00:00:00Z` : text);
+    if (Number.isNaN(at.getTime())) return null;
+    if (unit === 'month') at.setUTCMonth(at.getUTCMonth() + amount);
+    else {
+      const ms = { minute: 60_000, hour: 3_600_000, day: 86_400_000, week: 604_800_000 }[
+        String(unit)
+      ];
+      if (ms === undefined) return null;
+      at.setTime(at.getTime() + amount * ms);
+    }
+    return DATE_ONLY.test(text) ? at.toISOString().slice(0, 10) : at.toISOString();
+  },
 } as const;
 
 /** Every operation name a JSON Logic expression may use. */
