@@ -129,6 +129,16 @@ export const ERRORS = {
     message: 'Only a failed or dead-lettered job can be retried',
     'zh-CN': '只能重试失败或已进入死信的任务',
   },
+  ALREADY_CONVERTED: {
+    status: 409,
+    message: 'This record has already been converted',
+    'zh-CN': '该记录已转化',
+  },
+  NO_CONVERSION: {
+    status: 404,
+    message: 'This module has no conversion',
+    'zh-CN': '该模块未定义转化',
+  },
 } as const satisfies Record<string, ErrorEntry>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -50,6 +50,7 @@ export {
   blueprintGuard,
   transitionPath,
 } from './process/blueprint.js';
+export { type ConversionResult, convertRecord } from './process/convert.js';
 export {
   DeadLetter,
   type JobHandler,

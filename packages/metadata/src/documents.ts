@@ -2,6 +2,7 @@ import { accessDocKey, isAccessDoc } from './access-documents.js';
 import type {
   AutomationAction,
   BlueprintTransition,
+  ConversionTarget,
   DocumentTypes,
   FieldDef,
   FieldTypeName,
@@ -20,6 +21,7 @@ import type {
 export type {
   AutomationAction,
   BlueprintTransition,
+  ConversionTarget,
   FieldDef,
   FieldTypeName,
   FormulaReturnType,
@@ -35,10 +37,11 @@ export type LayoutDoc = DocumentTypes['layout'];
 export type ViewDoc = DocumentTypes['view'];
 export type BlueprintDoc = DocumentTypes['blueprint'];
 export type AutomationDoc = DocumentTypes['automation'];
+export type ConversionDoc = DocumentTypes['conversion'];
 /** Any metadata document. */
 export type MetadataDoc = DocumentTypes[keyof DocumentTypes];
 /** The documents that belong to one module and go with it. */
-export type ModulePartDoc = LayoutDoc | ViewDoc | BlueprintDoc | AutomationDoc;
+export type ModulePartDoc = LayoutDoc | ViewDoc | BlueprintDoc | AutomationDoc | ConversionDoc;
 export type DocKind = MetadataDoc['kind'];
 
 /**
