@@ -78,6 +78,7 @@ export {
   updateRecord,
   updateWithin,
 } from './records/write.js';
+export * from './system/access-names.js';
 export * from './system/api-tokens.js';
 export * from './system/audit.js';
 export * from './system/credential-cache.js';
