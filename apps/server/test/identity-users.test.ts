@@ -111,6 +111,36 @@ describe('users', () => {
     expect(cleared.status).toBe(200);
   });
 
+  it('refuses to remove a role or a profile that users still have, and says so in the plan', async () => {
+    await t.apply([
+      { kind: 'role', name: 'intern' },
+      { kind: 'profile', name: 'interns', modules: {} },
+    ]);
+    const { user } = await create({
+      email: 'intern@example.com',
+      role: 'intern',
+      profile: 'interns',
+    });
+    const request = { documents: [], remove: ['role:intern', 'profile:interns'] };
+    const plan = await t.call('POST', '/api/meta/plan', request);
+    expect(plan.status).toBe(200);
+    expect(plan.body.conflicts.map((c: { path: string }) => c.path).sort()).toEqual([
+      'existing[profile:interns]',
+      'existing[role:intern]',
+    ]);
+    const refused = await t.call('POST', '/api/meta/apply', request);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('DATA_CONFLICT');
+    expect(refused.body.error.details.map((d: { message: string }) => d.message)).toContain(
+      '1 user has the role "intern"; give them another role first',
+    );
+    const kept = (await t.call('GET', '/api/meta')).body.documents;
+    expect(kept.some((d: { name?: string }) => d.name === 'intern')).toBe(true);
+
+    await t.call('PATCH', `/api/users/${user.id}`, { role: null, profile: null });
+    expect((await t.call('POST', '/api/meta/apply', request)).status).toBe(200);
+  });
+
   it('describes /api/auth/me’s permissions in the OpenAPI, as the route answers them', async () => {
     const spec = (await t.call('GET', '/api/openapi.json')).body;
     const me = spec.components.schemas.Me.allOf[1];
