@@ -1,5 +1,6 @@
 import {
   AtriumError,
+  accessNameProblems,
   contextOf,
   createPasswordToken,
   createUser,
@@ -8,6 +9,7 @@ import {
   listUsers,
   otherActiveAdmins,
   permissionsOf,
+  type RequestContext,
   recordAudit,
   timeZoneValue,
   transferRecords,
@@ -84,6 +86,13 @@ export async function usersRoutes(
     // What the web app needs to hide what the user cannot use.
     return { ...user, effectiveTimeZone, permissions: permissionsOf(engine, user) };
   };
+  const refuseUnknownAccess = (
+    user: { role?: string | null; profile?: string | null },
+    locale: RequestContext['locale'],
+  ) => {
+    const problems = accessNameProblems(engine.metadata.current, user, locale);
+    if (problems.length > 0) throw new AtriumError('VALIDATION_FAILED', problems);
+  };
   const noSuchUser = (id: string) =>
     new AtriumError('NO_SUCH_USER', [{ path: 'id', message: `no user ${id}` }]);
   /** A change to a user holds from their next request on, on this node at once. */
@@ -152,8 +161,9 @@ export async function usersRoutes(
       },
     },
     async (request, reply) => {
-      const { actor } = adminOnly(request);
+      const { actor, locale } = adminOnly(request);
       const { timeZone, ...body } = request.body;
+      refuseUnknownAccess(body, locale);
       let user: UserRow;
       try {
         user = await createUser(db, {
@@ -196,9 +206,10 @@ export async function usersRoutes(
       },
     },
     async (request) => {
-      const { actor } = adminOnly(request);
+      const { actor, locale } = adminOnly(request);
       const { id } = request.params;
       const patch: UserPatch = { ...request.body };
+      refuseUnknownAccess(patch, locale);
       if (typeof patch.timeZone === 'string')
         patch.timeZone = timeZoneValue(patch.timeZone, 'timeZone');
       // Nobody takes the last administrator away: the workspace would have no one to run it.

@@ -60,7 +60,16 @@ describe('audit log', () => {
 
   it('records user changes with the fields before and after', async () => {
     const rep = (await t.call('GET', '/api/auth/me', undefined, repToken)).body;
-    await t.call('PATCH', `/api/users/${rep.id}`, { role: 'sales_rep', profile: 'sales' });
+    // The role and profile a user gets are documents (an unknown name is refused).
+    await t.apply([
+      { kind: 'role', name: 'sales_rep' },
+      { kind: 'profile', name: 'sales', modules: {} },
+    ]);
+    const patched = await t.call('PATCH', `/api/users/${rep.id}`, {
+      role: 'sales_rep',
+      profile: 'sales',
+    });
+    expect(patched.status).toBe(200);
     const entries = (await audit(`?action=user.update&actor=${adminId}`)).body.data;
     expect(entries[0]).toMatchObject({
       target: `user:${rep.id}`,

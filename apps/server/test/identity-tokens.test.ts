@@ -8,6 +8,7 @@ describe('API tokens', () => {
   let repToken: string;
   beforeAll(async () => {
     t = await startTestApp();
+    await t.apply([{ kind: 'role', name: 'boss' }]);
     repToken = await t.userToken('rep@example.com');
   });
   afterAll(async () => t.close());

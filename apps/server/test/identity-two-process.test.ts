@@ -26,6 +26,13 @@ describe('identity across two server processes', () => {
     // One at a time: both would migrate the same fresh database.
     a = startServerProcess(db.url);
     adminA = await signIn(await a.up);
+    const roles = await adminA.call('POST', '/api/meta/apply', {
+      documents: [
+        { kind: 'role', name: 'sales_manager' },
+        { kind: 'role', name: 'sales_rep', parent: 'sales_manager' },
+      ],
+    });
+    expect(roles.status).toBe(200);
     b = startServerProcess(db.url);
     baseB = await b.up;
   });

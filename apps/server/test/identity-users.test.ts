@@ -1,3 +1,4 @@
+import { createAjv } from '@atrium/metadata';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, startTestApp, type TestApp } from './support/test-app.js';
@@ -8,6 +9,13 @@ describe('users', () => {
   let repToken: string;
   beforeAll(async () => {
     t = await startTestApp();
+    // A user's role and profile name documents (an unknown name is refused).
+    await t.apply([
+      { kind: 'role', name: 'sales_manager' },
+      { kind: 'role', name: 'sales_rep', parent: 'sales_manager' },
+      { kind: 'profile', name: 'sales', modules: {} },
+      { kind: 'profile', name: 'managers', modules: {} },
+    ]);
     repToken = await t.userToken('rep@example.com');
   });
   afterAll(async () => t.close());
@@ -58,6 +66,90 @@ describe('users', () => {
     const short = await t.call('POST', '/api/users', { email: 'y@example.com', password: 'short' });
     expect(short.status).toBe(400);
     expect(short.body.error.details[0].path).toBe('password');
+  });
+
+  it('refuses a role or a profile that no document defines, at its path, in the caller’s language', async () => {
+    const r = await t.call('POST', '/api/users', {
+      email: 'typo@example.com',
+      role: 'sales_repp',
+      profile: 'sale',
+    });
+    expect(r.status).toBe(400);
+    expect(r.body.error.code).toBe('VALIDATION_FAILED');
+    expect(r.body.error.details).toEqual([
+      {
+        path: 'role',
+        message: 'no role document is named "sales_repp"; roles: sales_manager, sales_rep',
+      },
+      {
+        path: 'profile',
+        message: 'no profile document is named "sale"; profiles: managers, sales',
+      },
+    ]);
+    const users = await sql<{
+      n: number;
+    }>`select count(*)::int as n from atrium.users where email = 'typo@example.com'`.execute(
+      t.handle.db,
+    );
+    expect(users.rows[0]?.n).toBe(0);
+
+    const { user } = await create({ email: 'typo@example.com', role: 'sales_rep' });
+    const zh = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/users/${user.id}`,
+      headers: { authorization: `Bearer ${t.token}`, 'accept-language': 'zh-CN' },
+      payload: { profile: 'ghost', name: 'Typo' },
+    });
+    expect(zh.statusCode).toBe(400);
+    expect(zh.json().error.details).toEqual([
+      { path: 'profile', message: '没有名为“ghost”的简档文档；现有简档：managers, sales' },
+    ]);
+    const kept = await t.call('GET', '/api/users?q=typo');
+    expect(kept.body.data[0]).toMatchObject({ name: '', profile: null, role: 'sales_rep' });
+    // None is always allowed.
+    const cleared = await t.call('PATCH', `/api/users/${user.id}`, { role: null, profile: null });
+    expect(cleared.status).toBe(200);
+  });
+
+  it('refuses to remove a role or a profile that users still have, and says so in the plan', async () => {
+    await t.apply([
+      { kind: 'role', name: 'intern' },
+      { kind: 'profile', name: 'interns', modules: {} },
+    ]);
+    const { user } = await create({
+      email: 'intern@example.com',
+      role: 'intern',
+      profile: 'interns',
+    });
+    const request = { documents: [], remove: ['role:intern', 'profile:interns'] };
+    const plan = await t.call('POST', '/api/meta/plan', request);
+    expect(plan.status).toBe(200);
+    expect(plan.body.conflicts.map((c: { path: string }) => c.path).sort()).toEqual([
+      'existing[profile:interns]',
+      'existing[role:intern]',
+    ]);
+    const refused = await t.call('POST', '/api/meta/apply', request);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('DATA_CONFLICT');
+    expect(refused.body.error.details.map((d: { message: string }) => d.message)).toContain(
+      '1 user has the role "intern"; give them another role first',
+    );
+    const kept = (await t.call('GET', '/api/meta')).body.documents;
+    expect(kept.some((d: { name?: string }) => d.name === 'intern')).toBe(true);
+
+    await t.call('PATCH', `/api/users/${user.id}`, { role: null, profile: null });
+    expect((await t.call('POST', '/api/meta/apply', request)).status).toBe(200);
+  });
+
+  it('describes /api/auth/me’s permissions in the OpenAPI, as the route answers them', async () => {
+    const spec = (await t.call('GET', '/api/openapi.json')).body;
+    const me = spec.components.schemas.Me.allOf[1];
+    expect(me.required).toContain('permissions');
+    expect(me.properties.permissions).toEqual({ $ref: '#/components/schemas/Permissions' });
+    const validate = createAjv().compile(spec.components.schemas.Permissions);
+    const answer = (await t.call('GET', '/api/auth/me', undefined, repToken)).body;
+    expect(validate(answer.permissions), JSON.stringify(validate.errors)).toBe(true);
+    expect(validate({ ...answer.permissions, modules: { deals: { read: 'yes' } } })).toBe(false);
   });
 
   it('without a password, a one-time token (stored hashed) lets the user set one', async () => {

@@ -144,6 +144,16 @@ export const ERRORS = {
     message: 'An automation could not run; nothing was saved',
     'zh-CN': '自动化规则无法执行，未保存任何内容',
   },
+  ALREADY_CONVERTED: {
+    status: 409,
+    message: 'This record has already been converted',
+    'zh-CN': '该记录已转化',
+  },
+  NO_CONVERSION: {
+    status: 404,
+    message: 'This module has no conversion',
+    'zh-CN': '该模块未定义转化',
+  },
 } as const satisfies Record<string, ErrorEntry>;
 
 export type ErrorCode = keyof typeof ERRORS;

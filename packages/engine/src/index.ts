@@ -60,6 +60,7 @@ export {
   blueprintGuard,
   transitionPath,
 } from './process/blueprint.js';
+export { type ConversionResult, convertRecord } from './process/convert.js';
 export {
   DeadLetter,
   type JobHandler,
@@ -87,6 +88,7 @@ export {
   updateRecord,
   updateWithin,
 } from './records/write.js';
+export * from './system/access-names.js';
 export * from './system/api-tokens.js';
 export * from './system/audit.js';
 export * from './system/credential-cache.js';

@@ -2,6 +2,7 @@ import type { ValidateFunction } from 'ajv';
 import { type AccessDoc, accessProblems, isAccessDoc } from './access-documents.js';
 import { ajvProblems, createAjv, type Problem } from './ajv.js';
 import { automationProblems } from './check-automation.js';
+import { conversionProblems } from './conversion-documents.js';
 import { isCurrencyCode } from './currency-codes.js';
 import { DOCUMENT_SCHEMAS } from './document-schemas.js';
 import type { FieldDef, JsonLogic, MetadataDoc, ModuleDoc, ModulePartDoc } from './documents.js';
@@ -43,6 +44,7 @@ export function checkDocuments(input: readonly unknown[], pathPrefix = 'document
   // The write path enforces one blueprint per module: two would fight over the records.
   const blueprints = new Map<string, string>();
   const roles = new Set<string>();
+  const conversions = new Map<string, string>();
   for (const { doc, at } of docs) {
     const key = docKey(doc);
     if (seen.has(key))
@@ -56,6 +58,16 @@ export function checkDocuments(input: readonly unknown[], pathPrefix = 'document
           message: `${doc.module} already has the blueprint at ${other}; a module has at most one`,
         });
       blueprints.set(doc.module, at);
+    }
+    if (doc.kind === 'conversion') {
+      // `POST …/:id/convert` names no conversion: a module has at most one.
+      const other = conversions.get(doc.module);
+      if (other)
+        problems.push({
+          path: `${at}.module`,
+          message: `${doc.module} already has the conversion at ${other}; a module has at most one`,
+        });
+      conversions.set(doc.module, at);
     }
     if (doc.kind === 'module') modules.set(doc.name, doc);
     if (doc.kind === 'role') roles.add(doc.name);
@@ -300,6 +312,9 @@ class Checker {
       }
       case 'automation':
         this.problems.push(...automationProblems(doc, module, this.modules, this.roles, this.at));
+        return;
+      case 'conversion':
+        for (const p of conversionProblems(doc, this.modules)) this.add(p.path, p.message);
         return;
     }
   }

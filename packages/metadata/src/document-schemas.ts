@@ -410,6 +410,40 @@ export const SHARING_SCHEMA = closed({
   rules: optional(Type.Array(sharingRule, { maxItems: 100 })),
 });
 
+/** One module a conversion creates a record in (each module at most once per conversion). */
+const conversionTarget = closed({
+  module: name,
+  /** Target field → the source field whose value it takes. */
+  fields: optional(Type.Record(Type.String(), name, { maxProperties: 500 })),
+  /** Target field → a fixed value (checked against the field at apply). */
+  values: optional(Type.Record(Type.String(), Type.Unknown(), { maxProperties: 500 })),
+  /** Target lookup field → an earlier target whose record (created or matched) it points at. */
+  links: optional(Type.Record(Type.String(), name, { maxProperties: 100 })),
+  /**
+   * A target field: an existing record the caller may read with the same value (ignoring case
+   * for text) is used instead of creating a duplicate.
+   */
+  match: optional(name),
+});
+
+/**
+ * How a record of `module` becomes records of other modules in one transaction (a lead becomes
+ * an account, a contact and a deal), and how the source is marked so it is converted once.
+ */
+export const CONVERSION_SCHEMA = closed({
+  kind: kind('conversion'),
+  module: name,
+  name,
+  label: optional(label),
+  targets: Type.Array(conversionTarget, { minItems: 1, maxItems: 20 }),
+  /** What the source gets: fixed values (`status: converted`) and lookups to what it became. */
+  mark: closed({
+    values: optional(Type.Record(Type.String(), Type.Unknown(), { maxProperties: 100 })),
+    /** Source lookup field → the target module whose record it points at. */
+    links: optional(Type.Record(Type.String(), name, { maxProperties: 20 })),
+  }),
+});
+
 /** Every kind of document and its schema: the one list to extend with a new kind. */
 export const DOCUMENT_SCHEMAS = {
   module: MODULE_SCHEMA,
@@ -420,6 +454,7 @@ export const DOCUMENT_SCHEMAS = {
   role: ROLE_SCHEMA,
   profile: PROFILE_SCHEMA,
   sharing: SHARING_SCHEMA,
+  conversion: CONVERSION_SCHEMA,
 } as const satisfies Record<string, TSchema & JsonSchema>;
 
 /** The TypeScript types of the parts the code names on their own. */
@@ -438,6 +473,7 @@ export type ModulePermissions = Static<typeof modulePermissions>;
 export type RecordOperation = (typeof RECORD_OPERATIONS)[number];
 export type FieldAccess = Static<typeof fieldAccess>;
 export type SharingRule = Static<typeof sharingRule>;
+export type ConversionTarget = Static<typeof conversionTarget>;
 export type SharingLevel = SharingDocShape['default'];
 type SharingDocShape = Static<typeof SHARING_SCHEMA>;
 /** Each kind of document → its TypeScript type. */

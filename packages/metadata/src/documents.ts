@@ -3,6 +3,7 @@ import type {
   AutomationAction,
   AutomationTrigger,
   BlueprintTransition,
+  ConversionTarget,
   DocumentTypes,
   FieldDef,
   FieldTypeName,
@@ -22,6 +23,7 @@ export type {
   AutomationAction,
   AutomationTrigger,
   BlueprintTransition,
+  ConversionTarget,
   FieldDef,
   FieldTypeName,
   FormulaReturnType,
@@ -37,10 +39,11 @@ export type LayoutDoc = DocumentTypes['layout'];
 export type ViewDoc = DocumentTypes['view'];
 export type BlueprintDoc = DocumentTypes['blueprint'];
 export type AutomationDoc = DocumentTypes['automation'];
+export type ConversionDoc = DocumentTypes['conversion'];
 /** Any metadata document. */
 export type MetadataDoc = DocumentTypes[keyof DocumentTypes];
 /** The documents that belong to one module and go with it. */
-export type ModulePartDoc = LayoutDoc | ViewDoc | BlueprintDoc | AutomationDoc;
+export type ModulePartDoc = LayoutDoc | ViewDoc | BlueprintDoc | AutomationDoc | ConversionDoc;
 export type DocKind = MetadataDoc['kind'];
 
 /**

@@ -2,6 +2,7 @@ export * from './access-documents.js';
 export * from './ajv.js';
 export * from './check-automation.js';
 export * from './check-documents.js';
+export * from './conversion-documents.js';
 export * from './currency-codes.js';
 export * from './document-schemas.js';
 export * from './documents.js';

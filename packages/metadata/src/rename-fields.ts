@@ -25,13 +25,17 @@ export function followRenames(docs: readonly MetadataDoc[]): MetadataDoc[] {
     if (map.size > 0) renames.set(m.name, map);
   }
   if (renames.size === 0) return [...docs];
+  const identity = (name: string) => name;
+  const of = (name: string): Rename => {
+    const module = modules.get(name);
+    return module ? renamer(module, modules, renames) : { field: identity, path: identity };
+  };
   return docs.map((doc) => {
-    const module = modules.get(
-      doc.kind === 'module' ? doc.name : 'module' in doc ? doc.module : '',
+    const copy = rewrite(
+      doc,
+      of(doc.kind === 'module' ? doc.name : 'module' in doc ? doc.module : ''),
+      of,
     );
-    if (!module) return doc;
-    const rename = renamer(module, modules, renames);
-    const copy = rewrite(doc, rename);
     return JSON.stringify(copy) === JSON.stringify(doc) ? doc : copy;
   });
 }
@@ -66,7 +70,8 @@ function renamer(
   };
 }
 
-function rewrite(doc: MetadataDoc, r: Rename): MetadataDoc {
+/** `r` renames in the document's own module; `of` in any module (profiles, conversion targets). */
+function rewrite(doc: MetadataDoc, r: Rename, of: (module: string) => Rename): MetadataDoc {
   const names = (list: string[] | undefined) => list?.map(r.field);
   const logic = (e: JsonLogic | undefined) => (e === undefined ? e : renameVars(e, r.path));
   const copy = structuredClone(doc);
@@ -111,11 +116,34 @@ function rewrite(doc: MetadataDoc, r: Rename): MetadataDoc {
     case 'sharing':
       for (const rule of copy.rules ?? []) rule.when = renameVars(rule.when, r.path);
       return copy;
-    case 'role':
+    case 'conversion':
+      for (const t of copy.targets) {
+        const to = of(t.module);
+        if (t.fields)
+          t.fields = Object.fromEntries(
+            Object.entries(t.fields).map(([k, v]) => [to.field(k), r.field(v)]),
+          );
+        if (t.values) t.values = renameKeys(t.values, to.field);
+        if (t.links) t.links = renameKeys(t.links, to.field);
+        if (t.match) t.match = to.field(t.match);
+      }
+      if (copy.mark.values) copy.mark.values = renameKeys(copy.mark.values, r.field);
+      if (copy.mark.links) copy.mark.links = renameKeys(copy.mark.links, r.field);
+      return copy;
     case 'profile':
-      // Not bound to one module (a profile's field names are not followed; see the docs).
+      // Field access is keyed by module, then field: each follows its own module's renames.
+      if (copy.fields)
+        copy.fields = Object.fromEntries(
+          Object.entries(copy.fields).map(([m, fields]) => [m, renameKeys(fields, of(m).field)]),
+        );
+      return copy;
+    case 'role':
       return copy;
   }
+}
+
+function renameKeys<T>(record: Record<string, T>, rename: (name: string) => string) {
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [rename(k), v]));
 }
 
 /** `expression` with every `var` path passed through `rename`. */

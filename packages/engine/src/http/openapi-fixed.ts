@@ -71,12 +71,44 @@ export const fixedSchemas: Record<string, Schema> = {
       ref('User'),
       {
         type: 'object',
-        required: ['effectiveTimeZone'],
+        required: ['effectiveTimeZone', 'permissions'],
         properties: {
           effectiveTimeZone: { ...timeZone, description: 'The zone date periods are read in' },
+          permissions: ref('Permissions'),
         },
       },
     ],
+  },
+  Permissions: {
+    type: 'object',
+    description: 'What the user may do under the current metadata, so a client can hide the rest',
+    required: ['admin', 'role', 'profile', 'modules'],
+    properties: {
+      admin: { type: 'boolean', description: 'An administrator may do everything' },
+      role: { type: ['string', 'null'] },
+      profile: { type: ['string', 'null'] },
+      modules: {
+        type: 'object',
+        description: 'Module → what the user may do there; a module not listed allows nothing',
+        additionalProperties: {
+          type: 'object',
+          required: ['create', 'read', 'update', 'delete', 'import', 'export', 'fields'],
+          properties: {
+            create: { type: 'boolean' },
+            read: { type: 'boolean' },
+            update: { type: 'boolean' },
+            delete: { type: 'boolean' },
+            import: { type: 'boolean' },
+            export: { type: 'boolean' },
+            fields: {
+              type: 'object',
+              description: 'Field → hidden or read (read-only); a field not listed is editable',
+              additionalProperties: { type: 'string', enum: ['hidden', 'read'] },
+            },
+          },
+        },
+      },
+    },
   },
   Settings: {
     type: 'object',

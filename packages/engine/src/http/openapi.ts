@@ -1,4 +1,5 @@
 import {
+  type ConversionDoc,
   type FieldDef,
   type JsonSchema,
   labelText,
@@ -11,6 +12,7 @@ import type { ModuleGrant } from '../access-permissions.js';
 import type { Snapshot } from '../records/compiled-module.js';
 import { GET_QUERY_SCHEMA, LIST_QUERY_SCHEMA } from '../records/list-query.js';
 import { automationPaths, automationSchemas, tracePaths } from './openapi-automations.js';
+import { conversionOpenApi } from './openapi-conversion.js';
 import { errorResponse, fixedPaths, fixedSchemas, json, ref } from './openapi-fixed.js';
 import { jobPaths, jobSchemas } from './openapi-jobs.js';
 import { transitionPaths, transitionSchemas } from './openapi-transitions.js';
@@ -200,6 +202,18 @@ export function openApiDocument(
     };
     Object.assign(paths, transitionPaths(m.doc.name, name, title, idParam));
     Object.assign(paths, tracePaths(m.doc.name, name, title, idParam));
+    const conversion = snapshot.documents.find(
+      (d): d is ConversionDoc => d.kind === 'conversion' && d.module === m.doc.name,
+    );
+    // Converting needs update here and create on a target (a target may be skipped).
+    const convertible =
+      !grants || (grant?.update && conversion?.targets.some((t) => grants[t.module]?.create));
+    if (conversion && convertible) {
+      const shown = (t: string) => (modules.has(t) ? schemaName(t) : undefined);
+      const c = conversionOpenApi(conversion, name, title, idParam, shown);
+      Object.assign(schemas, c.schemas);
+      Object.assign(paths, c.paths);
+    }
     paths[`/api/records/${m.doc.name}/bulk`] = {
       post: {
         operationId: `bulk${name}`,
@@ -384,6 +398,7 @@ const VERBS = [
   'bulk',
   'transitions',
   'transition',
+  'convert',
 ];
 const FIXED_OPERATIONS = new Set(
   Object.values(fixedPaths).flatMap((path) =>

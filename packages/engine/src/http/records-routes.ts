@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Engine } from '../engine.js';
 import { AtriumError } from '../errors.js';
+import { convertRecord } from '../process/convert.js';
 import { listTransitions, runTransition } from '../process/transition.js';
 import { BULK_LIMIT, bulkWrite } from '../records/bulk.js';
 import { inexactNumbers } from '../records/exact-json.js';
@@ -124,6 +125,16 @@ export async function recordsRoutes(
         request.params.name,
         request.body,
       ),
+  );
+
+  app.post<RecordParams>('/records/:module/:id/convert', async (request) =>
+    convertRecord(
+      engine,
+      contextOf(request),
+      request.params.module,
+      request.params.id,
+      request.body,
+    ),
   );
 
   app.get<RecordParams & { Querystring: { limit?: number; cursor?: string } }>(

@@ -16,6 +16,7 @@ import { textCollations } from '../records/collation.js';
 import { qt, trashName, trashSchema } from '../sql-names.js';
 import { recordAudit } from '../system/audit.js';
 import type { Workspace } from '../system/workspace.js';
+import { accessInUseProblems } from './access-in-use.js';
 import { measureImpact, resolutionProblems, runDataStep } from './data-impact.js';
 import { stepSql } from './ddl.js';
 import { type Plan, plan, type Resolutions } from './plan.js';
@@ -74,6 +75,7 @@ export async function planChange(engine: MetaEngine, request: ChangeRequest): Pr
   const collation = (await textCollations(db)).default;
   const planned = desiredPlan(stored.documents, request, ws, restorable, collation);
   const conflicts = await measureImpact(db, ws.schema, planned);
+  conflicts.push(...(await accessInUseProblems(db, planned)));
   await measureBlueprints(db, ws.schema, planned, stored.documents);
   return { ...planned, revision: stored.revision, conflicts };
 }
@@ -127,6 +129,7 @@ async function applyInTransaction(
     }
     // Under the exclusive lock no write can slip in between this measure and the DDL.
     const conflicts = await measureImpact(trx, ws.schema, planned);
+    conflicts.push(...(await accessInUseProblems(trx, planned)));
     if (conflicts.length > 0) throw new AtriumError('DATA_CONFLICT', conflicts);
     const revision = stored.revision + 1;
     for (const { step, summary } of planned.steps) {
