@@ -19,6 +19,7 @@ import {
 import { LOCALES } from '@atrium/metadata';
 import type { FastifyInstance } from 'fastify';
 import { adminOnly } from './admin-only.js';
+import { serverMsg } from './server-messages.js';
 
 /** What a user may change of themselves. */
 const preferencesBody = {
@@ -85,7 +86,7 @@ export async function usersRoutes(
     return { ...user, effectiveTimeZone, permissions: permissionsOf(engine, user) };
   };
   const noSuchUser = (id: string) =>
-    new AtriumError('NO_SUCH_USER', [{ path: 'id', message: `no user ${id}` }]);
+    new AtriumError('NO_SUCH_USER', [serverMsg.at('id', 'noUser', { id })]);
   /** A change to a user holds from their next request on, on this node at once. */
   const changed = (id: string) => {
     app.credentials.forget(`user:${id}`);
@@ -106,7 +107,8 @@ export async function usersRoutes(
         patch.timeZone = timeZone === null ? null : timeZoneValue(timeZone, 'timeZone');
       if (locale !== undefined) patch.locale = locale;
       const user = await updateUserPreferences(db, actor.id, patch);
-      zones.forget(actor.id);
+      // The language is read from the cached user on every request: forget it with the zone.
+      changed(actor.id);
       return me(user);
     },
   );
@@ -163,7 +165,7 @@ export async function usersRoutes(
       } catch (e) {
         if ((e as { code?: string }).code === 'DUPLICATE_EMAIL')
           throw new AtriumError('DUPLICATE_EMAIL', [
-            { path: 'email', message: `${body.email} is taken` },
+            serverMsg.at('email', 'emailTaken', { email: body.email }),
           ]);
         throw e;
       }
@@ -206,10 +208,7 @@ export async function usersRoutes(
         const target = await getUser(db, id);
         if (target?.isAdmin && target.active && (await otherActiveAdmins(db, id)) === 0) {
           throw new AtriumError('VALIDATION_FAILED', [
-            {
-              path: patch.active === false ? 'active' : 'isAdmin',
-              message: 'the last active administrator cannot be deactivated nor demoted',
-            },
+            serverMsg.at(patch.active === false ? 'active' : 'isAdmin', 'lastAdmin'),
           ]);
         }
       }
@@ -270,10 +269,7 @@ export async function usersRoutes(
       const target = await getUser(db, to);
       if (!target?.active || to === id) {
         throw new AtriumError('VALIDATION_FAILED', [
-          {
-            path: 'to',
-            message: to === id ? 'the records already belong to this user' : 'not an active user',
-          },
+          serverMsg.at('to', to === id ? 'alreadyTheirs' : 'notActiveUser'),
         ]);
       }
       const moved = await transferRecords(engine, {
