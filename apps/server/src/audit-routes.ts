@@ -1,6 +1,7 @@
 import { AtriumError, type AuditQuery, type Db, listAudit } from '@atrium/engine';
 import type { FastifyInstance } from 'fastify';
 import { adminOnly } from './admin-only.js';
+import { serverMsg } from './server-messages.js';
 
 /**
  * The audit log, newest first, for administrators: `?actor=<user id>&action=auth.login` (or a
@@ -34,7 +35,7 @@ export async function auditRoutes(app: FastifyInstance, { db }: { db: Db }): Pro
         if (value === undefined) continue;
         const ms = Date.parse(value);
         if (Number.isNaN(ms) || ms < Date.UTC(1, 0, 1))
-          throw new AtriumError('VALIDATION_FAILED', [{ path: key, message: 'not a time' }]);
+          throw new AtriumError('VALIDATION_FAILED', [serverMsg.at(key, 'notATime')]);
         query[key] = new Date(ms).toISOString();
       }
       return listAudit(db, query);

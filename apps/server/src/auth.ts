@@ -14,6 +14,7 @@ import {
 import fastifyJwt from '@fastify/jwt';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { serverMsg } from './server-messages.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -118,7 +119,7 @@ export const auth = fp(
             address: request.ip,
             details: { email },
           });
-          throw new AtriumError('UNAUTHORIZED', [{ path: 'password', message: 'does not match' }], {
+          throw new AtriumError('UNAUTHORIZED', [serverMsg.at('password', 'noMatch')], {
             en: 'Wrong e-mail or password',
             'zh-CN': '电子邮件或密码错误',
           });
@@ -185,6 +186,7 @@ async function actorOf(
     isAdmin: user.isAdmin,
     role: user.role,
     profile: user.profile,
+    locale: user.locale,
   };
 }
 

@@ -9,6 +9,7 @@ import {
   usePasswordToken,
 } from '@atrium/engine';
 import type { FastifyInstance } from 'fastify';
+import { serverMsg } from './server-messages.js';
 import { PASSWORD } from './users-routes.js';
 
 const refreshBody = {
@@ -84,9 +85,7 @@ export async function sessionRoutes(app: FastifyInstance, { db }: { db: Db }): P
         address: request.ip,
       });
       if (!ok)
-        throw new AtriumError('VALIDATION_FAILED', [
-          { path: 'current', message: 'is not the current password' },
-        ]);
+        throw new AtriumError('VALIDATION_FAILED', [serverMsg.at('current', 'notCurrentPassword')]);
       app.credentials.forgetAll();
       reply.code(204);
     },
@@ -115,8 +114,7 @@ export async function sessionRoutes(app: FastifyInstance, { db }: { db: Db }): P
         request.body.password,
         request.ip,
       );
-      if (!userId)
-        throw new AtriumError('LINK_EXPIRED', [{ path: 'token', message: 'not usable' }]);
+      if (!userId) throw new AtriumError('LINK_EXPIRED', [serverMsg.at('token', 'notUsable')]);
       app.credentials.forgetAll();
       reply.code(204);
     },

@@ -8,6 +8,7 @@ import {
   revokeApiToken,
 } from '@atrium/engine';
 import type { FastifyInstance } from 'fastify';
+import { serverMsg } from './server-messages.js';
 
 /**
  * API tokens for integrations: `Authorization: Bearer atr_…`, acting as their owner with the
@@ -53,9 +54,7 @@ export async function tokensRoutes(app: FastifyInstance, { db }: { db: Db }): Pr
       const { name, expiresAt } = request.body;
       const expires = expiresAt ? Date.parse(expiresAt) : undefined;
       if (expires !== undefined && !(expires > Date.now()))
-        throw new AtriumError('VALIDATION_FAILED', [
-          { path: 'expiresAt', message: 'must be a time in the future' },
-        ]);
+        throw new AtriumError('VALIDATION_FAILED', [serverMsg.at('expiresAt', 'future')]);
       const { token, row } = await createApiToken(db, {
         userId: actor.id,
         name,
@@ -88,7 +87,7 @@ export async function tokensRoutes(app: FastifyInstance, { db }: { db: Db }): Pr
       const { actor } = contextOf(request);
       const { id } = request.params;
       const row = await revokeApiToken(db, id, actor.isAdmin ? undefined : actor.id);
-      if (!row) throw new AtriumError('NO_SUCH_TOKEN', [{ path: 'id', message: `no token ${id}` }]);
+      if (!row) throw new AtriumError('NO_SUCH_TOKEN', [serverMsg.at('id', 'noToken', { id })]);
       app.credentials.forget(`token:${id}`);
       await recordAudit(db, {
         actorId: actor.id,

@@ -21,6 +21,7 @@ import {
 import { LOCALES } from '@atrium/metadata';
 import type { FastifyInstance } from 'fastify';
 import { adminOnly } from './admin-only.js';
+import { serverMsg } from './server-messages.js';
 
 /** What a user may change of themselves. */
 const preferencesBody = {
@@ -94,7 +95,7 @@ export async function usersRoutes(
     if (problems.length > 0) throw new AtriumError('VALIDATION_FAILED', problems);
   };
   const noSuchUser = (id: string) =>
-    new AtriumError('NO_SUCH_USER', [{ path: 'id', message: `no user ${id}` }]);
+    new AtriumError('NO_SUCH_USER', [serverMsg.at('id', 'noUser', { id })]);
   /** A change to a user holds from their next request on, on this node at once. */
   const changed = (id: string) => {
     app.credentials.forget(`user:${id}`);
@@ -115,7 +116,8 @@ export async function usersRoutes(
         patch.timeZone = timeZone === null ? null : timeZoneValue(timeZone, 'timeZone');
       if (locale !== undefined) patch.locale = locale;
       const user = await updateUserPreferences(db, actor.id, patch);
-      zones.forget(actor.id);
+      // The language is read from the cached user on every request: forget it with the zone.
+      changed(actor.id);
       return me(user);
     },
   );
@@ -173,7 +175,7 @@ export async function usersRoutes(
       } catch (e) {
         if ((e as { code?: string }).code === 'DUPLICATE_EMAIL')
           throw new AtriumError('DUPLICATE_EMAIL', [
-            { path: 'email', message: `${body.email} is taken` },
+            serverMsg.at('email', 'emailTaken', { email: body.email }),
           ]);
         throw e;
       }
@@ -217,10 +219,7 @@ export async function usersRoutes(
         const target = await getUser(db, id);
         if (target?.isAdmin && target.active && (await otherActiveAdmins(db, id)) === 0) {
           throw new AtriumError('VALIDATION_FAILED', [
-            {
-              path: patch.active === false ? 'active' : 'isAdmin',
-              message: 'the last active administrator cannot be deactivated nor demoted',
-            },
+            serverMsg.at(patch.active === false ? 'active' : 'isAdmin', 'lastAdmin'),
           ]);
         }
       }
@@ -281,10 +280,7 @@ export async function usersRoutes(
       const target = await getUser(db, to);
       if (!target?.active || to === id) {
         throw new AtriumError('VALIDATION_FAILED', [
-          {
-            path: 'to',
-            message: to === id ? 'the records already belong to this user' : 'not an active user',
-          },
+          serverMsg.at('to', to === id ? 'alreadyTheirs' : 'notActiveUser'),
         ]);
       }
       const moved = await transferRecords(engine, {

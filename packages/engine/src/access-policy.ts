@@ -3,6 +3,7 @@ import type { AccessActor, AccessPolicy, FieldMask, RecordAction } from './acces
 import { modulePermissions, sharingOf } from './access-compile.js';
 import { AtriumError } from './errors.js';
 import type { CompiledModule } from './records/compiled-module.js';
+import { requestMsg } from './request-messages.js';
 
 /** The scope of a module the caller may not read at all. */
 export const NO_RECORDS: RawBuilder<unknown> = sql`false`;
@@ -24,7 +25,7 @@ export const rolesAndProfiles: AccessPolicy = {
   authorize(actor, m, action) {
     if (actor.isAdmin) return;
     if (allows(actor, m, action)) return;
-    throw new AtriumError('FORBIDDEN', [{ path: m.doc.name, message: action }], {
+    throw new AtriumError('FORBIDDEN', [requestMsg.at(m.doc.name, action)], {
       en: `You may not ${action} records of ${m.doc.name}`,
       'zh-CN': `您无权对 ${m.doc.name} 的记录执行 ${action}`,
     });

@@ -5,6 +5,7 @@ import type { Db } from './db.js';
 import { AtriumError } from './errors.js';
 import { MetadataCache } from './meta/metadata-cache.js';
 import type { CompiledModule, Snapshot } from './records/compiled-module.js';
+import { requestMsg } from './request-messages.js';
 import { TimeZones } from './system/time-zones.js';
 import type { Actor } from './system/users.js';
 import { ensureWorkspace, type Workspace } from './system/workspace.js';
@@ -53,9 +54,6 @@ export async function createEngine(
 /** The compiled module or a 404 naming it. */
 export function moduleOf(snapshot: Snapshot, name: string): CompiledModule {
   const m = snapshot.modules.get(name);
-  if (!m)
-    throw new AtriumError('UNKNOWN_MODULE', [
-      { path: 'module', message: `no module named "${name}"` },
-    ]);
+  if (!m) throw new AtriumError('UNKNOWN_MODULE', [requestMsg.at('module', 'noModule', { name })]);
   return m;
 }

@@ -1,4 +1,6 @@
-import type { Locale, Problem } from '@atrium/metadata';
+import { type Locale, type Problem, problemsIn } from '@atrium/metadata';
+// Registers the `ajv` message area, so Ajv's words in details are rendered in the caller's language.
+import './ajv-messages.js';
 
 /**
  * One entry of the catalog: the HTTP status and the top-level message in English, with its
@@ -172,7 +174,7 @@ export interface ErrorBody {
 /**
  * A refusal: becomes `{ error: { code, message, details } }` with the catalog's status. The
  * top-level message is the catalog's unless one is given; `toJSON(locale)` picks the caller's
- * language, falling back to English.
+ * language, falling back to English, and renders each detail that carries a message key in it.
  * @example throw new AtriumError('NOT_FOUND', [{ path: 'n', message: 'no revision 9' }], { en: 'No such revision', 'zh-CN': '修订不存在' })
  */
 export class AtriumError extends Error {
@@ -203,7 +205,12 @@ export class AtriumError extends Error {
 
   toJSON(locale: Locale = 'en'): ErrorBody {
     return {
-      error: { code: this.code, message: this.localMessage(locale), details: this.details },
+      error: {
+        code: this.code,
+        message: this.localMessage(locale),
+        // Details built from a catalog key (defineMessages) are said in `locale` here.
+        details: problemsIn(this.details, locale),
+      },
     };
   }
 }

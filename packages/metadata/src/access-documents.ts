@@ -1,7 +1,8 @@
-import type { Problem } from './ajv.js';
+import { documentMsg } from './document-messages.js';
 import type { DocumentTypes } from './document-schemas.js';
 import type { ModuleDoc } from './documents.js';
 import { compileFilter, FilterError } from './logic/compile-filter.js';
+import type { Problem } from './messages.js';
 import { fieldResolver, systemFields } from './module-fields.js';
 
 /**
@@ -51,17 +52,16 @@ export function accessProblems(
       case 'role': {
         if (doc.parent === undefined) break;
         if (!roles.has(doc.parent)) {
-          problems.push({ path: `${at}.parent`, message: `no role named "${doc.parent}"` });
+          problems.push(documentMsg.at(`${at}.parent`, 'noRole', { name: doc.parent }));
           break;
         }
         // Walk up: coming back to this role means a cycle.
         const seen = new Set([doc.name]);
         for (let r = roles.get(doc.parent); r; r = r.parent ? roles.get(r.parent) : undefined) {
           if (seen.has(r.name)) {
-            problems.push({
-              path: `${at}.parent`,
-              message: `roles form a cycle: ${[...seen, r.name].join(' → ')}`,
-            });
+            problems.push(
+              documentMsg.at(`${at}.parent`, 'roleCycle', { cycle: [...seen, r.name].join(' → ') }),
+            );
             break;
           }
           seen.add(r.name);
@@ -71,50 +71,46 @@ export function accessProblems(
       case 'profile':
         for (const m of Object.keys(doc.modules))
           if (!modules.has(m))
-            problems.push({ path: `${at}.modules.${m}`, message: `no module named "${m}"` });
+            problems.push(documentMsg.at(`${at}.modules.${m}`, 'noModule', { name: m }));
         for (const [m, fields] of Object.entries(doc.fields ?? {})) {
           const module = modules.get(m);
           if (!module) {
-            problems.push({ path: `${at}.fields.${m}`, message: `no module named "${m}"` });
+            problems.push(documentMsg.at(`${at}.fields.${m}`, 'noModule', { name: m }));
             continue;
           }
           const known = new Set([...systemFields(module), ...module.fields].map((f) => f.name));
           for (const f of Object.keys(fields)) {
             if (!known.has(f) || f === 'id')
-              problems.push({
-                path: `${at}.fields.${m}.${f}`,
-                message: `unknown field "${f}" in module ${m}`,
-              });
+              problems.push(
+                documentMsg.at(`${at}.fields.${m}.${f}`, 'unknownFieldIn', { name: f, module: m }),
+              );
           }
         }
         break;
       case 'sharing': {
         const module = modules.get(doc.module);
         if (!module) {
-          problems.push({ path: `${at}.module`, message: `no module named "${doc.module}"` });
+          problems.push(documentMsg.at(`${at}.module`, 'noModule', { name: doc.module }));
           break;
         }
         const names = new Set<string>();
         (doc.rules ?? []).forEach((rule, i) => {
           const rat = `${at}.rules[${i}]`;
           if (names.has(rule.name))
-            problems.push({ path: `${rat}.name`, message: `rule "${rule.name}" is defined twice` });
+            problems.push(documentMsg.at(`${rat}.name`, 'ruleTwice', { name: rule.name }));
           names.add(rule.name);
           if (!roles.has(rule.to.role))
-            problems.push({ path: `${rat}.to.role`, message: `no role named "${rule.to.role}"` });
+            problems.push(documentMsg.at(`${rat}.to.role`, 'noRole', { name: rule.to.role }));
           // Compiled once per revision for every caller: it cannot name the caller.
           if (JSON.stringify(rule.when).includes('"$user')) {
-            problems.push({
-              path: `${rat}.when`,
-              message: 'a sharing rule cannot name the caller',
-            });
+            problems.push(documentMsg.at(`${rat}.when`, 'sharingNamesCaller'));
             return;
           }
           try {
             compileFilter(rule.when, fieldResolver(module, modules), { path: 'when' });
           } catch (e) {
             if (!(e instanceof FilterError)) throw e;
-            problems.push({ path: `${rat}.${e.path}`, message: e.message });
+            problems.push({ ...e.problem, path: `${rat}.${e.path}` });
           }
         });
         break;

@@ -1,7 +1,9 @@
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { logicBoundsProblem } from './logic/logic-bounds.js';
+import { logicBoundsAt } from './logic/logic-bounds.js';
+import type { Message, Problem } from './messages.js';
 import { patternProblem, safePattern } from './safe-pattern.js';
+import { valueMsg } from './value-messages.js';
 
 // ajv-formats is CommonJS; under NodeNext its function sits on `.default`.
 const addFormats = addFormatsModule.default;
@@ -31,10 +33,12 @@ export function createAjv(): Ajv {
     schemaType: 'boolean',
     errors: true,
     validate: function jsonLogic(this: unknown, _schema: boolean, expression: unknown): boolean {
-      const problem = logicBoundsProblem(expression);
+      const problem = logicBoundsAt(expression);
       if (problem === undefined) return true;
+      // The message rides in params, so ajvProblems keeps its key for the caller's language.
+      const { path: _, ...message } = problem;
       (jsonLogic as { errors?: unknown[] }).errors = [
-        { keyword: 'jsonLogic', message: problem, params: {} },
+        { keyword: 'jsonLogic', message: problem.message, params: { message } },
       ];
       return false;
     },
@@ -54,12 +58,6 @@ export function decimalPlaces(value: number): number {
   const [mantissa = '', exponent] = String(value).split('e');
   const places = mantissa.split('.')[1]?.length ?? 0;
   return Math.max(0, places - Number(exponent ?? 0));
-}
-
-/** One problem with a document or a value: where it is and what is wrong. */
-export interface Problem {
-  path: string;
-  message: string;
 }
 
 /** Turns an Ajv instance path (`/fields/2/name`) into the dotted form the API uses (`fields[2].name`). */
@@ -93,18 +91,27 @@ export function ajvProblems(
           ? String(e.params.additionalProperty)
           : undefined;
     const pointer = extra === undefined ? e.instancePath : `${e.instancePath}/${extra}`;
-    const message =
+    const message: Message =
       e.keyword === 'required'
-        ? 'is required'
+        ? valueMsg('required')
         : e.keyword === 'additionalProperties'
-          ? 'is not a known field'
+          ? valueMsg('unknownField')
           : e.keyword === 'decimalScale'
-            ? 'has too many decimal places'
+            ? valueMsg('tooManyDecimals')
             : e.keyword === 'format' && e.params.format === 'regex'
-              ? 'is not a pattern that can be checked in linear time (backreferences and lookarounds are not supported)'
+              ? valueMsg('notLinearPattern')
               : e.keyword === 'enum'
-                ? `must be one of ${JSON.stringify((e.params.allowedValues as unknown[]).filter((v) => v !== null))}`
-                : (e.message ?? 'is invalid');
-    return { path: pointerToPath(pointer, prefix) || prefix || '(root)', message };
+                ? valueMsg('oneOf', {
+                    values: JSON.stringify(
+                      (e.params.allowedValues as unknown[]).filter((v) => v !== null),
+                    ),
+                  })
+                : e.keyword === 'jsonLogic'
+                  ? (e.params.message as Message)
+                  : e.message === undefined
+                    ? valueMsg('invalid')
+                    : // Ajv's own wording: the `ajv` area renders it again in the caller's language.
+                      { message: e.message, key: `ajv.${e.keyword}`, params: e.params };
+    return { path: pointerToPath(pointer, prefix) || prefix || '(root)', ...message };
   });
 }

@@ -1,8 +1,8 @@
-import type { Problem } from './ajv.js';
 import type { AutomationAction, AutomationDoc, JsonLogic, ModuleDoc } from './documents.js';
 import { fieldValue } from './field-value.js';
 import { compileFilter, FilterError } from './logic/compile-filter.js';
 import { usedVars } from './logic/evaluate.js';
+import type { Problem } from './messages.js';
 import { fieldResolver } from './module-fields.js';
 
 /** Which trigger properties each `on` takes (besides `on`). */

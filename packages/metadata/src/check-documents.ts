@@ -1,17 +1,19 @@
 import type { ValidateFunction } from 'ajv';
 import { type AccessDoc, accessProblems, isAccessDoc } from './access-documents.js';
-import { ajvProblems, createAjv, type Problem } from './ajv.js';
+import { ajvProblems, createAjv } from './ajv.js';
 import { automationProblems } from './check-automation.js';
 import { conversionProblems } from './conversion-documents.js';
 import { isCurrencyCode } from './currency-codes.js';
+import { documentMsg } from './document-messages.js';
 import { DOCUMENT_SCHEMAS } from './document-schemas.js';
 import type { FieldDef, JsonLogic, MetadataDoc, ModuleDoc, ModulePartDoc } from './documents.js';
 import { docKey } from './documents.js';
 import { FIELD_TYPES, valueSpec } from './field-types.js';
 import { fieldValue } from './field-value.js';
-import { nameProblem } from './identifiers.js';
+import { nameMessage } from './identifiers.js';
 import { compileFilter, FilterError } from './logic/compile-filter.js';
 import { usedVars } from './logic/evaluate.js';
+import type { Message, MessageParams, Problem } from './messages.js';
 import { fieldResolver, systemFields } from './module-fields.js';
 
 export interface CheckResult {
@@ -48,25 +50,23 @@ export function checkDocuments(input: readonly unknown[], pathPrefix = 'document
   for (const { doc, at } of docs) {
     const key = docKey(doc);
     if (seen.has(key))
-      problems.push({ path: `${at}.name`, message: `${key} is also defined at ${seen.get(key)}` });
+      problems.push(documentMsg.at(`${at}.name`, 'definedTwiceAt', { key, other: seen.get(key) }));
     seen.set(key, at);
     if (doc.kind === 'blueprint') {
       const other = blueprints.get(doc.module);
       if (other)
-        problems.push({
-          path: `${at}.module`,
-          message: `${doc.module} already has the blueprint at ${other}; a module has at most one`,
-        });
+        problems.push(
+          documentMsg.at(`${at}.module`, 'oneBlueprint', { module: doc.module, other }),
+        );
       blueprints.set(doc.module, at);
     }
     if (doc.kind === 'conversion') {
       // `POST …/:id/convert` names no conversion: a module has at most one.
       const other = conversions.get(doc.module);
       if (other)
-        problems.push({
-          path: `${at}.module`,
-          message: `${doc.module} already has the conversion at ${other}; a module has at most one`,
-        });
+        problems.push(
+          documentMsg.at(`${at}.module`, 'oneConversion', { module: doc.module, other }),
+        );
       conversions.set(doc.module, at);
     }
     if (doc.kind === 'module') modules.set(doc.name, doc);
@@ -98,10 +98,11 @@ export function checkDocumentShapes(
     const kind = (raw as { kind?: unknown } | null)?.kind;
     const validate = typeof kind === 'string' ? documentValidators()[kind] : undefined;
     if (!validate) {
-      problems.push({
-        path: `${at}.kind`,
-        message: `must be one of ${Object.keys(DOCUMENT_SCHEMAS).join(', ')}`,
-      });
+      problems.push(
+        documentMsg.at(`${at}.kind`, 'kindOneOf', {
+          kinds: Object.keys(DOCUMENT_SCHEMAS).join(', '),
+        }),
+      );
     } else if (!validate(raw)) {
       problems.push(...ajvProblems(validate.errors, at));
     } else {
@@ -119,43 +120,48 @@ class Checker {
     private readonly roles: ReadonlySet<string> = new Set(),
   ) {}
 
-  private add(path: string, message: string): void {
-    this.problems.push({ path: `${this.at}${path}`, message });
+  private add(path: string, message: Message): void {
+    this.problems.push({ ...message, path: `${this.at}${path}` });
+  }
+
+  /** Adds the documents-catalog message `key` at `path`. */
+  private say(path: string, key: Parameters<typeof documentMsg>[0], params?: MessageParams): void {
+    this.add(path, documentMsg(key, params));
   }
 
   module(doc: ModuleDoc): void {
-    const bad = nameProblem(doc.name, 'module');
+    const bad = nameMessage(doc.name, 'module');
     if (bad) this.add('.name', bad);
     const names = new Set<string>();
     doc.fields.forEach((f, i) => {
       const at = `.fields[${i}]`;
-      const badName = nameProblem(f.name, 'field');
+      const badName = nameMessage(f.name, 'field');
       if (badName) this.add(`${at}.name`, badName);
-      if (names.has(f.name)) this.add(`${at}.name`, `field "${f.name}" is defined twice`);
+      if (names.has(f.name)) this.say(`${at}.name`, 'fieldTwice', { name: f.name });
       names.add(f.name);
       this.field(doc, f, at);
     });
     if (doc.defaultCurrency !== undefined && !isCurrencyCode(doc.defaultCurrency))
-      this.add('.defaultCurrency', `"${doc.defaultCurrency}" is not an active ISO 4217 code`);
+      this.say('.defaultCurrency', 'badCurrency', { code: doc.defaultCurrency });
     const renamed = new Set<string>();
     doc.fields.forEach((f, i) => {
       if (f.renamedFrom === undefined) return;
       const at = `.fields[${i}].renamedFrom`;
       if (f.renamedFrom === f.name || names.has(f.renamedFrom))
-        this.add(at, `field "${f.renamedFrom}" still exists; a rename gives up the old name`);
-      if (renamed.has(f.renamedFrom))
-        this.add(at, `another field is also renamed from "${f.renamedFrom}"`);
+        this.say(at, 'renamedStillExists', { name: f.renamedFrom });
+      if (renamed.has(f.renamedFrom)) this.say(at, 'renamedTwice', { name: f.renamedFrom });
       renamed.add(f.renamedFrom);
     });
     if (doc.recordName && !names.has(doc.recordName))
-      this.add('.recordName', `unknown field "${doc.recordName}"`);
+      this.say('.recordName', 'unknownField', { name: doc.recordName });
     this.formulaCycles(doc);
     const ruleNames = new Set<string>();
     (doc.validationRules ?? []).forEach((r, i) => {
       const at = `.validationRules[${i}]`;
-      if (ruleNames.has(r.name)) this.add(`${at}.name`, `rule "${r.name}" is defined twice`);
+      if (ruleNames.has(r.name)) this.say(`${at}.name`, 'ruleTwice', { name: r.name });
       ruleNames.add(r.name);
-      if (r.field && !names.has(r.field)) this.add(`${at}.field`, `unknown field "${r.field}"`);
+      if (r.field && !names.has(r.field))
+        this.say(`${at}.field`, 'unknownField', { name: r.field });
       this.vars(doc, r.when, `${at}.when`);
     });
   }
@@ -163,24 +169,24 @@ class Checker {
   private field(doc: ModuleDoc, f: FieldDef, at: string): void {
     const spec = FIELD_TYPES[f.type];
     for (const prop of spec.requires) {
-      if (f[prop] === undefined) this.add(`${at}.${prop}`, `a ${f.type} field needs "${prop}"`);
+      if (f[prop] === undefined) this.say(`${at}.${prop}`, 'needsProperty', { type: f.type, prop });
     }
     if (f.options) {
       const values = new Set<string>();
       f.options.forEach((o, j) => {
         if (values.has(o.value))
-          this.add(`${at}.options[${j}].value`, `option "${o.value}" is listed twice`);
+          this.say(`${at}.options[${j}].value`, 'optionTwice', { value: o.value });
         values.add(o.value);
       });
     }
     if (f.type === 'lookup' && f.target && !this.modules.has(f.target)) {
-      this.add(`${at}.target`, `no module named "${f.target}"`);
+      this.say(`${at}.target`, 'noModule', { name: f.target });
     }
     if (f.precision !== undefined && f.scale !== undefined && f.scale > f.precision) {
-      this.add(`${at}.scale`, 'scale cannot exceed precision');
+      this.say(`${at}.scale`, 'scaleOverPrecision');
     }
     if (f.unique && (spec.valueKind === 'array' || f.type === 'formula')) {
-      this.add(`${at}.unique`, `a ${f.type} field cannot be unique`);
+      this.say(`${at}.unique`, 'cannotBeUnique', { type: f.type });
     }
     if (f.type === 'formula' && f.expression !== undefined)
       this.vars(doc, f.expression, `${at}.expression`);
@@ -189,17 +195,16 @@ class Checker {
       // required included (a required field cannot default to null or blank).
       const value = fieldValue(f);
       if (value.computed) {
-        if (f.default !== null)
-          this.add(`${at}.default`, `a ${f.type} field computes its own value`);
+        if (f.default !== null) this.say(`${at}.default`, 'computesItself', { type: f.type });
       } else if (!createAjv().compile(value.input)(f.default)) {
         this.add(
           `${at}.default`,
           f.default === null || f.default === ''
-            ? 'a required field cannot default to empty'
-            : `is not a valid ${f.type} value`,
+            ? documentMsg('requiredDefaultEmpty')
+            : documentMsg('notValidValue', { type: f.type }),
         );
       } else if (JSON.stringify(f.default).includes('\\u0000')) {
-        this.add(`${at}.default`, 'must not contain NUL characters');
+        this.say(`${at}.default`, 'defaultNul');
       }
     }
   }
@@ -208,7 +213,7 @@ class Checker {
   private vars(doc: ModuleDoc, expression: JsonLogic, at: string): void {
     const known = new Set([...systemFields(doc), ...doc.fields].map((f) => f.name));
     for (const v of usedVars(expression)) {
-      if (!known.has(v)) this.add(at, `unknown field "${v}"`);
+      if (!known.has(v)) this.say(at, 'unknownField', { name: v });
     }
   }
 
@@ -223,10 +228,7 @@ class Checker {
         // The trail may start with formulas that only lead into the cycle; report the cycle itself.
         const cycle = [...trail.slice(trail.indexOf(name)), name];
         const i = doc.fields.findIndex((f) => f.name === name);
-        this.add(
-          `.fields[${i}].expression`,
-          `formulas refer to each other in a cycle: ${cycle.join(' → ')}`,
-        );
+        this.say(`.fields[${i}].expression`, 'formulaCycle', { cycle: cycle.join(' → ') });
         return;
       }
       state.set(name, 'visiting');
@@ -241,14 +243,14 @@ class Checker {
   dependent(doc: ModulePartDoc): void {
     const module = this.modules.get(doc.module);
     if (!module) {
-      this.add('.module', `no module named "${doc.module}"`);
+      this.say('.module', 'noModule', { name: doc.module });
       return;
     }
     const fields = new Map([...systemFields(module), ...module.fields].map((f) => [f.name, f]));
     const known = (names: readonly string[] | undefined, at: string) => {
       for (const [i, n] of (names ?? []).entries()) {
         if (!fields.has(n))
-          this.add(`${at}[${i}]`, `unknown field "${n}" in module ${module.name}`);
+          this.say(`${at}[${i}]`, 'unknownFieldIn', { name: n, module: module.name });
       }
     };
     switch (doc.kind) {
@@ -265,24 +267,23 @@ class Checker {
         return;
       case 'view': {
         known(doc.columns, '.columns');
-        if (doc.type === 'kanban' && !doc.groupBy)
-          this.add('.groupBy', 'a kanban view needs groupBy');
+        if (doc.type === 'kanban' && !doc.groupBy) this.say('.groupBy', 'kanbanGroupBy');
         const group = doc.groupBy ? fields.get(doc.groupBy) : undefined;
         if (doc.groupBy && group?.type !== 'picklist')
-          this.add('.groupBy', `"${doc.groupBy}" is not a picklist field`);
+          this.say('.groupBy', 'notPicklist', { name: doc.groupBy });
         const resolve = fieldResolver(module, this.modules);
         (doc.sort ?? []).forEach((s, i) => {
           // A view sorts like a list: by a field, or by a lookup's field one level deep.
           const f = s.field === 'id' ? undefined : resolve(s.field)?.field;
           if (s.field !== 'id' && (!f || !valueSpec(f).sortable))
-            this.add(`.sort[${i}].field`, `cannot sort by "${s.field}"`);
+            this.say(`.sort[${i}].field`, 'cannotSortBy', { name: s.field });
         });
         if (doc.filter !== undefined) {
           try {
             compileFilter(doc.filter, resolve, { path: 'filter' });
           } catch (e) {
             if (!(e instanceof FilterError)) throw e;
-            this.add(`.${e.path}`, e.message);
+            this.add(`.${e.path}`, e.problem);
           }
         }
         return;
@@ -290,21 +291,24 @@ class Checker {
       case 'blueprint': {
         const field = fields.get(doc.field);
         if (field?.type !== 'picklist') {
-          this.add('.field', `"${doc.field}" is not a picklist field`);
+          this.say('.field', 'notPicklist', { name: doc.field });
           return;
         }
         const values = new Set((field.options ?? []).map((o) => o.value));
         const names = new Set<string>();
         doc.transitions.forEach((t, i) => {
           if (names.has(t.name))
-            this.add(`.transitions[${i}].name`, `"${t.name}" names another transition too`);
+            this.say(`.transitions[${i}].name`, 'transitionTwice', { name: t.name });
           names.add(t.name);
           t.from.forEach((v, j) => {
             if (!values.has(v))
-              this.add(`.transitions[${i}].from[${j}]`, `"${v}" is not an option of ${doc.field}`);
+              this.say(`.transitions[${i}].from[${j}]`, 'notOptionOf', {
+                value: v,
+                field: doc.field,
+              });
           });
           if (!values.has(t.to))
-            this.add(`.transitions[${i}].to`, `"${t.to}" is not an option of ${doc.field}`);
+            this.say(`.transitions[${i}].to`, 'notOptionOf', { value: t.to, field: doc.field });
           known(t.require, `.transitions[${i}].require`);
           if (t.when !== undefined) this.vars(module, t.when, `.transitions[${i}].when`);
         });
@@ -314,7 +318,7 @@ class Checker {
         this.problems.push(...automationProblems(doc, module, this.modules, this.roles, this.at));
         return;
       case 'conversion':
-        for (const p of conversionProblems(doc, this.modules)) this.add(p.path, p.message);
+        for (const p of conversionProblems(doc, this.modules)) this.add(p.path, p);
         return;
     }
   }

@@ -1,8 +1,8 @@
-import type { Problem } from './ajv.js';
 import { createAjv } from './ajv.js';
 import type { ConversionDoc, FieldDef, ModuleDoc } from './documents.js';
 import { valueSpec } from './field-types.js';
 import { fieldValue } from './field-value.js';
+import type { Problem } from './messages.js';
 
 /**
  * The checks of a conversion document across modules, run at apply: every module and field it

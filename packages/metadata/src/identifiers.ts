@@ -1,3 +1,5 @@
+import { documentMsg } from './document-messages.js';
+import type { Message } from './messages.js';
 import { SYSTEM_COLUMNS } from './system-columns.js';
 
 /**
@@ -11,16 +13,17 @@ export const RESERVED_MODULE_NAMES = ['users', 'meta', 'records', 'auth', 'healt
 
 /** Returns why `name` cannot be used, or undefined when it can. */
 export function nameProblem(name: string, kind: 'module' | 'field'): string | undefined {
-  if (!SAFE_NAME.test(name)) {
-    return `"${name}" is not a safe name: use lower-case letters, digits and _, starting with a letter (at most 63)`;
-  }
-  if (name.includes('__')) return `"${name}" may not contain a double underscore`;
-  if (name.startsWith('pg_')) return `"${name}" may not start with pg_`;
-  if (kind === 'field' && (SYSTEM_COLUMNS as readonly string[]).includes(name)) {
-    return `"${name}" is a system column name`;
-  }
-  if (kind === 'module' && RESERVED_MODULE_NAMES.includes(name)) {
-    return `"${name}" is a reserved module name`;
-  }
+  return nameMessage(name, kind)?.message;
+}
+
+/** As nameProblem, as a message that can be said in the caller's language. */
+export function nameMessage(name: string, kind: 'module' | 'field'): Message | undefined {
+  if (!SAFE_NAME.test(name)) return documentMsg('unsafeName', { name });
+  if (name.includes('__')) return documentMsg('doubleUnderscore', { name });
+  if (name.startsWith('pg_')) return documentMsg('pgPrefix', { name });
+  if (kind === 'field' && (SYSTEM_COLUMNS as readonly string[]).includes(name))
+    return documentMsg('systemColumn', { name });
+  if (kind === 'module' && RESERVED_MODULE_NAMES.includes(name))
+    return documentMsg('reservedModule', { name });
   return undefined;
 }

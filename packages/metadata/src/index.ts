@@ -17,6 +17,7 @@ export * from './logic/evaluate.js';
 export * from './logic/filter-ast.js';
 export * from './logic/logic-bounds.js';
 export * from './logic/operations.js';
+export * from './messages.js';
 export * from './module-columns.js';
 export * from './module-fields.js';
 export * from './record-schema.js';

@@ -1,4 +1,6 @@
 import { RE2JS } from 're2js';
+import type { Message } from './messages.js';
+import { valueMsg } from './value-messages.js';
 
 /**
  * Values longer than this fail a `pattern` without being matched. Linear time still grows with
@@ -28,10 +30,15 @@ export function safePattern(source: string): SafePattern {
 
 /** Why `source` cannot be used as a field's pattern, or undefined when it can. */
 export function patternProblem(source: string): string | undefined {
+  return patternMessage(source)?.message;
+}
+
+/** As patternProblem, as a message that can be said in the caller's language. */
+export function patternMessage(source: string): Message | undefined {
   try {
     RE2JS.compile(source);
     return undefined;
   } catch (e) {
-    return `is not a pattern that can be checked in linear time (backreferences and lookarounds are not supported): ${(e as Error).message}`;
+    return valueMsg('notLinearPatternBecause', { reason: (e as Error).message });
   }
 }

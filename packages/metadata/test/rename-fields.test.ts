@@ -64,7 +64,7 @@ describe('following renames', () => {
     } as MetadataDoc;
     const out = followRenames([both, accountsView]);
     expect(out[1]).toBe(accountsView);
-    expect(checkDocuments([both]).problems).toEqual([
+    expect(checkDocuments([both]).problems).toMatchObject([
       { path: 'documents[0].fields[0].renamedFrom', message: expect.stringContaining('"name"') },
     ]);
   });

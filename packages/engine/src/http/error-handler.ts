@@ -3,6 +3,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fp from 'fastify-plugin';
 import { isDatabaseUnavailable } from '../db.js';
 import { AtriumError } from '../errors.js';
+import { requestMsg } from '../request-messages.js';
 import { frameworkError } from './framework-error.js';
 import { localeOf } from './request-context.js';
 
@@ -52,7 +53,10 @@ export const errorHandler = fp(
     app.setNotFoundHandler((request, reply) => {
       if (request.method === 'GET' && options.pageFallback?.(request, reply)) return reply;
       const refusal = new AtriumError('ROUTE_NOT_FOUND', [
-        { path: '(request)', message: `No route ${request.method} ${request.url.split('?')[0]}` },
+        requestMsg.at('(request)', 'noRoute', {
+          method: request.method,
+          url: request.url.split('?')[0],
+        }),
       ]);
       return reply.status(404).send(refusal.toJSON(localeOf(request)));
     });

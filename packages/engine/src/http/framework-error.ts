@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AtriumError, type ErrorCode } from '../errors.js';
+import { requestMsg } from '../request-messages.js';
 import { localeOf } from './request-context.js';
 
 /** Fastify's own 4xx statuses, as catalog codes. */
@@ -25,7 +26,8 @@ const BY_STATUS: Record<number, ErrorCode> = {
 export function frameworkError(error: FastifyError): AtriumError {
   const code = BY_STATUS[error.statusCode ?? 400] ?? 'BAD_REQUEST';
   const where = error.code?.startsWith('FST_ERR_CTP_') ? '(body)' : '(request)';
-  return new AtriumError(code, [{ path: where, message: error.message }]);
+  // Fastify's explanation is English; another language says so around it.
+  return new AtriumError(code, [requestMsg.at(where, 'framework', { reason: error.message })]);
 }
 
 /**

@@ -1,7 +1,8 @@
-import { type Problem, unstorableText } from '@atrium/metadata';
+import { type Problem, unstorableTextMessage } from '@atrium/metadata';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AtriumError } from '../errors.js';
+import { requestMsg } from '../request-messages.js';
 
 /** Deeper than any metadata document with its bounded JSON Logic; records are flat. */
 export const MAX_INPUT_DEPTH = 100;
@@ -26,21 +27,18 @@ export function inputProblems(value: unknown, root = '', limit = 20): Problem[] 
   for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
     const { value: v, path, depth } = item;
     if (typeof v === 'string') {
-      const bad = unstorableText(v);
-      if (bad) found.push({ path: path || '(body)', message: bad });
+      const bad = unstorableTextMessage(v);
+      if (bad) found.push({ ...bad, path: path || '(body)' });
       if (found.length >= limit) return found;
       continue;
     }
     if (typeof v === 'number' && !Number.isFinite(v)) {
-      found.push({ path: path || '(body)', message: 'must be a finite number' });
+      found.push(requestMsg.at(path || '(body)', 'notFinite'));
       if (found.length >= limit) return found;
     }
     if (v === null || typeof v !== 'object') continue;
     if (depth >= MAX_INPUT_DEPTH) {
-      found.push({
-        path: path || '(body)',
-        message: `is nested more than ${MAX_INPUT_DEPTH} levels deep`,
-      });
+      found.push(requestMsg.at(path || '(body)', 'tooDeep', { max: MAX_INPUT_DEPTH }));
       return found;
     }
     if (Array.isArray(v)) {
@@ -52,9 +50,9 @@ export function inputProblems(value: unknown, root = '', limit = 20): Problem[] 
     for (let i = entries.length - 1; i >= 0; i--) {
       const [key, child] = entries[i] as [string, unknown];
       const at = path === '' ? key : `${path}.${key}`;
-      const badKey = unstorableText(key);
+      const badKey = unstorableTextMessage(key);
       if (badKey) {
-        found.push({ path: path || '(body)', message: `has a property name that ${badKey}` });
+        found.push(requestMsg.at(path || '(body)', 'badKey', { why: badKey }));
         if (found.length >= limit) return found;
         continue;
       }

@@ -1,11 +1,14 @@
+import { type Locale, messageIn, problemsIn } from '@atrium/metadata';
 import type { FastifyInstance } from 'fastify';
 import { documentsFor } from '../access-permissions.js';
 import type { Engine } from '../engine.js';
 import { AtriumError } from '../errors.js';
 import { type ApplyResult, applyChange, type ChangeRequest, planChange } from '../meta/apply.js';
+import { metaMsg } from '../meta/meta-messages.js';
+import type { PlannedStep } from '../meta/plan.js';
 import { revertRequest } from '../meta/revert.js';
 import { getRevision, listRevisions } from '../meta/revisions.js';
-import { contextOf, requireAdmin } from './request-context.js';
+import { contextOf, localeOf, requireAdmin } from './request-context.js';
 
 /** `{"module.field": {"fill": value}}` or `{"module.field": {"map": {"old": "new" | null}}}` */
 const resolutions = {
@@ -56,13 +59,7 @@ export async function metaRoutes(
     { schema: { body: changeBody } },
     async (request) => {
       requireAdmin(request);
-      const planned = await planChange(engine, request.body);
-      return {
-        revision: planned.revision,
-        destructive: planned.destructive,
-        steps: planned.steps,
-        conflicts: planned.conflicts,
-      };
+      return plannedIn(await planChange(engine, request.body), localeOf(request));
     },
   );
 
@@ -71,7 +68,7 @@ export async function metaRoutes(
     { schema: { body: changeBody } },
     async (request) => {
       const ctx = requireAdmin(request);
-      return applied(await applyChange(engine, request.body, ctx.actor.id));
+      return applied(await applyChange(engine, request.body, ctx.actor.id), localeOf(request));
     },
   );
 
@@ -122,25 +119,45 @@ export async function metaRoutes(
       const change = { ...(await revertRequest(engine.db, engine.workspace, n)), ...options };
       if (dryRun) {
         const planned = await planChange(engine, change);
-        return {
-          revision: planned.revision,
-          destructive: planned.destructive,
-          steps: planned.steps,
-          conflicts: planned.conflicts,
-        };
+        return plannedIn(planned, localeOf(request));
       }
-      return applied(await applyChange(engine, change, ctx.actor.id));
+      return applied(await applyChange(engine, change, ctx.actor.id), localeOf(request));
     },
   );
 }
 
-function applied(result: ApplyResult) {
+function applied(result: ApplyResult, locale: Locale) {
   return {
     revision: result.revision,
     changed: result.changed,
     destructive: result.destructive,
-    steps: result.steps,
+    steps: stepsIn(result.steps, locale),
   };
+}
+
+/** A plan as the caller reads it: impacts and conflicts in their language. */
+function plannedIn(planned: Awaited<ReturnType<typeof planChange>>, locale: Locale) {
+  return {
+    revision: planned.revision,
+    destructive: planned.destructive,
+    steps: stepsIn(planned.steps, locale),
+    conflicts: problemsIn(planned.conflicts, locale),
+  };
+}
+
+/** A plan's steps as the caller reads them: each impact's message in their language. */
+function stepsIn(steps: readonly PlannedStep[], locale: Locale) {
+  return steps.map((s) =>
+    s.impact
+      ? {
+          ...s,
+          impact: s.impact.map(({ key: _k, params: _p, ...i }) => ({
+            ...i,
+            message: messageIn({ message: i.message, key: _k, params: _p }, locale),
+          })),
+        }
+      : s,
+  );
 }
 
 /** Revisions are numbered by a Postgres `integer`. */
@@ -151,7 +168,7 @@ function revisionNumber(raw: string): number {
   const n = /^[0-9]{1,10}$/.test(raw) ? Number(raw) : Number.NaN;
   if (!(n >= 1 && n <= MAX_REVISION)) {
     throw new AtriumError('INVALID_QUERY', [
-      { path: 'n', message: `must be a revision number from 1 to ${MAX_REVISION}` },
+      metaMsg.at('n', 'revisionNumber', { max: MAX_REVISION }),
     ]);
   }
   return n;

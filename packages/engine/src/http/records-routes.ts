@@ -15,6 +15,7 @@ import {
 import { msg } from '../records/messages.js';
 import { getRecord, listRecords, recordHistory } from '../records/read.js';
 import { createRecord, deleteRecord, restoreRecord, updateRecord } from '../records/write.js';
+import { requestMsg } from '../request-messages.js';
 import { contextOf, localeOf, timeZoneHook } from './request-context.js';
 
 type ModuleParams = { Params: { module: string } };
@@ -92,9 +93,7 @@ export async function recordsRoutes(
       const raw = request.query.version;
       const version = raw === undefined ? undefined : Number(raw);
       if (version !== undefined && !Number.isInteger(version)) {
-        throw new AtriumError('INVALID_QUERY', [
-          { path: 'version', message: 'must be a whole number' },
-        ]);
+        throw new AtriumError('INVALID_QUERY', [requestMsg.at('version', 'wholeNumber')]);
       }
       return deleteRecord(
         engine,

@@ -31,8 +31,14 @@ export function timeZoneHook(engine: Engine) {
   };
 }
 
+/**
+ * The caller's language: Accept-Language when the request sends it (zh… → zh-CN, else en),
+ * else the signed-in user's own locale (a script with an API token reads what its user reads).
+ */
 export function localeOf(request: FastifyRequest): Locale {
-  return /^\s*zh/i.test(request.headers['accept-language'] ?? '') ? 'zh-CN' : 'en';
+  const header = request.headers['accept-language'];
+  if (header) return /^\s*zh/i.test(header) ? 'zh-CN' : 'en';
+  return request.actor?.locale === 'zh-CN' ? 'zh-CN' : 'en';
 }
 
 /** Metadata changes are for administrators until roles arrive. */

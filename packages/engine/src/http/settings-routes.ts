@@ -2,6 +2,7 @@ import { canonicalTimeZone } from '@atrium/metadata';
 import type { FastifyInstance } from 'fastify';
 import type { Engine } from '../engine.js';
 import { AtriumError } from '../errors.js';
+import { requestMsg } from '../request-messages.js';
 import {
   updateWorkspaceSettings,
   type WorkspaceSettings,
@@ -23,9 +24,7 @@ export const settingsBody = {
 export function timeZoneValue(value: string, path: string): string {
   const zone = canonicalTimeZone(value);
   if (!zone) {
-    throw new AtriumError('VALIDATION_FAILED', [
-      { path, message: `"${value}" is not an IANA time zone name such as Europe/Berlin or UTC` },
-    ]);
+    throw new AtriumError('VALIDATION_FAILED', [requestMsg.at(path, 'timeZone', { value })]);
   }
   return zone;
 }
@@ -45,7 +44,10 @@ export async function settingsRoutes(
     { schema: { body: settingsBody } },
     async (request) => {
       if (!contextOf(request).actor.isAdmin) {
-        throw new AtriumError('FORBIDDEN', [], 'Only an administrator may change the settings');
+        throw new AtriumError('FORBIDDEN', [], {
+          en: 'Only an administrator may change the settings',
+          'zh-CN': '只有管理员可以更改设置',
+        });
       }
       const patch: Partial<WorkspaceSettings> = {};
       if (request.body.timeZone !== undefined)

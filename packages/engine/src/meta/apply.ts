@@ -3,6 +3,7 @@ import {
   checkDocuments,
   docKey,
   followRenames,
+  type Message,
   type MetadataDoc,
   type Problem,
 } from '@atrium/metadata';
@@ -19,7 +20,8 @@ import type { Workspace } from '../system/workspace.js';
 import { accessInUseProblems } from './access-in-use.js';
 import { measureImpact, resolutionProblems, runDataStep } from './data-impact.js';
 import { stepSql } from './ddl.js';
-import { type Plan, plan, type Resolutions } from './plan.js';
+import { metaMsg } from './meta-messages.js';
+import { type Plan, plan, type Resolutions, type Step } from './plan.js';
 import { loadMetadata, META_CHANNEL, META_LOCK, mergeDocuments } from './store.js';
 
 /** What plan and apply need of the engine: its database, workspace and metadata cache. */
@@ -112,7 +114,7 @@ async function applyInTransaction(
     const stored = await loadMetadata(trx, ws.schema);
     if (request.baseRevision !== undefined && request.baseRevision !== stored.revision) {
       throw new AtriumError('METADATA_CHANGED', [
-        { path: 'baseRevision', message: `the workspace is at revision ${stored.revision}` },
+        metaMsg.at('baseRevision', 'atRevision', { revision: stored.revision }),
       ]);
     }
     const restorable = await restorableFrom(trx, ws, request.restoreFrom);
@@ -124,7 +126,7 @@ async function applyInTransaction(
         'DESTRUCTIVE_CHANGE',
         planned.steps
           .filter((s) => s.destructive)
-          .map((s) => ({ path: stepPath(s.step), message: s.summary })),
+          .map((s) => ({ ...destructiveSummary(s.step, s.summary), path: stepPath(s.step) })),
       );
     }
     // Under the exclusive lock no write can slip in between this measure and the DDL.
@@ -140,7 +142,7 @@ async function applyInTransaction(
           throw new AtriumError('APPLY_FAILED', [
             {
               path: `resolutions.${step.module}.${step.column.name}`,
-              message: `${summary}: ${(e as Error).message}`,
+              ...metaMsg('stepFailed', { summary, reason: (e as Error).message }),
             },
           ]);
         }
@@ -151,7 +153,10 @@ async function applyInTransaction(
           await sql.raw(statement).execute(trx);
         } catch (e) {
           throw new AtriumError('APPLY_FAILED', [
-            { path: stepPath(step), message: `${summary}: ${(e as Error).message}` },
+            {
+              path: stepPath(step),
+              ...metaMsg('stepFailed', { summary, reason: (e as Error).message }),
+            },
           ]);
         }
       }
@@ -206,9 +211,7 @@ function desiredPlan(
   sortCollation: string | undefined,
 ): Plan {
   if (!Array.isArray(request.documents)) {
-    throw new AtriumError('INVALID_METADATA', [
-      { path: 'documents', message: 'must be a list of documents' },
-    ]);
+    throw new AtriumError('INVALID_METADATA', [metaMsg.at('documents', 'documentsList')]);
   }
   // References are checked on the merged set: a request may name modules it does not send.
   const requested = checkDocumentShapes(request.documents);
@@ -242,7 +245,15 @@ function keptPath(p: Problem, requestedCount: number, kept: MetadataDoc[]): Prob
   const i = Number(m?.[1]);
   if (!m || i < requestedCount) return p;
   const doc = kept[i - requestedCount];
-  return { path: `existing[${doc ? docKey(doc) : i}]${m[2]}`, message: p.message };
+  return { ...p, path: `existing[${doc ? docKey(doc) : i}]${m[2]}` };
+}
+
+/** The summary of a destructive step, in words the caller's language has too. */
+function destructiveSummary(step: Step, summary: string): Message {
+  if (step.kind === 'drop_column')
+    return metaMsg('dropField', { module: step.module, field: step.column });
+  if (step.kind === 'drop_table') return metaMsg('dropModule', { module: step.module });
+  return { message: summary };
 }
 
 async function writeBookkeeping(

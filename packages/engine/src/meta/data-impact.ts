@@ -1,7 +1,8 @@
-import { createAjv, type Problem, valueSpec } from '@atrium/metadata';
+import { createAjv, type Message, type Problem, valueSpec } from '@atrium/metadata';
 import { type RawBuilder, sql } from 'kysely';
 import type { Db } from '../db.js';
 import { q, qt } from '../sql-names.js';
+import { metaMsg } from './meta-messages.js';
 import type { Impact, Plan, Resolutions, Step, ValueCheck } from './plan.js';
 
 /**
@@ -48,7 +49,11 @@ async function measureAll(db: Db, schema: string, planned: Plan): Promise<Proble
       });
       impacts.push(impact);
       if (impact.outcome === 'refused')
-        conflicts.push({ path: `${step.module}.${step.column}`, message: impact.message });
+        conflicts.push({
+          path: `${step.module}.${step.column}`,
+          message: impact.message,
+          ...(impact.key !== undefined && { key: impact.key, params: impact.params }),
+        });
     }
     entry.impact = impacts;
   }
@@ -79,7 +84,7 @@ async function measure(
       const found = await matching(db, table, empty, sql`id`);
       const { records, more } = found;
       const examples = found.examples.map((value) => ({ value, records: 1 }));
-      if (records === 0) return ok(check, `no record of ${field} is empty`);
+      if (records === 0) return ok(check, metaMsg('noneEmpty', { field }));
       const n = count(records, more);
       return resolution.fill
         ? {
@@ -88,7 +93,7 @@ async function measure(
             more,
             examples,
             outcome: 'resolved',
-            message: `${field} will be filled in ${n}`,
+            ...metaMsg('willFill', { field, count: n }),
           }
         : {
             rule: check.rule,
@@ -96,7 +101,7 @@ async function measure(
             more,
             examples,
             outcome: 'warning',
-            message: `${n} have no ${field}; they stay as they are, and the next edit of each must fill it (or give resolutions["${field}"].fill)`,
+            ...metaMsg('emptyWarning', { field, count: n }),
           };
     }
     case 'unique': {
@@ -121,7 +126,7 @@ async function measure(
           r = await duplicates(sql`${live} and ${hash} = any(${hashes}::bigint[])`, sql``);
       }
       const examples = r.rows.map((row) => ({ value: row.value, records: row.n }));
-      if (examples.length === 0) return ok(check, `no two live records share a ${field}`);
+      if (examples.length === 0) return ok(check, metaMsg('noneShared', { field }));
       const records = examples.reduce((a, e) => a + e.records, 0);
       return {
         rule: check.rule,
@@ -129,7 +134,7 @@ async function measure(
         more: examples.length === EXAMPLES,
         examples,
         outcome: 'refused',
-        message: `${field} cannot become unique: records share values, e.g. ${list(examples)}`,
+        ...metaMsg('cannotBeUnique', { field, examples: list(examples) }),
       };
     }
     case 'options': {
@@ -149,7 +154,7 @@ async function measure(
       const total = examples.reduce((a, e) => a + e.records, 0);
       const records = Math.min(total, COUNT_LIMIT);
       const more = total > COUNT_LIMIT;
-      if (examples.length === 0) return ok(check, `every ${field} is one of its options`);
+      if (examples.length === 0) return ok(check, metaMsg('allOptions', { field }));
       const mapped = [...allowed, ...Object.keys(resolution.map ?? {})];
       const unmapped = resolution.map
         ? (
@@ -165,7 +170,7 @@ async function measure(
           more,
           examples: shown,
           outcome: 'resolved',
-          message: `${count(records, more)} move to the options the map names`,
+          ...metaMsg('moveToMapped', { count: count(records, more) }),
         };
       const left = shown.filter((e) => !(e.value in (resolution.map ?? {})));
       return {
@@ -174,7 +179,7 @@ async function measure(
         more,
         examples: shown,
         outcome: 'refused',
-        message: `${count(records, more)} use values ${field} no longer offers: ${list(left)}; map them to an option in resolutions["${field}"].map`,
+        ...metaMsg('optionsGone', { count: count(records, more), field, examples: list(left) }),
       };
     }
     case 'maxLength':
@@ -185,7 +190,7 @@ async function measure(
         check,
         field,
         sql`length(${x}::text) > ${check.max}`,
-        `are longer than ${check.max} characters`,
+        metaMsg('longerThan', { max: check.max }),
         sql`left(${x}, 60)`,
       );
     case 'range': {
@@ -194,7 +199,7 @@ async function measure(
         ...(check.max === undefined ? [] : [sql`${x} > ${check.max}`]),
       ];
       if (!/^(numeric|bigint|integer)/.test(stored.type) || bounds.length === 0)
-        return ok(check, `${field} was not a number`);
+        return ok(check, metaMsg('notANumber', { field }));
       return misfits(
         db,
         table,
@@ -202,7 +207,7 @@ async function measure(
         check,
         field,
         sql.join(bounds, sql` or `),
-        `are outside ${check.min ?? '…'} to ${check.max ?? '…'}`,
+        metaMsg('outside', { min: check.min ?? '…', max: check.max ?? '…' }),
         x,
       );
     }
@@ -214,7 +219,7 @@ async function measure(
         check,
         field,
         castMisfit(x, check.from, check.to),
-        `do not convert exactly from ${check.from} to ${check.to}`,
+        metaMsg('notConvert', { from: check.from, to: check.to }),
         sql`${x}::text`,
       );
   }
@@ -228,13 +233,13 @@ async function misfits(
   check: ValueCheck,
   field: string,
   misfit: RawBuilder<unknown>,
-  what: string,
+  what: Message,
   shown: RawBuilder<unknown>,
 ): Promise<Impact> {
   const where = sql`${x} is not null and (${misfit})`;
   const found = await matching(db, table, where, shown);
   const { records, more } = found;
-  if (records === 0) return ok(check, `every ${field} fits`);
+  if (records === 0) return ok(check, metaMsg('allFit', { field }));
   const examples = found.examples.map((value) => ({ value, records: 1 }));
   return {
     rule: check.rule,
@@ -242,7 +247,12 @@ async function misfits(
     more,
     examples,
     outcome: 'refused',
-    message: `${count(records, more)} have a ${field} that would not fit: values that ${what}, e.g. ${list(examples)}`,
+    ...metaMsg('wouldNotFit', {
+      count: count(records, more),
+      field,
+      what,
+      examples: list(examples),
+    }),
   };
 }
 
@@ -309,20 +319,24 @@ async function matching(
   };
 }
 
-function ok(check: ValueCheck, message: string): Impact {
-  return { rule: check.rule, records: 0, more: false, examples: [], outcome: 'ok', message };
+function ok(check: ValueCheck, message: Message): Impact {
+  return { rule: check.rule, records: 0, more: false, examples: [], outcome: 'ok', ...message };
 }
 
-function count(records: number, more: boolean): string {
+function count(records: number, more: boolean): Message {
   return more
-    ? `more than ${COUNT_LIMIT.toLocaleString('en')} records`
-    : `${records} record${records === 1 ? '' : 's'}`;
+    ? metaMsg('moreThan', { n: COUNT_LIMIT.toLocaleString('en') })
+    : records === 1
+      ? metaMsg('oneRecord')
+      : metaMsg('records', { n: records });
 }
 
-function list(examples: { value: unknown; records: number }[]): string {
-  return examples
-    .map((e) => `${JSON.stringify(e.value)}${e.records > 1 ? ` (${e.records} records)` : ''}`)
-    .join(', ');
+function list(examples: { value: unknown; records: number }[]): Message[] {
+  return examples.map((e) =>
+    e.records > 1
+      ? metaMsg('exampleTimes', { value: JSON.stringify(e.value), n: e.records })
+      : metaMsg('example', { value: JSON.stringify(e.value) }),
+  );
 }
 
 /**
@@ -337,9 +351,9 @@ export function resolutionProblems(planned: Plan, resolutions: Resolutions | und
     if (resolution.fill !== undefined && fill) {
       const f = fill.column.field;
       if (f && !createAjv().compile(valueSpec(f).valueSchema(f))(resolution.fill))
-        problems.push({ path: `${at}.fill`, message: `is not a valid ${f.type} value` });
+        problems.push(metaMsg.at(`${at}.fill`, 'fillInvalid', { type: f.type }));
     } else if (resolution.fill !== undefined) {
-      problems.push({ path: `${at}.fill`, message: 'this change makes no field required there' });
+      problems.push(metaMsg.at(`${at}.fill`, 'fillUnneeded'));
     }
     if (resolution.map !== undefined && map) {
       const f = map.column.field;
@@ -348,18 +362,18 @@ export function resolutionProblems(planned: Plan, resolutions: Resolutions | und
       for (const [from, to] of Object.entries(resolution.map)) {
         const problem =
           allowed?.rule === 'options' && allowed.allowed.includes(from)
-            ? `"${from}" is still an option; only values no longer offered are moved`
+            ? metaMsg('stillOption', { value: from })
             : to === null
               ? f?.required
-                ? 'a required field cannot be emptied'
+                ? metaMsg('requiredNotEmptied')
                 : undefined
               : options.has(to)
                 ? undefined
-                : `"${to}" is not an option`;
-        if (problem) problems.push({ path: `${at}.map.${from}`, message: problem });
+                : metaMsg('notAnOption', { value: to });
+        if (problem) problems.push({ ...problem, path: `${at}.map.${from}` });
       }
     } else if (resolution.map !== undefined) {
-      problems.push({ path: `${at}.map`, message: 'this change removes no option there' });
+      problems.push(metaMsg.at(`${at}.map`, 'mapUnneeded'));
     }
   }
   return problems;

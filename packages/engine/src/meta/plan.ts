@@ -4,6 +4,7 @@ import {
   FIELD_TYPES,
   type FieldDef,
   fieldColumns,
+  type Message,
   type MetadataDoc,
   type ModuleDoc,
   valueSpec,
@@ -83,7 +84,7 @@ export interface PlannedStep {
 }
 
 /** One measured rule of a `check_values` step. */
-export interface Impact {
+export interface Impact extends Message {
   /** `blueprint_states`: records per state of a blueprint's field (process/blueprint-impact.ts). */
   rule: ValueCheck['rule'] | 'blueprint_states';
   /** Records concerned, counted up to a cap (`more`: there are more). */
@@ -93,7 +94,6 @@ export interface Impact {
   examples: { value: unknown; records: number }[];
   /** ok: no record concerned; warning: they stay as they are; resolved: the request says how; refused. */
   outcome: 'ok' | 'warning' | 'resolved' | 'refused';
-  message: string;
 }
 
 export interface Plan {

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db.js';
 import { AtriumError } from '../errors.js';
 import { qt } from '../sql-names.js';
+import { metaMsg } from './meta-messages.js';
 import type { PlannedStep } from './plan.js';
 
 /** One document a revision changed: `before` is null for an addition, `after` for a removal. */
@@ -47,7 +48,7 @@ export async function getRevision(db: Db, schema: string, n: number): Promise<Re
     from ${sql.raw(qt(schema, '_meta_revisions'))} where n = ${n}`.execute(db);
   const revision = r.rows[0];
   if (!revision) {
-    throw new AtriumError('NOT_FOUND', [{ path: 'n', message: `no revision ${n}` }], {
+    throw new AtriumError('NOT_FOUND', [metaMsg.at('n', 'noRevision', { n })], {
       en: 'No such revision',
       'zh-CN': '修订不存在',
     });

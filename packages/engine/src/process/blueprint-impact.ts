@@ -1,6 +1,7 @@
 import type { BlueprintDoc, MetadataDoc, ModuleDoc } from '@atrium/metadata';
 import { sql } from 'kysely';
 import type { Db } from '../db.js';
+import { metaMsg } from '../meta/meta-messages.js';
 import type { Plan } from '../meta/plan.js';
 import { q, qt } from '../sql-names.js';
 
@@ -53,14 +54,14 @@ export async function measureBlueprints(
         more: r.rows.length === STATES_LISTED,
         examples: r.rows.map((row) => ({ value: row.state, records: row.n })),
         outcome: records === 0 ? 'ok' : 'warning',
-        message:
-          records === 0
-            ? `every record of ${bp.module} sits in a state of the blueprint`
-            : `${records} record(s) of ${bp.module} sit in ${stuck
-                .map((s) => `"${s.state ?? ''}" (${s.n})`)
-                .join(
-                  ', ',
-                )}, which no transition of "${bp.name}" leaves or reaches; they stay there`,
+        ...(records === 0
+          ? metaMsg('blueprintAllCovered', { module: bp.module })
+          : metaMsg('blueprintStuck', {
+              records,
+              module: bp.module,
+              states: stuck.map((s) => `"${s.state ?? ''}" (${s.n})`).join(', '),
+              blueprint: bp.name,
+            })),
       },
     ];
   }

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db.js';
 import { AtriumError } from '../errors.js';
+import { requestMsg } from '../request-messages.js';
 import { qt } from '../sql-names.js';
 
 /**
@@ -54,6 +55,8 @@ export async function enqueueJob(
 
 const STATUSES = ['pending', 'running', 'failed', 'done', 'dead'] as const;
 
+const NO_SUCH_JOB = { en: 'No such job', 'zh-CN': '任务不存在' };
+
 /** `GET /api/jobs`: the newest jobs, optionally of one status (100 at most). */
 export async function listJobs(
   db: Db,
@@ -63,7 +66,7 @@ export async function listJobs(
   const status = query.status;
   if (status !== undefined && !(STATUSES as readonly string[]).includes(status))
     throw new AtriumError('INVALID_QUERY', [
-      { path: 'status', message: `must be one of ${STATUSES.join(', ')}` },
+      requestMsg.at('status', 'statusOneOf', { values: STATUSES.join(', ') }),
     ]);
   const r = await sql<Job>`select ${JOB_COLUMNS} from ${jobsTable(schema)}
     ${status === undefined ? sql`` : sql`where status = ${status}`}
@@ -77,7 +80,7 @@ export async function listJobs(
  */
 export async function retryJob(db: Db, schema: string, id: string): Promise<Job> {
   if (!/^[1-9][0-9]{0,17}$/.test(id))
-    throw new AtriumError('NOT_FOUND', [{ path: 'id', message: `no job ${id}` }], 'No such job');
+    throw new AtriumError('NOT_FOUND', [requestMsg.at('id', 'noJob', { id })], NO_SUCH_JOB);
   const r = await sql<Job>`update ${jobsTable(schema)} set status = 'pending', attempts = 0,
       run_at = now(), locked_by = null, locked_until = null, updated_at = now()
     where id = ${id} and status in ('failed', 'dead') returning ${JOB_COLUMNS}`.execute(db);
@@ -85,8 +88,8 @@ export async function retryJob(db: Db, schema: string, id: string): Promise<Job>
   if (job) return job;
   const exists = await sql`select status from ${jobsTable(schema)} where id = ${id}`.execute(db);
   if (exists.rows.length === 0)
-    throw new AtriumError('NOT_FOUND', [{ path: 'id', message: `no job ${id}` }], 'No such job');
+    throw new AtriumError('NOT_FOUND', [requestMsg.at('id', 'noJob', { id })], NO_SUCH_JOB);
   throw new AtriumError('JOB_NOT_RETRYABLE', [
-    { path: 'id', message: `job ${id} is ${(exists.rows[0] as { status: string }).status}` },
+    requestMsg.at('id', 'jobIs', { id, status: (exists.rows[0] as { status: string }).status }),
   ]);
 }

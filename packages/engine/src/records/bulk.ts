@@ -190,10 +190,13 @@ class Refusals {
 /** The same refusal with its paths under one operation: `email` → `create[2].email`. */
 function prefixed(e: AtriumError, prefix: string): AtriumError {
   const details = e.details.map((d) => ({
+    ...d,
     path: d.path.startsWith('(') ? prefix.slice(0, -1) : `${prefix}${d.path}`,
-    message: d.message,
   }));
-  return new AtriumError(e.code, details, e.message);
+  return new AtriumError(e.code, details, {
+    en: e.localMessage('en'),
+    'zh-CN': e.localMessage('zh-CN'),
+  });
 }
 
 /** A record may be updated or deleted once per request: a second write would be against a stale version. */

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
+import type { Message } from '@atrium/metadata';
 import { type RawBuilder, sql } from 'kysely';
 import { AtriumError } from '../errors.js';
+import { listMsg } from './list-messages.js';
 
 /** What a sort value is, to check a cursor's values and bind them with the right type. */
 export type SortKind =
@@ -66,19 +68,17 @@ export function decodeCursor(cursor: string, binding: string, keys: readonly Sor
     decoded = undefined;
   }
   if (!Array.isArray(decoded) || decoded.length !== keys.length + 1 || decoded[0] !== binding) {
-    throw refusal(
-      'is not a cursor of this list (were the sort, filter, q, view or deleted changed?)',
-    );
+    throw refusal(listMsg('notThisCursor'));
   }
   const values = decoded.slice(1);
   keys.forEach((key, i) => {
-    if (!fits(key, values[i])) throw refusal(`holds a value that is not of "${key.name}"`);
+    if (!fits(key, values[i])) throw refusal(listMsg('cursorValue', { name: key.name }));
   });
   return values;
 }
 
-const refusal = (message: string) =>
-  new AtriumError('INVALID_QUERY', [{ path: 'cursor', message }]);
+const refusal = (message: Message) =>
+  new AtriumError('INVALID_QUERY', [{ ...message, path: 'cursor' }]);
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;

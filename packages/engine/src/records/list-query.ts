@@ -1,6 +1,13 @@
-import { ajvProblems, createAjv, type JsonSchema, type Problem } from '@atrium/metadata';
+import {
+  ajvProblems,
+  createAjv,
+  type JsonSchema,
+  type Message,
+  type Problem,
+} from '@atrium/metadata';
 import type { FastifySchema, FastifySchemaCompiler } from 'fastify';
 import { AtriumError } from '../errors.js';
+import { listMsg } from './list-messages.js';
 
 /** Page size bounds of every list. */
 export const MAX_LIMIT = 200;
@@ -110,14 +117,14 @@ export const strictQuery: FastifySchemaCompiler<FastifySchema> = (route) => {
     for (const [name, given] of Object.entries((raw ?? {}) as Record<string, unknown>)) {
       const spec = Object.hasOwn(properties, name) ? properties[name] : undefined;
       if (!spec) {
-        problems.push({ path: name, message: 'is not a parameter of this route' });
+        problems.push(listMsg.at(name, 'notAParameter'));
       } else if (Array.isArray(given)) {
-        problems.push({ path: name, message: 'is given more than once' });
+        problems.push(listMsg.at(name, 'givenTwice'));
       } else if (typeof given !== 'string' || given.includes('\u0000')) {
-        problems.push({ path: name, message: 'is not a valid text' });
+        problems.push(listMsg.at(name, 'notText'));
       } else {
         const parsed = parseParam(spec, given);
-        if (parsed === undefined) problems.push({ path: name, message: expected(spec) });
+        if (parsed === undefined) problems.push({ ...expected(spec), path: name });
         // An empty value is no value: `?sort=&limit=` lists as if they were absent.
         else if (parsed !== '') value[name] = parsed;
       }
@@ -140,9 +147,8 @@ function parseParam(spec: JsonSchema, raw: string): unknown {
   }
 }
 
-function expected(spec: JsonSchema): string {
-  if (spec.type === 'integer') {
-    return `must be a whole number from ${spec.minimum} to ${spec.maximum}, in decimal digits`;
-  }
-  return 'must be true or false';
+function expected(spec: JsonSchema): Message {
+  if (spec.type === 'integer')
+    return listMsg('wholeNumber', { min: spec.minimum, max: spec.maximum });
+  return listMsg('trueOrFalse');
 }

@@ -1,4 +1,4 @@
-import { type Locale, type Problem, pointerToPath } from '@atrium/metadata';
+import { defineMessages, type Locale, type Problem, pointerToPath } from '@atrium/metadata';
 import type { ErrorObject } from 'ajv';
 import localizeModule from 'ajv-i18n';
 
@@ -11,9 +11,10 @@ const localize: Localizers =
 
 /**
  * The messages the write path puts in `details[].message`, in every language Atrium speaks.
- * `{name}` placeholders are filled from the parameters.
+ * `{name}` placeholders are filled from the parameters. Code that knows the caller's locale
+ * uses `msg`; code that does not records the key (`recordMsg.at(path, key)`).
  */
-const MESSAGES = {
+export const recordMsg = defineMessages('records', {
   required: { en: 'is required', 'zh-CN': '必填' },
   unknownField: { en: 'is not a known field', 'zh-CN': '不是已知字段' },
   tooManyDecimals: { en: 'has too many decimal places', 'zh-CN': '小数位数过多' },
@@ -70,9 +71,11 @@ const MESSAGES = {
     'zh-CN': '记录 {id} 在 {other} 中也被写入',
   },
   bulkList: { en: 'must be a list', 'zh-CN': '必须是列表' },
-} as const satisfies Record<string, Record<Locale, string>>;
+  duplicate: { en: 'is already used by another record', 'zh-CN': '已被其他记录使用' },
+  badValue: { en: 'value out of range', 'zh-CN': '值超出范围或格式无效' },
+});
 
-export type MessageKey = keyof typeof MESSAGES;
+export type MessageKey = Parameters<typeof recordMsg>[0];
 
 /** A message in `locale`, placeholders filled in. */
 export function msg(
@@ -80,9 +83,7 @@ export function msg(
   key: MessageKey,
   params: Record<string, string | number> = {},
 ): string {
-  return MESSAGES[key][locale].replace(/\{(\w+)\}/g, (_, name: string) =>
-    String(params[name] ?? `{${name}}`),
-  );
+  return recordMsg.text(locale, key, params);
 }
 
 /** Lists longer than this are not spelled out in a message (currency codes, big picklists). */

@@ -17,6 +17,7 @@ import type { CompiledModule, Snapshot } from './compiled-module.js';
 import { cursorBinding, decodeCursor, encodeCursor, type SortKey } from './cursor.js';
 import { filterSql } from './filter-sql.js';
 import { withFreshMetadata } from './fresh-metadata.js';
+import { listMsg } from './list-messages.js';
 import { DEFAULT_LIMIT, type ListQuery } from './list-query.js';
 import { QueryJoins } from './lookup-join.js';
 import { readPage } from './page-query.js';
@@ -256,9 +257,7 @@ function parseFilter(
   try {
     logic = JSON.parse(raw);
   } catch {
-    throw new AtriumError('INVALID_FILTER', [
-      { path: 'filter', message: 'is not JSON (URL-encode a JSON Logic object)' },
-    ]);
+    throw new AtriumError('INVALID_FILTER', [listMsg.at('filter', 'filterNotJson')]);
   }
   return compile(m, logic, 'filter', vars, timeZone);
 }
@@ -273,8 +272,7 @@ function compile(
   try {
     return compileFilter(logic, m.resolve, { path, vars, ...(timeZone && { timeZone }) });
   } catch (e) {
-    if (e instanceof FilterError)
-      throw new AtriumError('INVALID_FILTER', [{ path: e.path, message: e.message }]);
+    if (e instanceof FilterError) throw new AtriumError('INVALID_FILTER', [e.problem]);
     throw e;
   }
 }
@@ -287,7 +285,7 @@ function viewOf(documents: readonly { kind: string }[], m: CompiledModule, name:
   );
   if (!view)
     throw new AtriumError('INVALID_QUERY', [
-      { path: 'view', message: `${m.doc.name} has no view named "${name}"` },
+      listMsg.at('view', 'noView', { module: m.doc.name, name }),
     ]);
   return view;
 }
@@ -316,12 +314,12 @@ function selectColumns(
   for (const name of asked) {
     if (!m.columns.includes(name)) {
       throw new AtriumError('INVALID_QUERY', [
-        { path: 'fields', message: `"${name}" is not a field of ${m.doc.name}` },
+        listMsg.at('fields', 'notAField', { name, module: m.doc.name }),
       ]);
     }
     if (allowed && !allowed.has(name)) {
       throw new AtriumError('INVALID_QUERY', [
-        { path: 'fields', message: `"${name}" is not a column of the view ${view?.name}` },
+        listMsg.at('fields', 'notAColumn', { name, view: view?.name }),
       ]);
     }
   }
@@ -347,9 +345,7 @@ function parseExpand(m: CompiledModule, raw: string | undefined, joins: QueryJoi
   ];
   for (const n of names) {
     if (!m.lookups.has(n))
-      throw new AtriumError('INVALID_QUERY', [
-        { path: 'expand', message: `"${n}" is not a lookup field` },
-      ]);
+      throw new AtriumError('INVALID_QUERY', [listMsg.at('expand', 'notALookup', { name: n })]);
     joins.use(n);
   }
   return names;
@@ -370,11 +366,11 @@ function expandColumns(m: CompiledModule, expand: string[]): RawBuilder<unknown>
 function searchSql(m: CompiledModule, text: string): RawBuilder<unknown> {
   if (m.searchColumns.length === 0) {
     throw new AtriumError('INVALID_QUERY', [
-      { path: 'q', message: `module ${m.doc.name} has no searchable fields` },
+      listMsg.at('q', 'notSearchable', { module: m.doc.name }),
     ]);
   }
   if (text.length > 200)
-    throw new AtriumError('INVALID_QUERY', [{ path: 'q', message: 'at most 200 characters' }]);
+    throw new AtriumError('INVALID_QUERY', [listMsg.at('q', 'searchTooLong', { max: 200 })]);
   const pattern = likePattern(text, 'contains');
   return sql`(${sql.join(
     m.searchColumns.map((c) => sql`${sql.raw(`r.${q(c)}`)} ilike ${pattern}`),

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { AtriumError } from '../errors.js';
 import type { CompiledModule } from './compiled-module.js';
 import type { SortKey, SortKind } from './cursor.js';
+import { listMsg } from './list-messages.js';
 import type { QueryJoins } from './lookup-join.js';
 
 const MAX_SORT_FIELDS = 5;
@@ -35,16 +36,14 @@ export function parseSort(
     const ref = name === 'id' ? undefined : m.resolve(name);
     const sortable = name === 'id' || (ref !== undefined && valueSpec(ref.field).sortable);
     if (!sortable || (ref?.via && !m.lookups.has(ref.path[0])))
-      throw new AtriumError('INVALID_QUERY', [
-        { path: 'sort', message: `cannot sort by "${name}"` },
-      ]);
+      throw new AtriumError('INVALID_QUERY', [listMsg.at('sort', 'cannotSortBy', { name })]);
     if (keys.some((k) => k.name === name)) continue;
     const dir = desc ? 'desc' : 'asc';
     keys.push(ref ? fieldKey(ref, name, dir, joins, collation) : idKey(dir));
   }
   if (keys.length > MAX_SORT_FIELDS)
     throw new AtriumError('INVALID_QUERY', [
-      { path: 'sort', message: `sort by at most ${MAX_SORT_FIELDS} fields` },
+      listMsg.at('sort', 'sortAtMost', { max: MAX_SORT_FIELDS }),
     ]);
   if (!keys.some((k) => k.name === 'id')) keys.push(idKey(keys[keys.length - 1]?.dir ?? 'desc'));
   return keys;
@@ -103,6 +102,6 @@ function fieldKey(
   };
   const sortKind = kinds[kind];
   if (!sortKind)
-    throw new AtriumError('INVALID_QUERY', [{ path: 'sort', message: `cannot sort by "${name}"` }]);
+    throw new AtriumError('INVALID_QUERY', [listMsg.at('sort', 'cannotSortBy', { name })]);
   return { name, dir, expr: sql.raw(column), kind: sortKind, nullable, ...joined };
 }

@@ -10,7 +10,7 @@ import { blueprintGuard } from '../process/blueprint.js';
 import { auditOwnerChange } from '../system/audit.js';
 import type { CompiledModule, Snapshot } from './compiled-module.js';
 import { lookupProblems } from './lookup-targets.js';
-import { msg } from './messages.js';
+import { msg, recordMsg } from './messages.js';
 import { moveToBin } from './move-to-bin.js';
 import { restoreFromBin } from './restore-from-bin.js';
 import { insertRows, type Row, updateRow, writeHistory } from './row-writes.js';
@@ -364,8 +364,8 @@ async function checkOwner(trx: Db, owner: unknown, locale: Locale): Promise<void
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function notFound(id: string, why = 'does not exist'): AtriumError {
-  return new AtriumError('NOT_FOUND', [{ path: 'id', message: `record ${id} ${why}` }]);
+export function notFound(id: string): AtriumError {
+  return new AtriumError('NOT_FOUND', [recordMsg.at('id', 'notFound', { id })]);
 }
 
 function missing(
@@ -381,15 +381,11 @@ export function pgRefusal(e: unknown, m: CompiledModule): unknown {
   const err = e as { code?: string; constraint?: string; column?: string; message?: string };
   if (err.code === '23505' && err.constraint) {
     const field = m.uniqueIndexes.get(err.constraint) ?? err.constraint;
-    return new AtriumError('DUPLICATE_VALUE', [
-      { path: field, message: 'is already used by another record' },
-    ]);
+    return new AtriumError('DUPLICATE_VALUE', [recordMsg.at(field, 'duplicate')]);
   }
   if (err.code === '23503' && err.constraint) {
     const field = m.foreignKeys.get(err.constraint) ?? err.constraint;
-    return new AtriumError('VALIDATION_FAILED', [
-      { path: field, message: 'points to a record that does not exist' },
-    ]);
+    return new AtriumError('VALIDATION_FAILED', [recordMsg.at(field, 'lookupMissing')]);
   }
   if (
     err.code === '22003' ||
@@ -398,7 +394,11 @@ export function pgRefusal(e: unknown, m: CompiledModule): unknown {
     err.code === '22008'
   ) {
     return new AtriumError('VALIDATION_FAILED', [
-      { path: err.column ?? '(record)', message: err.message ?? 'value out of range' },
+      // Postgres's own words in English; the catalog's in another language.
+      {
+        ...recordMsg.at(err.column ?? '(record)', 'badValue'),
+        ...(err.message !== undefined && { message: err.message }),
+      },
     ]);
   }
   return e;

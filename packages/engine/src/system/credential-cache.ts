@@ -75,6 +75,7 @@ export class CredentialCache {
         isAdmin: u.isAdmin,
         role: u.role,
         profile: u.profile,
+        locale: u.locale,
         active: u.active,
       };
     });

@@ -3,6 +3,7 @@ import type { Db } from '../db.js';
 import type { Engine } from '../engine.js';
 import { AtriumError } from '../errors.js';
 import { lockRevisionShared } from '../meta/store.js';
+import { requestMsg } from '../request-messages.js';
 import { qt } from '../sql-names.js';
 import { recordAudit } from './audit.js';
 
@@ -30,9 +31,7 @@ export async function transferRecords(
     const snapshot = await engine.metadata.refresh(revision, trx);
     const names = input.modules ?? [...snapshot.modules.keys()];
     const unknown = names.flatMap((name, i) =>
-      snapshot.modules.has(name)
-        ? []
-        : [{ path: `modules[${i}]`, message: `no module named "${name}"` }],
+      snapshot.modules.has(name) ? [] : [requestMsg.at(`modules[${i}]`, 'noModule', { name })],
     );
     if (unknown.length > 0) throw new AtriumError('UNKNOWN_MODULE', unknown);
     const history = sql.raw(qt(engine.workspace.schema, '_history'));

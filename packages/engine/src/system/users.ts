@@ -25,6 +25,8 @@ export interface Actor {
   role: string | null;
   /** Name of a profile document; null: none (an administrator bypasses profiles). */
   profile: string | null;
+  /** The user's language: what they read when a request does not send Accept-Language. */
+  locale?: string;
 }
 
 export interface UserRow extends Actor {

@@ -1,18 +1,25 @@
 import type { JsonLogic } from '../documents.js';
 import { type FilterOperator, valueSpec } from '../field-types.js';
+import type { Message, Problem } from '../messages.js';
 import type { FieldRef, FieldResolver } from '../module-fields.js';
 import { dateRange, isDatePeriod, periodDates } from './date-range.js';
 import type { FilterNode, FilterValue } from './filter-ast.js';
+import { filterMsg } from './filter-messages.js';
 import { logicBoundsAt } from './logic-bounds.js';
 
-/** A filter that cannot be compiled to SQL: the API answers 400 with `path` and the message. */
+/**
+ * A filter that cannot be compiled to SQL: the API answers 400 with `path` and the message
+ * (`problem` keeps its key, so the caller reads it in their language).
+ */
 export class FilterError extends Error {
+  readonly problem: Problem;
   constructor(
     readonly path: string,
-    message: string,
+    said: Message,
   ) {
-    super(message);
+    super(said.message);
     this.name = 'FilterError';
+    this.problem = { ...said, path };
   }
 }
 
@@ -71,7 +78,7 @@ export function compileFilter(
   const now = options.now ?? new Date();
   const path = options.path ?? 'filter';
   const tooLarge = logicBoundsAt(expression);
-  if (tooLarge) throw new FilterError(`${path}${tooLarge.path}`, tooLarge.message);
+  if (tooLarge) throw new FilterError(`${path}${tooLarge.path}`, tooLarge);
   const bound = withCallerVars(expression, options.vars ?? CALLER_VARS, path);
   return new Compiler(resolve, now, options.timeZone ?? 'UTC').node(bound, path);
 }
@@ -86,7 +93,7 @@ function withCallerVars(
   depth = 0,
 ): JsonLogic {
   // Bounded, so a hostile filter nested thousands deep is a 400, not a stack overflow.
-  if (depth > MAX_DEPTH) throw new FilterError(at, `a filter nests at most ${MAX_DEPTH} levels`);
+  if (depth > MAX_DEPTH) throw new FilterError(at, filterMsg('nestsAtMost', { max: MAX_DEPTH }));
   const next = depth + 1;
   if (Array.isArray(expr)) return expr.map((e, i) => withCallerVars(e, vars, `${at}[${i}]`, next));
   if (expr === null || typeof expr !== 'object') return expr;
@@ -94,7 +101,10 @@ function withCallerVars(
     if (!Object.hasOwn(CALLER_VARS, expr.var)) {
       throw new FilterError(
         at,
-        `unknown variable ${JSON.stringify(expr.var)} (known: ${Object.keys(CALLER_VARS).join(', ')})`,
+        filterMsg('unknownVariable', {
+          name: JSON.stringify(expr.var),
+          known: Object.keys(CALLER_VARS).join(', '),
+        }),
       );
     }
     return vars[expr.var] ?? null;
@@ -118,26 +128,23 @@ class Compiler {
   node(expr: JsonLogic, path: string): FilterNode {
     if (typeof expr === 'boolean') return { op: 'const', value: expr };
     if (expr === null || typeof expr !== 'object' || Array.isArray(expr)) {
-      throw new FilterError(
-        path,
-        'a filter must be a JSON Logic object such as {"==": [{"var": "stage"}, "won"]}',
-      );
+      throw new FilterError(path, filterMsg('notAnObject'));
     }
     const ops = Object.keys(expr);
-    if (ops.length !== 1)
-      throw new FilterError(path, 'a JSON Logic object has exactly one operator');
+    if (ops.length !== 1) throw new FilterError(path, filterMsg('oneOperator'));
     const op = ops[0] as string;
     const args = argList(expr[op] as JsonLogic);
     const at = `${path}.${op}`;
     switch (op) {
       case 'and':
       case 'or':
-        if (args.length === 0) throw new FilterError(at, `"${op}" needs at least one condition`);
+        if (args.length === 0) throw new FilterError(at, filterMsg('needsCondition', { op }));
         return { op, args: args.map((a, i) => this.node(a, `${at}[${i}]`)) };
       case '!':
         return this.negate(args, at);
       case '!!':
-        if (args.length !== 1 || !isVar(args[0])) throw new FilterError(at, '"!!" takes one field');
+        if (args.length !== 1 || !isVar(args[0]))
+          throw new FilterError(at, filterMsg('takesOneField', { op }));
         return { op: 'not', arg: this.falsy(args[0], at) };
       case 'is_empty':
         return this.empty(args, at);
@@ -154,13 +161,14 @@ class Compiler {
         return this.dateIn(args, at);
       default:
         if (op in COMPARISONS) return this.compare(op, args, at);
-        throw new FilterError(at, `operator "${op}" cannot be used in a filter`);
+        throw new FilterError(at, filterMsg('unknownOperator', { op }));
     }
   }
 
   private negate(args: JsonLogic[], at: string): FilterNode {
     const [arg] = args;
-    if (args.length !== 1 || arg === undefined) throw new FilterError(at, '"!" takes one argument');
+    if (args.length !== 1 || arg === undefined)
+      throw new FilterError(at, filterMsg('takesOneArgument', { op: '!' }));
     // {"!": {"var": "x"}} is the JSON Logic idiom for "x is empty".
     if (isVar(arg)) return this.falsy(arg, at);
     return { op: 'not', arg: this.node(arg, `${at}[0]`) };
@@ -185,12 +193,11 @@ class Compiler {
     if (args.length === 3 && (op === '<' || op === '<=')) {
       return this.between(args[1], args[0], args[2], at, 3, op === '<', [1, 0, 2]);
     }
-    if (args.length !== 2) throw new FilterError(at, `"${op}" takes two arguments`);
+    if (args.length !== 2) throw new FilterError(at, filterMsg('takesTwoArguments', { op }));
     const [a, b] = args as [JsonLogic, JsonLogic];
     const [ref, literal, flipped] = isVar(a) ? [a, b, false] : isVar(b) ? [b, a, true] : [];
-    if (!ref) throw new FilterError(at, `"${op}" must compare a field ({"var": ...}) with a value`);
-    if (isVar(literal as JsonLogic))
-      throw new FilterError(at, 'comparing two fields is not supported in a filter');
+    if (!ref) throw new FilterError(at, filterMsg('compareFieldWithValue', { op }));
+    if (isVar(literal as JsonLogic)) throw new FilterError(at, filterMsg('twoFields'));
     const field = this.field(ref, `${at}[${flipped ? 1 : 0}]`, operator);
     const valueAt = `${at}[${flipped ? 0 : 1}]`;
     // === and !== do not coerce in memory, so the literal must already have the field's type.
@@ -200,7 +207,7 @@ class Compiler {
         : this.value(field, literal as JsonLogic, valueAt);
     if (value === null) {
       if (cmp === '=' || cmp === '<>') return { op: 'cmp', cmp, field, value: null };
-      throw new FilterError(at, `"${op}" cannot compare with null; use "==" or "is_empty"`);
+      throw new FilterError(at, filterMsg('noNull', { op }));
     }
     return { op: 'cmp', cmp: flipped ? FLIPPED[cmp] : cmp, field, value };
   }
@@ -216,13 +223,12 @@ class Compiler {
     [xAt, lowAt, highAt]: [number, number, number],
   ): FilterNode {
     if (count !== 3 || x === undefined || !isVar(x)) {
-      throw new FilterError(at, 'between takes a field, a low and a high value');
+      throw new FilterError(at, filterMsg('betweenArgs'));
     }
     const field = this.field(x, `${at}[${xAt}]`, 'between');
     const from = this.value(field, low as JsonLogic, `${at}[${lowAt}]`);
     const to = this.value(field, high as JsonLogic, `${at}[${highAt}]`);
-    if (from === null || to === null)
-      throw new FilterError(at, 'between needs two non-null bounds');
+    if (from === null || to === null) throw new FilterError(at, filterMsg('betweenBounds'));
     const inclusive: FilterNode = { op: 'range', field, from, to, toExclusive: false };
     if (!exclusive) return inclusive;
     return {
@@ -236,7 +242,7 @@ class Compiler {
 
   private in(args: JsonLogic[], at: string): FilterNode {
     const [needle, hay] = args;
-    if (args.length !== 2) throw new FilterError(at, '"in" takes two arguments');
+    if (args.length !== 2) throw new FilterError(at, filterMsg('takesTwoArguments', { op: 'in' }));
     if (isVar(needle) && Array.isArray(hay)) {
       const field = this.field(needle, `${at}[0]`, 'in');
       const values = hay.map((v, i) => this.exact(field, v, `${at}[1][${i}]`, '"in"'));
@@ -254,34 +260,29 @@ class Compiler {
         return this.has([hay, needle as JsonLogic], at);
       return this.match('contains', [hay, needle as JsonLogic], at);
     }
-    throw new FilterError(
-      at,
-      '"in" must be {"in": [{"var": f}, [values]]} or {"in": [value, {"var": f}]}',
-    );
+    throw new FilterError(at, filterMsg('inShape'));
   }
 
   private match(op: 'contains' | 'starts_with', args: JsonLogic[], at: string): FilterNode {
     const [ref, text] = args;
     if (args.length !== 2 || !isVar(ref))
-      throw new FilterError(at, `"${op}" takes a field and a text`);
+      throw new FilterError(at, filterMsg('fieldAndText', { op }));
     const field = this.field(ref, `${at}[0]`, op);
     if (typeof text !== 'string' && typeof text !== 'number') {
-      throw new FilterError(`${at}[1]`, `"${op}" needs a text to look for`);
+      throw new FilterError(`${at}[1]`, filterMsg('needsText', { op }));
     }
-    if (String(text).includes('\u0000'))
-      throw new FilterError(`${at}[1]`, 'a text cannot hold a NUL character');
+    if (String(text).includes('\u0000')) throw new FilterError(`${at}[1]`, filterMsg('textNul'));
     return { op: 'match', field, text: String(text), mode: op };
   }
 
   private has(args: JsonLogic[], at: string): FilterNode {
     const [ref, wanted] = args;
-    if (args.length !== 2 || !isVar(ref))
-      throw new FilterError(at, '"has" takes a list field and a value or list');
+    if (args.length !== 2 || !isVar(ref)) throw new FilterError(at, filterMsg('hasArgs'));
     const field = this.field(ref, `${at}[0]`, 'has');
     const spec = valueSpec(field.field);
     const itemField = { ...field, field: { ...field.field, type: 'text' as const } };
     const values = [wanted ?? null].flat().map((v, i) => {
-      if (v === null) throw new FilterError(`${at}[1][${i}]`, '"has" needs a value to look for');
+      if (v === null) throw new FilterError(`${at}[1][${i}]`, filterMsg('hasValue'));
       return this.exact(itemField, v, `${at}[1][${i}]`, '"has"');
     });
     if (spec.valueKind === 'array' && field.field.options) {
@@ -290,7 +291,7 @@ class Compiler {
         if (!allowed.has(String(v)))
           throw new FilterError(
             `${at}[1][${i}]`,
-            `"${v}" is not an option of ${field.path.join('.')}`,
+            filterMsg('notOption', { value: String(v), field: field.path.join('.') }),
           );
       });
     }
@@ -299,16 +300,16 @@ class Compiler {
 
   private dateIn(args: JsonLogic[], at: string): FilterNode {
     const [ref, period, n] = args;
-    if (!isVar(ref)) throw new FilterError(at, '"date_in" takes a date field and a period');
+    if (!isVar(ref)) throw new FilterError(at, filterMsg('dateInArgs'));
     const field = this.field(ref, `${at}[0]`, 'date_in');
     if (!isDatePeriod(period))
-      throw new FilterError(`${at}[1]`, `unknown period ${JSON.stringify(period)}`);
+      throw new FilterError(
+        `${at}[1]`,
+        filterMsg('unknownPeriod', { period: JSON.stringify(period) }),
+      );
     const count = n === undefined ? 1 : Number(n);
     if (!Number.isInteger(count) || count < 1 || count > 36500) {
-      throw new FilterError(
-        `${at}[2]`,
-        'the number of days must be a whole number from 1 to 36500',
-      );
+      throw new FilterError(`${at}[2]`, filterMsg('days'));
     }
     // A date compares with calendar dates, a datetime with the instants the days start at.
     const range =
@@ -320,7 +321,7 @@ class Compiler {
 
   private empty(args: JsonLogic[], at: string): FilterNode {
     const [ref] = args;
-    if (args.length !== 1 || !isVar(ref)) throw new FilterError(at, 'is_empty takes one field');
+    if (args.length !== 1 || !isVar(ref)) throw new FilterError(at, filterMsg('isEmptyArgs'));
     return { op: 'empty', field: this.field(ref, `${at}[0]`, 'is_empty') };
   }
 
@@ -329,13 +330,11 @@ class Compiler {
     // In memory {"var": [f, d]} reads d where f is missing (a lookup's field of an empty lookup);
     // SQL would read null there, so a default is refused rather than silently ignored.
     if (Array.isArray(ref.var) && ref.var.length > 1) {
-      throw new FilterError(
-        at,
-        `a default value in {"var": ${JSON.stringify(ref.var)}} cannot be used in a filter`,
-      );
+      throw new FilterError(at, filterMsg('defaultInVar', { name: JSON.stringify(ref.var) }));
     }
     const field = typeof name === 'string' ? this.resolve(name) : undefined;
-    if (!field) throw new FilterError(at, `unknown field ${JSON.stringify(name)}`);
+    if (!field)
+      throw new FilterError(at, filterMsg('unknownField', { name: JSON.stringify(name) }));
     return field;
   }
 
@@ -345,7 +344,11 @@ class Compiler {
     if (!spec.operators.includes(operator)) {
       throw new FilterError(
         at,
-        `operator ${operator} does not apply to ${field.field.type} field ${field.path.join('.')}`,
+        filterMsg('operatorNotFor', {
+          operator,
+          type: field.field.type,
+          field: field.path.join('.'),
+        }),
       );
     }
     return field;
@@ -361,7 +364,11 @@ class Compiler {
     if (value !== literal) {
       throw new FilterError(
         at,
-        `${op} compares exactly: write ${JSON.stringify(literal)} as ${JSON.stringify(value)}`,
+        filterMsg('comparesExactly', {
+          op,
+          literal: JSON.stringify(literal),
+          value: JSON.stringify(value),
+        }),
       );
     }
     return value;
@@ -370,26 +377,26 @@ class Compiler {
   /** Checks and coerces a literal to the field's kind, so SQL and memory see the same value. */
   private value(ref: FieldRef, literal: JsonLogic, at: string): FilterValue {
     if (literal === null || literal === undefined) return null;
-    if (typeof literal === 'object') throw new FilterError(at, 'expected a plain value');
+    if (typeof literal === 'object') throw new FilterError(at, filterMsg('plainValue'));
     const kind = valueSpec(ref.field).valueKind;
-    const bad = (what: string) =>
+    const bad = (what: Message) =>
       new FilterError(
         at,
-        `${JSON.stringify(literal)} is not ${what} (field ${ref.path.join('.')})`,
+        filterMsg('notA', { literal: JSON.stringify(literal), what, field: ref.path.join('.') }),
       );
     switch (kind) {
       case 'integer': {
         const n = Number(literal);
-        if (literal === '' || !Number.isSafeInteger(n)) throw bad('a whole number');
+        if (literal === '' || !Number.isSafeInteger(n)) throw bad(filterMsg('aWholeNumber'));
         return n;
       }
       case 'number': {
         const n = Number(literal);
-        if (literal === '' || !Number.isFinite(n)) throw bad('a number');
+        if (literal === '' || !Number.isFinite(n)) throw bad(filterMsg('aNumber'));
         return n;
       }
       case 'boolean':
-        if (typeof literal !== 'boolean') throw bad('true or false');
+        if (typeof literal !== 'boolean') throw bad(filterMsg('aBoolean'));
         return literal;
       case 'date':
         // Date.parse rolls 2026-02-30 over to March; Postgres refuses it, so must we.
@@ -399,27 +406,28 @@ class Compiler {
           Number.isNaN(Date.parse(literal)) ||
           new Date(literal).toISOString().slice(0, 10) !== literal
         ) {
-          throw bad('a date (YYYY-MM-DD)');
+          throw bad(filterMsg('aDate'));
         }
         return literal;
       case 'datetime':
         if (typeof literal !== 'string' || Number.isNaN(Date.parse(literal)))
-          throw bad('a date-time');
+          throw bad(filterMsg('aDateTime'));
         return new Date(literal).toISOString();
       default: {
         // Memory compares a number with a text numerically ("5.0" == 5), SQL as text: refuse.
-        if (typeof literal !== 'string') throw bad('a text');
+        if (typeof literal !== 'string') throw bad(filterMsg('aText'));
         const text = literal;
         // Postgres text cannot hold NUL: refused here rather than failing in the database.
-        if (text.includes('\u0000')) throw bad('a text without NUL characters');
+        if (text.includes('\u0000')) throw bad(filterMsg('aTextWithoutNul'));
         const type = ref.field.type;
-        if ((type === 'lookup' || type === 'user') && !UUID.test(text)) throw bad('an id (uuid)');
+        if ((type === 'lookup' || type === 'user') && !UUID.test(text))
+          throw bad(filterMsg('anId'));
         if (
           type === 'picklist' &&
           ref.field.options &&
           !ref.field.options.some((o) => o.value === text)
         ) {
-          throw bad(`an option of ${ref.path.join('.')}`);
+          throw bad(filterMsg('anOptionOf', { field: ref.path.join('.') }));
         }
         return text;
       }

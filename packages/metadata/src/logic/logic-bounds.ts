@@ -1,4 +1,6 @@
-import { unstorableText } from '../storable-text.js';
+import type { Problem } from '../messages.js';
+import { unstorableTextMessage } from '../storable-text.js';
+import { filterMsg } from './filter-messages.js';
 
 /** Operators nested inside each other, at most (a list inside a list counts as a level too). */
 export const MAX_LOGIC_DEPTH = 32;
@@ -20,7 +22,7 @@ export function logicBoundsProblem(expression: unknown): string | undefined {
  * As logicBoundsProblem, with where the problem is, relative to the expression: `.==[1]` for
  * the text in `{"==": [{"var": "name"}, "a\u0000"]}` (the whole expression for size and depth).
  */
-export function logicBoundsAt(expression: unknown): { path: string; message: string } | undefined {
+export function logicBoundsAt(expression: unknown): Problem | undefined {
   let nodes = 0;
   // A list is an operator's arguments: it sits on its operator's level, unless it is in a list.
   const stack: { value: unknown; depth: number; inList: boolean; path: string }[] = [
@@ -28,19 +30,14 @@ export function logicBoundsAt(expression: unknown): { path: string; message: str
   ];
   for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
     if (++nodes > MAX_LOGIC_NODES) {
-      const message = `is too large: at most ${MAX_LOGIC_NODES} operators and values in one expression`;
-      return { path: '', message };
+      return filterMsg.at('', 'tooLarge', { max: MAX_LOGIC_NODES });
     }
     const { value, depth, inList, path } = item;
-    const text = typeof value === 'string' ? unstorableText(value) : undefined;
-    if (text) return { path, message: `holds a text that ${text}` };
+    const text = typeof value === 'string' ? unstorableTextMessage(value) : undefined;
+    if (text) return filterMsg.at(path, 'badText', { why: text });
     if (value === null || typeof value !== 'object') continue;
     const level = Array.isArray(value) && !inList ? depth : depth + 1;
-    if (level > MAX_LOGIC_DEPTH)
-      return {
-        path: '',
-        message: `is nested too deeply: at most ${MAX_LOGIC_DEPTH} levels of operators`,
-      };
+    if (level > MAX_LOGIC_DEPTH) return filterMsg.at('', 'tooDeep', { max: MAX_LOGIC_DEPTH });
     if (Array.isArray(value)) {
       for (const [i, child] of value.entries())
         stack.push({ value: child, depth: level, inList: true, path: `${path}[${i}]` });
