@@ -10,6 +10,7 @@ import {
   onFrameworkError,
   openApiFor,
   recordsRoutes,
+  reportsRoutes,
   settingsRoutes,
 } from '@atrium/engine';
 import cors from '@fastify/cors';
@@ -85,6 +86,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(metaRoutes, { prefix: '/api', engine });
   await app.register(recordsRoutes, { prefix: '/api', engine });
+  await app.register(reportsRoutes, { prefix: '/api', engine });
   await app.register(settingsRoutes, { prefix: '/api', engine });
   await app.register(jobsRoutes, { prefix: '/api', engine });
   await app.register(usersRoutes, { prefix: '/api', engine });

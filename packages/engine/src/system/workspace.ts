@@ -100,6 +100,20 @@ const WORKSPACE_MIGRATIONS: readonly ((s: string) => string)[] = [
     );
     create index _jobs_due_idx on ${s}._jobs (run_at, id) where status in ('pending', 'failed', 'running');
   `,
+  // Reporting's money (reports/currencies.ts): the home currency reports are answered in and
+  // dated exchange rates (home units per unit of `currency`, in force from `valid_from`).
+  (s) => `
+    create table ${s}._currency_home (
+      only_one boolean primary key default true check (only_one),
+      code text not null
+    );
+    create table ${s}._currency_rates (
+      currency text not null,
+      valid_from date not null,
+      rate numeric(24, 10) not null check (rate > 0),
+      primary key (currency, valid_from)
+    );
+  `,
 ];
 
 /** Creates or upgrades the workspace `name` (schema `ws_<name>`). Idempotent; takes a lock. */
