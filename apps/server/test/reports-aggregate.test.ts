@@ -241,7 +241,7 @@ describe('reports: aggregates through the one read path', () => {
     ]);
     expect(r.body.rows[0].$labels['close_date:month']).toBe('Jan 2026');
     const utc = await agg(
-      'groupBy=signed_at:month&filter=' + filterParam({ '!=': [{ var: 'signed_at' }, null] }),
+      `groupBy=signed_at:month&filter=${filterParam({ '!=': [{ var: 'signed_at' }, null] })}`,
     );
     expect(plain(utc.body.rows)).toEqual([
       { 'signed_at:month': '2026-01-01', count: 2 },
@@ -252,7 +252,7 @@ describe('reports: aggregates through the one read path', () => {
     expect(me.status, JSON.stringify(me.body)).toBe(200);
     t.engine.zones.forget();
     const sh = await agg(
-      'groupBy=signed_at:month&filter=' + filterParam({ '!=': [{ var: 'signed_at' }, null] }),
+      `groupBy=signed_at:month&filter=${filterParam({ '!=': [{ var: 'signed_at' }, null] })}`,
     );
     expect(plain(sh.body.rows)).toEqual([
       { 'signed_at:month': '2026-01-01', count: 1 },
