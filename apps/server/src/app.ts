@@ -11,6 +11,7 @@ import {
   onFrameworkError,
   openApiFor,
   recordsRoutes,
+  reportsRoutes,
   settingsRoutes,
 } from '@atrium/engine';
 import cors from '@fastify/cors';
@@ -86,6 +87,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(metaRoutes, { prefix: '/api', engine });
   await app.register(recordsRoutes, { prefix: '/api', engine });
+  await app.register(reportsRoutes, { prefix: '/api', engine });
   await app.register(settingsRoutes, { prefix: '/api', engine });
   await app.register(jobsRoutes, { prefix: '/api', engine });
   await app.register(automationsRoutes, { prefix: '/api', engine });

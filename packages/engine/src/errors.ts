@@ -156,6 +156,8 @@ export const ERRORS = {
     message: 'This module has no conversion',
     'zh-CN': '该模块未定义转化',
   },
+  UNKNOWN_REPORT: { status: 404, message: 'No such report', 'zh-CN': '报表不存在' },
+  UNKNOWN_DASHBOARD: { status: 404, message: 'No such dashboard', 'zh-CN': '仪表盘不存在' },
 } as const satisfies Record<string, ErrorEntry>;
 
 export type ErrorCode = keyof typeof ERRORS;

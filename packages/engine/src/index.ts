@@ -22,6 +22,7 @@ export { jobsRoutes } from './http/jobs-routes.js';
 export { metaRoutes } from './http/meta-routes.js';
 export { openApiDocument } from './http/openapi.js';
 export { recordsRoutes } from './http/records-routes.js';
+export { reportsRoutes } from './http/reports-routes.js';
 export { contextOf, localeOf, timeZoneHook } from './http/request-context.js';
 export { settingsRoutes, timeZoneValue } from './http/settings-routes.js';
 export {
@@ -88,6 +89,13 @@ export {
   updateRecord,
   updateWithin,
 } from './records/write.js';
+export * from './reports/aggregate.js';
+export * from './reports/aggregate-query.js';
+export * from './reports/currencies.js';
+export * from './reports/dashboard.js';
+export * from './reports/export.js';
+export * from './reports/report-query.js';
+export * from './reports/report-run.js';
 export * from './system/access-names.js';
 export * from './system/api-tokens.js';
 export * from './system/audit.js';

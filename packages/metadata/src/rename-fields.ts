@@ -130,6 +130,26 @@ function rewrite(doc: MetadataDoc, r: Rename, of: (module: string) => Rename): M
       if (copy.mark.values) copy.mark.values = renameKeys(copy.mark.values, r.field);
       if (copy.mark.links) copy.mark.links = renameKeys(copy.mark.links, r.field);
       return copy;
+    case 'report': {
+      // Groups and measures name a field with a bucket or a function: `close_date:month`, `sum:amount`.
+      const spec = (s: string) => {
+        const [a = '', b] = s.split(':');
+        if (b === undefined) return a === 'count' ? a : r.field(a);
+        return ['sum', 'avg', 'min', 'max'].includes(a)
+          ? `${a}:${r.field(b)}`
+          : `${r.field(a)}:${b}`;
+      };
+      if (copy.groupBy) copy.groupBy = copy.groupBy.map(spec);
+      if (copy.measures) copy.measures = copy.measures.map(spec);
+      for (const k of ['dateField', 'field', 'amount', 'probability'] as const) {
+        const v = copy[k];
+        if (v !== undefined) copy[k] = r.field(v);
+      }
+      if (copy.filter !== undefined) copy.filter = logic(copy.filter);
+      if (copy.won !== undefined) copy.won = logic(copy.won);
+      if (copy.lost !== undefined) copy.lost = logic(copy.lost);
+      return copy;
+    }
     case 'profile':
       // Field access is keyed by module, then field: each follows its own module's renames.
       if (copy.fields)
@@ -137,6 +157,7 @@ function rewrite(doc: MetadataDoc, r: Rename, of: (module: string) => Rename): M
           Object.entries(copy.fields).map(([m, fields]) => [m, renameKeys(fields, of(m).field)]),
         );
       return copy;
+    case 'dashboard':
     case 'role':
       return copy;
   }

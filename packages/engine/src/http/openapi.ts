@@ -15,6 +15,7 @@ import { automationPaths, automationSchemas, tracePaths } from './openapi-automa
 import { conversionOpenApi } from './openapi-conversion.js';
 import { errorResponse, fixedPaths, fixedSchemas, json, ref } from './openapi-fixed.js';
 import { jobPaths, jobSchemas } from './openapi-jobs.js';
+import { aggregatePath, queryParameters, reportPaths, reportSchemas } from './openapi-reports.js';
 import { transitionPaths, transitionSchemas } from './openapi-transitions.js';
 
 /**
@@ -36,8 +37,14 @@ export function openApiDocument(
     ...transitionSchemas,
     ...jobSchemas,
     ...automationSchemas,
+    ...reportSchemas,
   };
-  const paths: Record<string, unknown> = { ...fixedPaths, ...jobPaths, ...automationPaths };
+  const paths: Record<string, unknown> = {
+    ...fixedPaths,
+    ...jobPaths,
+    ...automationPaths,
+    ...reportPaths,
+  };
   // With `grants` (a non-admin's), only the modules, fields and operations they allow.
   const modules = new Set([...snapshot.modules.keys()].filter((n) => !grants || grants[n]));
   for (const compiled of snapshot.modules.values()) {
@@ -214,6 +221,7 @@ export function openApiDocument(
       Object.assign(schemas, c.schemas);
       Object.assign(paths, c.paths);
     }
+    Object.assign(paths, aggregatePath(m.doc.name, name, tags));
     paths[`/api/records/${m.doc.name}/bulk`] = {
       post: {
         operationId: `bulk${name}`,
@@ -360,17 +368,6 @@ function notNull(schema: JsonSchema): JsonSchema {
   return out;
 }
 
-/** OpenAPI query parameters of a route's query schema: the contract the route compiles. */
-function queryParameters(schema: JsonSchema): Record<string, unknown>[] {
-  return Object.entries(schema.properties ?? {}).map(([name, { description, ...rest }]) => ({
-    name,
-    in: 'query',
-    required: false,
-    ...(description !== undefined && { description }),
-    schema: rest,
-  }));
-}
-
 /** Drops Ajv-only keywords that OpenAPI tools do not know. */
 function clean(schema: JsonSchema): JsonSchema {
   const out: JsonSchema = {};
@@ -399,6 +396,7 @@ const VERBS = [
   'transitions',
   'transition',
   'convert',
+  'aggregate',
 ];
 const FIXED_OPERATIONS = new Set(
   Object.values(fixedPaths).flatMap((path) =>
@@ -417,7 +415,7 @@ function schemaName(module: string): string {
   const base = pascal(module);
   const taken =
     [base, `${base}Create`, `${base}Update`, `${base}Bulk`].some(
-      (n) => n in fixedSchemas || n in transitionSchemas || n in jobSchemas,
+      (n) => n in fixedSchemas || n in transitionSchemas || n in jobSchemas || n in reportSchemas,
     ) || VERBS.some((v) => FIXED_OPERATIONS.has(`${v}${base}`));
   return taken ? `${base}Record` : base;
 }
@@ -443,5 +441,6 @@ function dropForbidden(paths: Record<string, unknown>, module: string, grant: Mo
   drop('/{id}', 'delete', grant.delete);
   drop('/{id}/restore', 'post', grant.delete);
   drop('/{id}/history', 'get', grant.read);
+  drop('/aggregate', 'get', grant.read);
   drop('/bulk', 'post', grant.create || grant.update || grant.delete);
 }

@@ -230,7 +230,7 @@ function present(
 }
 
 /** The lookup joins of one read, each restricted to the target records the caller may read. */
-function scopedJoins(
+export function scopedJoins(
   engine: Engine,
   ctx: RequestContext,
   m: CompiledModule,
@@ -243,11 +243,11 @@ function scopedJoins(
 }
 
 /** The values a filter may name as `{"var": "$user.id"}`. */
-function callerVars(ctx: RequestContext): Record<string, FilterValue> {
+export function callerVars(ctx: RequestContext): Record<string, FilterValue> {
   return { '$user.id': ctx.actor.id, '$user.email': ctx.actor.email };
 }
 
-function parseFilter(
+export function parseFilter(
   m: CompiledModule,
   raw: string,
   vars: Record<string, FilterValue>,
@@ -262,7 +262,7 @@ function parseFilter(
   return compile(m, logic, 'filter', vars, timeZone);
 }
 
-function compile(
+export function compile(
   m: CompiledModule,
   logic: JsonLogic,
   path: string,

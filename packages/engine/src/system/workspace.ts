@@ -123,6 +123,22 @@ const WORKSPACE_MIGRATIONS: readonly ((s: string) => string)[] = [
     create index _jobs_automation_record_idx on ${s}._jobs ((payload->>'recordId'))
       where kind = 'automation';
   `,
+  // Reporting (packages/engine/src/reports): the home currency reports are answered in, dated
+  // exchange rates (home units per unit of `currency`, in force from `valid_from`), and the
+  // history of a module by time, which a funnel reads from the start of its period.
+  (s) => `
+    create index _history_module_at_idx on ${s}._history (module, at);
+    create table ${s}._currency_home (
+      only_one boolean primary key default true check (only_one),
+      code text not null
+    );
+    create table ${s}._currency_rates (
+      currency text not null,
+      valid_from date not null,
+      rate numeric(24, 10) not null check (rate > 0),
+      primary key (currency, valid_from)
+    );
+  `,
 ];
 
 /** Creates or upgrades the workspace `name` (schema `ws_<name>`). Idempotent; takes a lock. */
