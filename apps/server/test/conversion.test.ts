@@ -390,6 +390,38 @@ describe('lead conversion', () => {
     const unmarked = await refuse({ ...target({ module: 'accounts' }), mark: {} });
     expect(unmarked.some((p) => p.includes('cannot be converted twice'))).toBe(true);
   });
+
+  // Last: from here on the leads' status follows a blueprint.
+  it('moves a source whose mark field follows a blueprint through its transition', async () => {
+    await t.apply([
+      {
+        kind: 'blueprint',
+        module: 'leads',
+        name: 'lead_process',
+        field: 'status',
+        transitions: [
+          { name: 'qualify', from: ['new'], to: 'qualified' },
+          { name: 'convert', from: ['qualified'], to: 'converted' },
+        ],
+      },
+    ]);
+    const l = await lead({ name: 'Process', company: 'Process plc' });
+    const before = await counts();
+    const early = await convert(l.id);
+    expect(early.status).toBe(409);
+    expect(early.body.error.code).toBe('BLUEPRINT_FIELD');
+    expect(paths(early)).toEqual(['leads.status']);
+    expect(early.body.error.details[0].message).toContain('(qualify)');
+    expect(await counts()).toEqual(before);
+
+    const q = await t.call('POST', `/api/records/leads/${l.id}/transitions/qualify`, {
+      version: 1,
+    });
+    expect(q.status).toBe(200);
+    const r = await convert(l.id);
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.source).toMatchObject({ status: 'converted', version: 3 });
+  });
 });
 
 describe('lead conversion in the b2b-sales template', () => {
