@@ -465,4 +465,37 @@ describe('lead conversion in the b2b-sales template', () => {
     expect(again.status, JSON.stringify(again.body)).toBe(200);
     expect(again.body.matched.accounts.id).toBe(account.id);
   });
+
+  it('lets a sales rep convert their own lead, as their profile allows', async () => {
+    const { hashPassword } = await import('@atrium/engine');
+    const hash = await hashPassword('pw-pw-pw-pw');
+    await sql`update atrium.users set password_hash = ${hash}
+      where email = 'rep.li@b2b-sales.example'`.execute(t.handle.db);
+    const login = await t.call(
+      'POST',
+      '/api/auth/login',
+      { email: 'rep.li@b2b-sales.example', password: 'pw-pw-pw-pw' },
+      null,
+    );
+    const rep = login.body.token as string;
+    const lead = await t.call(
+      'POST',
+      '/api/records/leads',
+      { name: 'Rep Lead', company: 'Rep Works Ltd', email: 'rep@works.example' },
+      rep,
+    );
+    expect(lead.status).toBe(201);
+    const r = await t.call('POST', `/api/records/leads/${lead.body.id}/convert`, {}, rep);
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    // Theirs, and the account's revenue stays hidden from them in the answer too.
+    expect(r.body.created.deals.owner_id).toBe(login.body.user.id);
+    expect(r.body.created.accounts).not.toHaveProperty('annual_revenue');
+    // Their colleague's leads are private: 404, as on a read.
+    const others = (await t.call('GET', '/api/records/leads?limit=200')).body.data.filter(
+      (l: { owner_id: string; status: string }) =>
+        l.owner_id !== login.body.user.id && l.status !== 'converted',
+    );
+    const theirs = await t.call('POST', `/api/records/leads/${others[0].id}/convert`, {}, rep);
+    expect(theirs.status).toBe(404);
+  });
 });
