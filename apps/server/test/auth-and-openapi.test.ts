@@ -389,6 +389,8 @@ describe('OpenAPI', () => {
     const modules = ['accounts', 'sales_deals'];
     for (const { method, url } of routes(t)) {
       if (!url.startsWith('/api/') || url === '/api/openapi.json' || method === 'HEAD') continue;
+      // Only a module with a conversion document converts (conversion.test.ts checks its path).
+      if (url.endsWith('/convert')) continue;
       const paths = url.includes(':module') ? modules.map((m) => url.replace(':module', m)) : [url];
       for (const path of paths) {
         const openapiPath = path.replace(/:(\w+)/g, '{$1}');

@@ -390,6 +390,38 @@ describe('lead conversion', () => {
     const unmarked = await refuse({ ...target({ module: 'accounts' }), mark: {} });
     expect(unmarked.some((p) => p.includes('cannot be converted twice'))).toBe(true);
   });
+
+  // Last: from here on the leads' status follows a blueprint.
+  it('moves a source whose mark field follows a blueprint through its transition', async () => {
+    await t.apply([
+      {
+        kind: 'blueprint',
+        module: 'leads',
+        name: 'lead_process',
+        field: 'status',
+        transitions: [
+          { name: 'qualify', from: ['new'], to: 'qualified' },
+          { name: 'convert', from: ['qualified'], to: 'converted' },
+        ],
+      },
+    ]);
+    const l = await lead({ name: 'Process', company: 'Process plc' });
+    const before = await counts();
+    const early = await convert(l.id);
+    expect(early.status).toBe(409);
+    expect(early.body.error.code).toBe('BLUEPRINT_FIELD');
+    expect(paths(early)).toEqual(['leads.status']);
+    expect(early.body.error.details[0].message).toContain('(qualify)');
+    expect(await counts()).toEqual(before);
+
+    const q = await t.call('POST', `/api/records/leads/${l.id}/transitions/qualify`, {
+      version: 1,
+    });
+    expect(q.status).toBe(200);
+    const r = await convert(l.id);
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.source).toMatchObject({ status: 'converted', version: 3 });
+  });
 });
 
 describe('lead conversion in the b2b-sales template', () => {
@@ -432,5 +464,38 @@ describe('lead conversion in the b2b-sales template', () => {
     const again = await t.call('POST', `/api/records/leads/${twin.body.id}/convert`, {});
     expect(again.status, JSON.stringify(again.body)).toBe(200);
     expect(again.body.matched.accounts.id).toBe(account.id);
+  });
+
+  it('lets a sales rep convert their own lead, as their profile allows', async () => {
+    const { hashPassword } = await import('@atrium/engine');
+    const hash = await hashPassword('pw-pw-pw-pw');
+    await sql`update atrium.users set password_hash = ${hash}
+      where email = 'rep.li@b2b-sales.example'`.execute(t.handle.db);
+    const login = await t.call(
+      'POST',
+      '/api/auth/login',
+      { email: 'rep.li@b2b-sales.example', password: 'pw-pw-pw-pw' },
+      null,
+    );
+    const rep = login.body.token as string;
+    const lead = await t.call(
+      'POST',
+      '/api/records/leads',
+      { name: 'Rep Lead', company: 'Rep Works Ltd', email: 'rep@works.example' },
+      rep,
+    );
+    expect(lead.status).toBe(201);
+    const r = await t.call('POST', `/api/records/leads/${lead.body.id}/convert`, {}, rep);
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    // Theirs, and the account's revenue stays hidden from them in the answer too.
+    expect(r.body.created.deals.owner_id).toBe(login.body.user.id);
+    expect(r.body.created.accounts).not.toHaveProperty('annual_revenue');
+    // Their colleague's leads are private: 404, as on a read.
+    const others = (await t.call('GET', '/api/records/leads?limit=200')).body.data.filter(
+      (l: { owner_id: string; status: string }) =>
+        l.owner_id !== login.body.user.id && l.status !== 'converted',
+    );
+    const theirs = await t.call('POST', `/api/records/leads/${others[0].id}/convert`, {}, rep);
+    expect(theirs.status).toBe(404);
   });
 });

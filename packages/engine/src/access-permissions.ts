@@ -117,6 +117,19 @@ function withoutFields(
       } satisfies LayoutDoc;
     case 'view':
       return { ...d, columns: keep(d.columns) } satisfies ViewDoc;
+    case 'conversion':
+      // Which hidden source fields feed a target is not the caller's to know.
+      return {
+        ...d,
+        targets: d.targets.map((t) =>
+          t.fields
+            ? {
+                ...t,
+                fields: Object.fromEntries(Object.entries(t.fields).filter(([, f]) => !h.has(f))),
+              }
+            : t,
+        ),
+      };
     default:
       return d;
   }

@@ -16,6 +16,7 @@ import {
   updateWithin,
 } from '../records/write.js';
 import { q } from '../sql-names.js';
+import { availableTransitions } from './blueprint.js';
 import { conversionMsg } from './conversion-messages.js';
 
 /** What `POST /api/records/:module/:id/convert` answers. */
@@ -99,8 +100,9 @@ export async function convertRecord(
       const linked = ids.get(target);
       if (linked) mark[field] = linked;
     }
+    const marking = { ...ctx, ...markTransition(m, current, mark, ctx) };
     const marked = await within(m.doc.name, m, () =>
-      updateWithin(trx, engine, ctx, snapshot, m, current.id as string, mark),
+      updateWithin(trx, engine, marking, snapshot, m, current.id as string, mark),
     );
     return {
       created,
@@ -195,6 +197,25 @@ async function lockSource(
       { path: 'id', message: msg(ctx.locale, 'readOnlyRecord', { id }) },
     ]);
   return current;
+}
+
+/**
+ * When the source's blueprint owns a field the mark sets, the mark moves the record through the
+ * blueprint: the transition from its current state to the marked one that this caller may run
+ * (the blueprint guard then checks it as for any transition, and refuses at the field, naming
+ * the transitions available, when there is none).
+ */
+function markTransition(
+  m: CompiledModule,
+  current: Row,
+  mark: Values,
+  ctx: RequestContext,
+): { transition?: string } {
+  const bp = m.blueprint;
+  if (!bp || !(bp.field in mark) || mark[bp.field] === current[bp.field]) return {};
+  const available = availableTransitions(m, current, ctx);
+  const t = available.find((x) => x.to === mark[bp.field]);
+  return t ? { transition: t.name } : {};
 }
 
 /** Converted once: it links to what it became, or it holds every value the mark sets. */
