@@ -85,26 +85,30 @@ export function ajvProblems(
     | undefined,
   prefix = '',
 ): Problem[] {
-  return (errors ?? []).map((e) => {
-    const extra =
-      e.keyword === 'required'
-        ? String(e.params.missingProperty)
-        : e.keyword === 'additionalProperties'
-          ? String(e.params.additionalProperty)
-          : undefined;
-    const pointer = extra === undefined ? e.instancePath : `${e.instancePath}/${extra}`;
-    const message =
-      e.keyword === 'required'
-        ? 'is required'
-        : e.keyword === 'additionalProperties'
-          ? 'is not a known field'
-          : e.keyword === 'decimalScale'
-            ? 'has too many decimal places'
-            : e.keyword === 'format' && e.params.format === 'regex'
-              ? 'is not a pattern that can be checked in linear time (backreferences and lookarounds are not supported)'
-              : e.keyword === 'enum'
-                ? `must be one of ${JSON.stringify((e.params.allowedValues as unknown[]).filter((v) => v !== null))}`
-                : (e.message ?? 'is invalid');
-    return { path: pointerToPath(pointer, prefix) || prefix || '(root)', message };
-  });
+  // An `if`/`then` schema (an action's type choosing its shape) adds a summary error over the
+  // precise ones: the precise ones say it all.
+  return (errors ?? [])
+    .filter((e) => e.keyword !== 'if')
+    .map((e) => {
+      const extra =
+        e.keyword === 'required'
+          ? String(e.params.missingProperty)
+          : e.keyword === 'additionalProperties'
+            ? String(e.params.additionalProperty)
+            : undefined;
+      const pointer = extra === undefined ? e.instancePath : `${e.instancePath}/${extra}`;
+      const message =
+        e.keyword === 'required'
+          ? 'is required'
+          : e.keyword === 'additionalProperties'
+            ? 'is not a known field'
+            : e.keyword === 'decimalScale'
+              ? 'has too many decimal places'
+              : e.keyword === 'format' && e.params.format === 'regex'
+                ? 'is not a pattern that can be checked in linear time (backreferences and lookarounds are not supported)'
+                : e.keyword === 'enum'
+                  ? `must be one of ${JSON.stringify((e.params.allowedValues as unknown[]).filter((v) => v !== null))}`
+                  : (e.message ?? 'is invalid');
+      return { path: pointerToPath(pointer, prefix) || prefix || '(root)', message };
+    });
 }
