@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkDocuments } from '../src/index.js';
+import { checkDocuments, followRenames, type MetadataDoc } from '../src/index.js';
 import { accounts, clone, deals } from './fixtures.js';
 
 /** Automations are checked at apply: shapes per action type, then against the modules. */
@@ -120,6 +120,25 @@ describe('checkDocuments: automations', () => {
       'documents[6].trigger.days',
       'documents[7].actions[0].type',
       expect.stringMatching(/^documents\[8\]\.when/),
+    ]);
+  });
+
+  it('follows a field rename into the actions that read or set it', () => {
+    const renamed = clone(deals) as { fields: { name: string; renamedFrom?: string }[] };
+    const notes = renamed.fields.find((f) => f.name === 'notes');
+    if (notes) Object.assign(notes, { name: 'remarks', renamedFrom: 'notes' });
+    const doc = auto({
+      actions: [
+        { type: 'update_fields', values: { notes: { var: 'notes' } } },
+        { type: 'create_record', module: 'accounts', values: { name: { var: 'notes' } } },
+        { type: 'send_email', to: { var: 'notes' }, subject: { en: 's' }, body: { en: 'b' } },
+      ],
+    });
+    const [, out] = followRenames([renamed, doc] as MetadataDoc[]);
+    expect((out as { actions: unknown }).actions).toEqual([
+      { type: 'update_fields', values: { remarks: { var: 'remarks' } } },
+      { type: 'create_record', module: 'accounts', values: { name: { var: 'remarks' } } },
+      { type: 'send_email', to: { var: 'remarks' }, subject: { en: 's' }, body: { en: 'b' } },
     ]);
   });
 });
