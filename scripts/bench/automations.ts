@@ -75,7 +75,7 @@ const leadBody = () =>
 export function automationScenario(): Scenario & { key: 'create_automations' } {
   return {
     key: 'create_automations',
-    name: 'create + 3 automations',
+    name: 'create auto',
     generic: { method: 'POST', path: () => '/api/records/bench_leads', body: leadBody },
     baseline: { method: 'POST', path: () => '/bench/leads', body: leadBody },
   };

@@ -65,6 +65,16 @@ const BLUEPRINT = {
     { name: 'lose', from: ['open'], to: 'lost' },
   ],
 };
+/** A chain of automations, each creating the next step: s1 → s2 → … → s6. */
+const STEPS = { kind: 'module', name: 'steps', fields: [{ name: 'n', type: 'integer' }] };
+const STEP_AUTOMATIONS = [1, 2, 3, 4, 5, 6].map((i) => ({
+  kind: 'automation',
+  module: 'steps',
+  name: `s${i}`,
+  trigger: { on: 'create' },
+  when: { '==': [{ var: 'n' }, i] },
+  actions: [{ type: 'create_record', module: 'steps', values: { n: i + 1 } }],
+}));
 const ROLES = [
   { kind: 'role', name: 'sales_manager' },
   { kind: 'role', name: 'sales_rep', parent: 'sales_manager' },
@@ -192,6 +202,8 @@ describe('automations in the write path', () => {
       fullProfile(['accounts', 'leads', 'tasks', 'deals']),
       { kind: 'sharing', module: 'leads', default: 'private' },
       ...AUTOMATIONS,
+      STEPS,
+      ...STEP_AUTOMATIONS,
     ]);
     await t.userToken('manager@example.com', { role: 'sales_manager', profile: 'full' });
     repToken = await t.userToken('rep1@example.com', { role: 'sales_rep', profile: 'full' });
@@ -370,6 +382,21 @@ describe('automations in the write path', () => {
       runs,
     ]);
     expect(await jobs()).toEqual([]);
+  });
+
+  it('refuses automations that trigger one another more than 5 deep, writing nothing', async () => {
+    const deep = await t.call('POST', '/api/records/steps', { n: 1 });
+    expect(deep.status).toBe(422);
+    expect(deep.body.error.code).toBe('AUTOMATION_DEPTH');
+    expect(deep.body.error.details[0].message).toContain(
+      'steps.s1 → steps.s2 → steps.s3 → steps.s4 → steps.s5 → steps.s6',
+    );
+    expect(await count('steps')).toBe(0);
+    // Five levels are allowed: n = 2 runs s2 … s6 and stores six steps.
+    const ok = await t.call('POST', '/api/records/steps', { n: 2 });
+    expect(ok.status).toBe(201);
+    const ns = await sql<{ n: number }>`select n from ws_main.steps order by n`.execute(db());
+    expect(ns.rows.map((r) => r.n)).toEqual([2, 3, 4, 5, 6, 7]);
   });
 
   it('refuses a related record that breaks its module’s rules, naming the automation and action', async () => {

@@ -83,35 +83,39 @@ export function ajvProblems(
     | undefined,
   prefix = '',
 ): Problem[] {
-  return (errors ?? []).map((e) => {
-    const extra =
-      e.keyword === 'required'
-        ? String(e.params.missingProperty)
-        : e.keyword === 'additionalProperties'
-          ? String(e.params.additionalProperty)
-          : undefined;
-    const pointer = extra === undefined ? e.instancePath : `${e.instancePath}/${extra}`;
-    const message: Message =
-      e.keyword === 'required'
-        ? valueMsg('required')
-        : e.keyword === 'additionalProperties'
-          ? valueMsg('unknownField')
-          : e.keyword === 'decimalScale'
-            ? valueMsg('tooManyDecimals')
-            : e.keyword === 'format' && e.params.format === 'regex'
-              ? valueMsg('notLinearPattern')
-              : e.keyword === 'enum'
-                ? valueMsg('oneOf', {
-                    values: JSON.stringify(
-                      (e.params.allowedValues as unknown[]).filter((v) => v !== null),
-                    ),
-                  })
-                : e.keyword === 'jsonLogic'
-                  ? (e.params.message as Message)
-                  : e.message === undefined
-                    ? valueMsg('invalid')
-                    : // Ajv's own wording: the `ajv` area renders it again in the caller's language.
-                      { message: e.message, key: `ajv.${e.keyword}`, params: e.params };
-    return { path: pointerToPath(pointer, prefix) || prefix || '(root)', ...message };
-  });
+  // An `if`/`then` schema (an action's type choosing its shape) adds a summary error over the
+  // precise ones: the precise ones say it all.
+  return (errors ?? [])
+    .filter((e) => e.keyword !== 'if')
+    .map((e) => {
+      const extra =
+        e.keyword === 'required'
+          ? String(e.params.missingProperty)
+          : e.keyword === 'additionalProperties'
+            ? String(e.params.additionalProperty)
+            : undefined;
+      const pointer = extra === undefined ? e.instancePath : `${e.instancePath}/${extra}`;
+      const message: Message =
+        e.keyword === 'required'
+          ? valueMsg('required')
+          : e.keyword === 'additionalProperties'
+            ? valueMsg('unknownField')
+            : e.keyword === 'decimalScale'
+              ? valueMsg('tooManyDecimals')
+              : e.keyword === 'format' && e.params.format === 'regex'
+                ? valueMsg('notLinearPattern')
+                : e.keyword === 'enum'
+                  ? valueMsg('oneOf', {
+                      values: JSON.stringify(
+                        (e.params.allowedValues as unknown[]).filter((v) => v !== null),
+                      ),
+                    })
+                  : e.keyword === 'jsonLogic'
+                    ? (e.params.message as Message)
+                    : e.message === undefined
+                      ? valueMsg('invalid')
+                      : // Ajv's own wording: the `ajv` area renders it again in the caller's language.
+                        { message: e.message, key: `ajv.${e.keyword}`, params: e.params };
+      return { path: pointerToPath(pointer, prefix) || prefix || '(root)', ...message };
+    });
 }

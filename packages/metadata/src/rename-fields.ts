@@ -112,6 +112,22 @@ function rewrite(doc: MetadataDoc, r: Rename, of: (module: string) => Rename): M
       if (copy.trigger.fields) copy.trigger.fields = names(copy.trigger.fields);
       if (copy.trigger.field) copy.trigger.field = r.field(copy.trigger.field);
       if (copy.when !== undefined) copy.when = renameVars(copy.when, r.path);
+      // What actions read of the record; the fields a created record gets are another
+      // module's (followed when that module is renamed… by its own documents, not here).
+      for (const a of copy.actions) {
+        if (a.type === 'update_fields')
+          a.values = Object.fromEntries(
+            Object.entries(a.values).map(([k, v]) => [r.field(k), renameVars(v, r.path)]),
+          );
+        else if (a.type === 'create_record')
+          a.values = Object.fromEntries(
+            Object.entries(a.values).map(([k, v]) => [k, renameVars(v, r.path)]),
+          );
+        else if (a.type === 'assign') {
+          if (a.field) a.field = r.field(a.field);
+          for (const rule of a.rules ?? []) rule.when = renameVars(rule.when, r.path);
+        } else if (a.type === 'send_email') a.to = renameVars(a.to, r.path);
+      }
       return copy;
     case 'sharing':
       for (const rule of copy.rules ?? []) rule.when = renameVars(rule.when, r.path);

@@ -32,8 +32,9 @@ export function recorderOf(ctx: RequestContext): Recorder | undefined {
 }
 
 /**
- * The recursion guard, before automation `a` runs on a write made in `ctx`: an automation that
- * would run inside its own run (a → b → a) is a loop; a chain deeper than MAX_AUTOMATION_DEPTH is
+ * The recursion guard, before automation `a` acts on a write made in `ctx` (its trigger matched
+ * and its condition holds — one whose condition fails ends the chain): an automation that would
+ * act inside its own run (a → b → a) is a loop; a chain deeper than MAX_AUTOMATION_DEPTH is
  * refused too. Both refuse the whole write (422), so nothing is saved.
  */
 export function guard(ctx: RequestContext, a: CompiledAutomation): void {

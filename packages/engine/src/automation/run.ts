@@ -50,10 +50,11 @@ export async function automationsBeforeSave(
   const runs: Run[] = [];
   for (const a of list) {
     if (current !== undefined && !updateMatches(a.doc.trigger, current, values)) continue;
-    guard(ctx, a);
     const started = performance.now();
     const data = await recordData(trx, m, a.lookups, values);
     const matched = holds(a, data, ctx);
+    // Only an automation that would act can loop: one whose condition fails ends the chain.
+    if (matched) guard(ctx, a);
     const trace = traceRow(ctx, m, a, matched);
     if (recorderOf(ctx)) trace.seq = (recorderOf(ctx) as { seq: number }).seq++;
     if (matched)
@@ -135,7 +136,6 @@ export async function automationsAfterDelete(
       name: 'delete',
     };
     for (const a of ma.onDelete) {
-      guard(ctx, a);
       traces.push(await runOnRow(trx, engine, ctx, m, a, row, event));
     }
   }
@@ -160,6 +160,7 @@ export async function runOnRow(
   const started = performance.now();
   let data = await recordData(trx, m, a.lookups, row);
   const matched = holds(a, data, ctx);
+  if (matched) guard(ctx, a);
   const trace = traceRow(ctx, m, a, matched);
   trace.recordId = row.id as string;
   trace.event = event.id;
