@@ -2,6 +2,7 @@ import {
   type CredentialCache,
   contextOf,
   type Engine,
+  effectsRoutes,
   errorHandler,
   inputGuard,
   jobsRoutes,
@@ -39,6 +40,8 @@ export interface AppOptions {
   accessTtlSeconds?: number;
   /** Directory of the built web app (default apps/web/dist). */
   webRoot?: string;
+  /** `ATRIUM_WEBHOOK_SECRET`, when set: webhooks are signed with it and it cannot be rotated. */
+  webhookSecret?: string;
   /** Extra routes mounted after the engine (the benchmark's hand-written baseline). */
   extend?: (app: FastifyInstance) => Promise<void> | void;
 }
@@ -87,6 +90,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(recordsRoutes, { prefix: '/api', engine });
   await app.register(settingsRoutes, { prefix: '/api', engine });
   await app.register(jobsRoutes, { prefix: '/api', engine });
+  await app.register(effectsRoutes, {
+    prefix: '/api',
+    engine,
+    ...(options.webhookSecret ? { webhookSecretFromEnv: options.webhookSecret } : {}),
+  });
   await app.register(usersRoutes, { prefix: '/api', engine });
   await app.register(sessionRoutes, { prefix: '/api', db: engine.db });
   await app.register(tokensRoutes, { prefix: '/api', db: engine.db });

@@ -333,6 +333,10 @@ describe('OpenAPI', () => {
       '/api/meta/revisions',
       '/api/meta/revisions/{n}',
       '/api/meta/revisions/{n}/revert',
+      '/api/notifications',
+      '/api/notifications/read-all',
+      '/api/notifications/{id}/read',
+      '/api/outbox',
       '/api/records/accounts',
       '/api/records/accounts/bulk',
       '/api/records/accounts/{id}',
@@ -354,6 +358,8 @@ describe('OpenAPI', () => {
       '/api/users/{id}',
       '/api/users/{id}/password-reset',
       '/api/users/{id}/transfer',
+      '/api/webhooks/secret',
+      '/api/webhooks/secret/rotate',
     ]);
     expect(Object.keys(doc.paths['/api/records/accounts']).sort()).toEqual(['get', 'post']);
     expect(Object.keys(doc.paths['/api/records/accounts/{id}']).sort()).toEqual([

@@ -129,6 +129,11 @@ export const ERRORS = {
     message: 'Only a failed or dead-lettered job can be retried',
     'zh-CN': '只能重试失败或已进入死信的任务',
   },
+  WEBHOOK_SECRET_FIXED: {
+    status: 409,
+    message: 'The webhook secret is set by the server (ATRIUM_WEBHOOK_SECRET); change it there',
+    'zh-CN': 'Webhook 签名密钥由服务器设置（ATRIUM_WEBHOOK_SECRET），请在那里更改',
+  },
 } as const satisfies Record<string, ErrorEntry>;
 
 export type ErrorCode = keyof typeof ERRORS;

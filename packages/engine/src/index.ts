@@ -5,6 +5,7 @@ export * from './access-view.js';
 export * from './db.js';
 export * from './engine.js';
 export * from './errors.js';
+export { effectsRoutes } from './http/effects-routes.js';
 export { errorHandler } from './http/error-handler.js';
 export { frameworkError, onClientError, onFrameworkError } from './http/framework-error.js';
 export { inputGuard, inputProblem, MAX_INPUT_DEPTH } from './http/input-guard.js';
@@ -51,12 +52,33 @@ export {
   transitionPath,
 } from './process/blueprint.js';
 export {
+  type EffectsConfig,
+  effectsConfigFromEnv,
+  sideEffectHandlers,
+} from './process/effects/handlers.js';
+export { type MailPayload, messageIdOf } from './process/effects/mail.js';
+export type { NotifyPayload } from './process/effects/notify.js';
+export type { WebhookPayload } from './process/effects/webhook.js';
+export {
+  rotateWebhookSecret,
+  signWebhook,
+  verifyWebhook,
+  type WebhookSecret,
+  webhookSecret,
+} from './process/effects/webhook-secret.js';
+export {
+  isPrivateAddress,
+  webhookAllowHosts,
+  webhookTargetProblem,
+} from './process/effects/webhook-target.js';
+export {
   DeadLetter,
   type JobHandler,
   JobWorker,
   type WorkerOptions,
 } from './process/job-worker.js';
 export { enqueueJob, type Job, listJobs, retryJob } from './process/jobs.js';
+
 export { listTransitions, runTransition, type TransitionList } from './process/transition.js';
 export type { CompiledModule, Snapshot } from './records/compiled-module.js';
 export {

@@ -10,6 +10,7 @@ import {
 import type { ModuleGrant } from '../access-permissions.js';
 import type { Snapshot } from '../records/compiled-module.js';
 import { GET_QUERY_SCHEMA, LIST_QUERY_SCHEMA } from '../records/list-query.js';
+import { effectPaths, effectSchemas } from './openapi-effects.js';
 import { errorResponse, fixedPaths, fixedSchemas, json, ref } from './openapi-fixed.js';
 import { jobPaths, jobSchemas } from './openapi-jobs.js';
 import { transitionPaths, transitionSchemas } from './openapi-transitions.js';
@@ -28,8 +29,13 @@ export function openApiDocument(
   info: { title: string; version: string },
   grants?: Readonly<Record<string, ModuleGrant>>,
 ): Record<string, unknown> {
-  const schemas: Record<string, unknown> = { ...fixedSchemas, ...transitionSchemas, ...jobSchemas };
-  const paths: Record<string, unknown> = { ...fixedPaths, ...jobPaths };
+  const schemas: Record<string, unknown> = {
+    ...fixedSchemas,
+    ...transitionSchemas,
+    ...jobSchemas,
+    ...effectSchemas,
+  };
+  const paths: Record<string, unknown> = { ...fixedPaths, ...jobPaths, ...effectPaths };
   // With `grants` (a non-admin's), only the modules, fields and operations they allow.
   const modules = new Set([...snapshot.modules.keys()].filter((n) => !grants || grants[n]));
   for (const compiled of snapshot.modules.values()) {
@@ -395,7 +401,7 @@ function schemaName(module: string): string {
   const base = pascal(module);
   const taken =
     [base, `${base}Create`, `${base}Update`, `${base}Bulk`].some(
-      (n) => n in fixedSchemas || n in transitionSchemas || n in jobSchemas,
+      (n) => n in fixedSchemas || n in transitionSchemas || n in jobSchemas || n in effectSchemas,
     ) || VERBS.some((v) => FIXED_OPERATIONS.has(`${v}${base}`));
   return taken ? `${base}Record` : base;
 }
