@@ -1,4 +1,5 @@
 import {
+  approvalsRoutes,
   type CredentialCache,
   contextOf,
   type Engine,
@@ -90,6 +91,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(recordsRoutes, { prefix: '/api', engine });
   await app.register(settingsRoutes, { prefix: '/api', engine });
   await app.register(jobsRoutes, { prefix: '/api', engine });
+  await app.register(approvalsRoutes, { prefix: '/api', engine });
   await app.register(effectsRoutes, {
     prefix: '/api',
     engine,

@@ -317,6 +317,9 @@ describe('OpenAPI', () => {
     expect(schemas.SalesDealsCreate.properties).not.toHaveProperty('number');
     expect(JSON.stringify(doc)).not.toContain('decimalScale');
     expect(Object.keys(doc.paths).sort()).toEqual([
+      '/api/approvals',
+      '/api/approvals/{id}/approve',
+      '/api/approvals/{id}/reject',
       '/api/audit',
       '/api/auth/login',
       '/api/auth/logout',

@@ -30,6 +30,11 @@ export interface RequestContext {
   timeZone?: string;
   /** The blueprint transition this write runs (process/transition.ts); absent for plain writes. */
   transition?: string;
+  /**
+   * The approval being carried out (process/approvals.ts): the write that runs an approved
+   * transition, the one write its record's lock lets through.
+   */
+  approval?: number;
 }
 
 /** Opens (creating if needed) a workspace and loads its metadata. System migrations must have run. */

@@ -5,6 +5,7 @@ export * from './access-view.js';
 export * from './db.js';
 export * from './engine.js';
 export * from './errors.js';
+export { approvalsRoutes } from './http/approvals-routes.js';
 export { effectsRoutes } from './http/effects-routes.js';
 export { errorHandler } from './http/error-handler.js';
 export { frameworkError, onClientError, onFrameworkError } from './http/framework-error.js';
@@ -45,6 +46,12 @@ export {
 export { loadMetadata } from './meta/store.js';
 export { listTrash, purgeTrash, type TrashEntry } from './meta/trash.js';
 export {
+  type Approval,
+  type ApprovalRule,
+  decideApproval,
+  listApprovals,
+} from './process/approvals.js';
+export {
   type AvailableTransition,
   availableTransitions,
   type Blueprint,
@@ -78,8 +85,14 @@ export {
   type WorkerOptions,
 } from './process/job-worker.js';
 export { enqueueJob, type Job, listJobs, retryJob } from './process/jobs.js';
-
-export { listTransitions, runTransition, type TransitionList } from './process/transition.js';
+export {
+  listTransitions,
+  requestTransition,
+  runTransition,
+  type TransitionList,
+  type TransitionOutcome,
+  transitionWithin,
+} from './process/transition.js';
 export type { CompiledModule, Snapshot } from './records/compiled-module.js';
 export {
   GET_QUERY_SCHEMA,

@@ -291,6 +291,12 @@ class Checker {
             this.add(`.transitions[${i}].to`, `"${t.to}" is not an option of ${doc.field}`);
           known(t.require, `.transitions[${i}].require`);
           if (t.when !== undefined) this.vars(module, t.when, `.transitions[${i}].when`);
+          const a = t.approval;
+          if (a?.by === 'role' && !a.role)
+            this.add(`.transitions[${i}].approval.role`, 'name the role that approves');
+          if (a?.by === 'user' && !a.user)
+            this.add(`.transitions[${i}].approval.user`, 'name the user (e-mail) who approves');
+          if (a?.when !== undefined) this.vars(module, a.when, `.transitions[${i}].approval.when`);
         });
         return;
       }

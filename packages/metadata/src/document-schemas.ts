@@ -189,6 +189,19 @@ const action = Type.Object({
   type: oneOf(['assign', 'update_fields', 'create_record', 'send_email', 'webhook', 'notify']),
 });
 
+/**
+ * Who must approve a transition before it runs: the record owner's manager (the users of the
+ * nearest role above the owner's that has any), everyone of a named role (any one of them
+ * decides), or one named user (by e-mail); only `when` the condition (JSON Logic on the record
+ * with the values sent) holds, else always.
+ */
+const approvalRule = closed({
+  by: oneOf(['manager', 'role', 'user']),
+  role: optional(Type.String({ pattern: '^[a-z][a-z0-9_]{0,62}$' })),
+  user: optional(Type.String({ minLength: 3, maxLength: 254, pattern: '^[^@\\s]+@[^@\\s]+$' })),
+  when: optional(logic),
+});
+
 const blueprintTransition = closed({
   name,
   label: optional(label),
@@ -205,6 +218,8 @@ const blueprintTransition = closed({
   when: optional(logic),
   require: optional(names),
   after: optional(Type.Array(action)),
+  /** The transition waits for someone's approval (see approvalRule) before the stage moves. */
+  approval: optional(approvalRule),
 });
 
 export const BLUEPRINT_SCHEMA = closed({
@@ -316,6 +331,7 @@ export type ValidationRule = Static<typeof validationRule>;
 export type LayoutSection = Static<typeof layoutSection>;
 export type LayoutRule = Static<typeof layoutRule>;
 export type BlueprintTransition = Static<typeof blueprintTransition>;
+export type ApprovalRule = Static<typeof approvalRule>;
 export type AutomationAction = Static<typeof action> & { [key: string]: unknown };
 export type ModulePermissions = Static<typeof modulePermissions>;
 export type RecordOperation = (typeof RECORD_OPERATIONS)[number];

@@ -10,6 +10,7 @@ import {
 import type { ModuleGrant } from '../access-permissions.js';
 import type { Snapshot } from '../records/compiled-module.js';
 import { GET_QUERY_SCHEMA, LIST_QUERY_SCHEMA } from '../records/list-query.js';
+import { approvalPaths, approvalSchemas } from './openapi-approvals.js';
 import { effectPaths, effectSchemas } from './openapi-effects.js';
 import { errorResponse, fixedPaths, fixedSchemas, json, ref } from './openapi-fixed.js';
 import { jobPaths, jobSchemas } from './openapi-jobs.js';
@@ -34,8 +35,14 @@ export function openApiDocument(
     ...transitionSchemas,
     ...jobSchemas,
     ...effectSchemas,
+    ...approvalSchemas,
   };
-  const paths: Record<string, unknown> = { ...fixedPaths, ...jobPaths, ...effectPaths };
+  const paths: Record<string, unknown> = {
+    ...fixedPaths,
+    ...jobPaths,
+    ...effectPaths,
+    ...approvalPaths,
+  };
   // With `grants` (a non-admin's), only the modules, fields and operations they allow.
   const modules = new Set([...snapshot.modules.keys()].filter((n) => !grants || grants[n]));
   for (const compiled of snapshot.modules.values()) {
@@ -401,7 +408,12 @@ function schemaName(module: string): string {
   const base = pascal(module);
   const taken =
     [base, `${base}Create`, `${base}Update`, `${base}Bulk`].some(
-      (n) => n in fixedSchemas || n in transitionSchemas || n in jobSchemas || n in effectSchemas,
+      (n) =>
+        n in fixedSchemas ||
+        n in transitionSchemas ||
+        n in jobSchemas ||
+        n in effectSchemas ||
+        n in approvalSchemas,
     ) || VERBS.some((v) => FIXED_OPERATIONS.has(`${v}${base}`));
   return taken ? `${base}Record` : base;
 }
