@@ -1,4 +1,4 @@
-import { JobWorker, sideEffectHandlers } from '@atrium/engine';
+import { JobWorker, moduleOf, sideEffectHandlers, updateWithin } from '@atrium/engine';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fullProfile, type Reply, startTestApp, type TestApp } from './support/test-app.js';
@@ -167,6 +167,30 @@ describe('approvals', () => {
       version: 1,
     });
     expect(codeOf(again)).toBe('RECORD_AWAITING_APPROVAL');
+    // An automation writes through updateWithin, in a transaction of its own: locked too.
+    const automation = t.handle.db
+      .transaction()
+      .execute((trx) =>
+        updateWithin(
+          trx,
+          t.engine,
+          {
+            actor: {
+              id: ids.rep as string,
+              email: 'rep@example.com',
+              isAdmin: true,
+              role: null,
+              profile: null,
+            },
+            locale: 'en',
+          },
+          t.engine.metadata.current,
+          moduleOf(t.engine.metadata.current, 'deals'),
+          deal.id,
+          { version: 1, amount: 3 },
+        ),
+      );
+    await expect(automation).rejects.toMatchObject({ code: 'RECORD_AWAITING_APPROVAL' });
     const list = await as('rep', 'GET', `/api/records/deals/${deal.id}/transitions`);
     expect(list.body.pendingApproval.id).toBe(approvalId);
     expect(list.body.transitions).toEqual([]);
