@@ -168,28 +168,26 @@ describe('approvals', () => {
     });
     expect(codeOf(again)).toBe('RECORD_AWAITING_APPROVAL');
     // An automation writes through updateWithin, in a transaction of its own: locked too.
-    const automation = t.handle.db
-      .transaction()
-      .execute((trx) =>
-        updateWithin(
-          trx,
-          t.engine,
-          {
-            actor: {
-              id: ids.rep as string,
-              email: 'rep@example.com',
-              isAdmin: true,
-              role: null,
-              profile: null,
-            },
-            locale: 'en',
+    const automation = t.handle.db.transaction().execute((trx) =>
+      updateWithin(
+        trx,
+        t.engine,
+        {
+          actor: {
+            id: ids.rep as string,
+            email: 'rep@example.com',
+            isAdmin: true,
+            role: null,
+            profile: null,
           },
-          t.engine.metadata.current,
-          moduleOf(t.engine.metadata.current, 'deals'),
-          deal.id,
-          { version: 1, amount: 3 },
-        ),
-      );
+          locale: 'en',
+        },
+        t.engine.metadata.current,
+        moduleOf(t.engine.metadata.current, 'deals'),
+        deal.id,
+        { version: 1, amount: 3 },
+      ),
+    );
     await expect(automation).rejects.toMatchObject({ code: 'RECORD_AWAITING_APPROVAL' });
     const list = await as('rep', 'GET', `/api/records/deals/${deal.id}/transitions`);
     expect(list.body.pendingApproval.id).toBe(approvalId);
