@@ -26,10 +26,15 @@ export async function webhookSecret(
 ): Promise<WebhookSecret> {
   if (fromEnv) return { secret: fromEnv, source: 'environment', rotatedAt: null };
   const table = sql.raw(qt(schema, '_secrets'));
-  await sql`insert into ${table} (name, value) values (${NAME}, ${fresh()})
-    on conflict (name) do nothing`.execute(db);
-  const r = await sql<{ value: string; rotatedAt: string }>`
+  const read = () => sql<{ value: string; rotatedAt: string }>`
     select value, rotated_at as "rotatedAt" from ${table} where name = ${NAME}`.execute(db);
+  let r = await read();
+  if (r.rows.length === 0) {
+    // First use: one secret, whoever gets here first.
+    await sql`insert into ${table} (name, value) values (${NAME}, ${fresh()})
+      on conflict (name) do nothing`.execute(db);
+    r = await read();
+  }
   const row = r.rows[0] as { value: string; rotatedAt: string };
   return { secret: row.value, source: 'workspace', rotatedAt: row.rotatedAt };
 }
