@@ -26,7 +26,8 @@ export async function webhookSecret(
 ): Promise<WebhookSecret> {
   if (fromEnv) return { secret: fromEnv, source: 'environment', rotatedAt: null };
   const table = sql.raw(qt(schema, '_secrets'));
-  const read = () => sql<{ value: string; rotatedAt: string }>`
+  const read = () =>
+    sql<{ value: string; rotatedAt: string }>`
     select value, rotated_at as "rotatedAt" from ${table} where name = ${NAME}`.execute(db);
   let r = await read();
   if (r.rows.length === 0) {
