@@ -47,6 +47,21 @@ describe('webhook side effects', () => {
       )
     ).rows[0];
 
+  /** The backoff the worker chose: run_at and updated_at are set by the same statement. */
+  const delay = async (key: string) =>
+    (
+      await sql<{ ms: number }>`select (extract(epoch from run_at - updated_at) * 1000)::int as ms
+        from ws_main._jobs where idempotency_key = ${key}`.execute(t.handle.db)
+    ).rows[0]?.ms;
+  const untilDue = async (key: string) => {
+    for (let i = 0; i < 200; i++) {
+      const r = await sql<{ due: boolean }>`select run_at <= now() as due from ws_main._jobs
+        where idempotency_key = ${key}`.execute(t.handle.db);
+      if (r.rows[0]?.due) return;
+      await sleep(20);
+    }
+  };
+
   beforeAll(async () => {
     t = await startTestApp();
     await receiver.start();
@@ -68,14 +83,14 @@ describe('webhook side effects', () => {
     expect(await w.runOnce()).toBe(1);
     expect(await job('evt-down')).toMatchObject({ status: 'failed', attempts: 1 });
     expect((await job('evt-down'))?.last_error).toContain('503');
-    expect(await w.runOnce()).toBe(0); // backoff holds it back
-    await sleep(200);
+    expect(await delay('evt-down')).toBe(150);
+    await untilDue('evt-down');
     expect(await w.runOnce()).toBe(1);
     expect(await job('evt-down')).toMatchObject({ status: 'failed', attempts: 2 });
+    // The second wait is twice the first.
+    expect(await delay('evt-down')).toBe(300);
     receiver.down = false;
-    await sleep(160);
-    expect(await w.runOnce()).toBe(0); // the second wait is twice the first (300 ms)
-    await sleep(200);
+    await untilDue('evt-down');
     expect(await w.runOnce()).toBe(1);
     expect(await job('evt-down')).toMatchObject({ status: 'done', attempts: 3 });
     expect(await w.runOnce()).toBe(0);
@@ -169,12 +184,12 @@ describe('webhook side effects', () => {
     const w = new JobWorker(
       t.handle.db,
       'ws_main',
-      sideEffectHandlers(t.engine, { ...allow, webhookTimeoutMs: 200 }),
+      sideEffectHandlers(t.engine, { ...allow, webhookTimeoutMs: 1000 }),
       { backoffMs: 10 },
     );
     await w.runOnce();
     expect(await job('evt-slow')).toMatchObject({ status: 'failed', attempts: 1 });
-    expect((await job('evt-slow'))?.last_error).toContain('200 ms');
+    expect((await job('evt-slow'))?.last_error).toContain('1000 ms');
     receiver.hold = false;
     await sleep(20);
     await w.runOnce();
@@ -213,13 +228,13 @@ describe('webhook side effects', () => {
       const rescuer = startServerProcess(t.database.url, env);
       servers.push(rescuer);
       await rescuer.up;
-      for (let i = 0; i < 100 && (await job('evt-killed'))?.status !== 'done'; i++) await sleep(50);
+      for (let i = 0; i < 600 && (await job('evt-killed'))?.status !== 'done'; i++) await sleep(50);
       expect(await job('evt-killed')).toMatchObject({ status: 'done', attempts: 2 });
       // Delivered twice (the first answer never reached the dead worker), processed once: the
       // receiver dedupes on the Idempotency-Key, which both deliveries carried.
       expect(receiver.deliveries.map((d) => d.key)).toEqual(['evt-killed', 'evt-killed']);
       expect(receiver.processed).toEqual(['evt-killed']);
-    });
+    }, 120_000);
 
     it('two worker processes and a third worker on one database never run a job twice', async () => {
       receiver.reset();
@@ -240,7 +255,7 @@ describe('webhook side effects', () => {
         batch: 5,
       });
       while ((await local.runOnce()) > 0);
-      for (let i = 0; i < 200; i++) {
+      for (let i = 0; i < 1200; i++) {
         const r = await sql<{ n: number }>`select count(*)::int as n from ws_main._jobs
           where idempotency_key like 'evt-many-%' and status <> 'done'`.execute(t.handle.db);
         if (r.rows[0]?.n === 0) break;
@@ -258,6 +273,6 @@ describe('webhook side effects', () => {
         t.handle.db,
       );
       expect(attempts.rows[0]?.n).toBe(150);
-    });
+    }, 120_000);
   });
 });
