@@ -1,8 +1,10 @@
 import {
+  approvalsRoutes,
   automationsRoutes,
   type CredentialCache,
   contextOf,
   type Engine,
+  effectsRoutes,
   errorHandler,
   inputGuard,
   jobsRoutes,
@@ -41,6 +43,8 @@ export interface AppOptions {
   accessTtlSeconds?: number;
   /** Directory of the built web app (default apps/web/dist). */
   webRoot?: string;
+  /** `ATRIUM_WEBHOOK_SECRET`, when set: webhooks are signed with it and it cannot be rotated. */
+  webhookSecret?: string;
   /** Extra routes mounted after the engine (the benchmark's hand-written baseline). */
   extend?: (app: FastifyInstance) => Promise<void> | void;
 }
@@ -91,6 +95,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(settingsRoutes, { prefix: '/api', engine });
   await app.register(jobsRoutes, { prefix: '/api', engine });
   await app.register(automationsRoutes, { prefix: '/api', engine });
+  await app.register(approvalsRoutes, { prefix: '/api', engine });
+  await app.register(effectsRoutes, {
+    prefix: '/api',
+    engine,
+    ...(options.webhookSecret ? { webhookSecretFromEnv: options.webhookSecret } : {}),
+  });
   await app.register(usersRoutes, { prefix: '/api', engine });
   await app.register(sessionRoutes, { prefix: '/api', db: engine.db });
   await app.register(tokensRoutes, { prefix: '/api', db: engine.db });

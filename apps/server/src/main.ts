@@ -1,7 +1,7 @@
 import { unwatchFile, watchFile } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { CredentialCache } from '@atrium/engine';
+import { CredentialCache, effectsConfigFromEnv } from '@atrium/engine';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { boot, ensureFirstAdmin } from './boot.js';
@@ -10,10 +10,13 @@ import { jwtSecretFile } from './data-dir.js';
 import { stopOnSignals } from './embedded-postgres.js';
 import { installTemplate } from './templates.js';
 import { webBuilt } from './web-assets.js';
+import { startWorkers, workersConfig } from './workers.js';
 
 /** `pnpm start`: the whole CRM on one port, on an embedded Postgres unless DATABASE_URL is set. */
 async function main(): Promise<void> {
   const config = loadConfig();
+  const workers = workersConfig();
+  const effects = effectsConfigFromEnv();
   const log = (line: string) => console.log(`[atrium] ${line}`);
   if (!config.databaseUrl) log(`starting the embedded Postgres in ${config.dataDir}/pg`);
   const booted = await boot(config, log);
@@ -32,12 +35,15 @@ async function main(): Promise<void> {
   await credentials.listen(booted.database.url, (e) => log(`credentials listener: ${e.message}`));
   const build = (jwtSecret: string) =>
     buildApp({
+      ...(effects.webhookSecret ? { webhookSecret: effects.webhookSecret } : {}),
       engine: booted.engine,
       jwtSecret,
       credentials,
       logger: { level: config.logLevel },
       corsOrigins: config.corsOrigins,
     });
+  // The outbox's jobs (webhooks, mail, notifications) run in this process unless ATRIUM_WORKERS=0.
+  const jobs = startWorkers(booted.engine, effects, workers, log);
   let secret = booted.jwtSecret;
   let app: FastifyInstance = await build(secret);
   // One change at a time: a rotation, then the shutdown, never both at once.
@@ -49,6 +55,7 @@ async function main(): Promise<void> {
     unwatchFile(secretFile);
     await queue.catch(() => {});
     await app.close();
+    await jobs.stop();
     await credentials.close();
     await booted.close();
   };

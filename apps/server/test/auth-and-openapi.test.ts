@@ -317,6 +317,9 @@ describe('OpenAPI', () => {
     expect(schemas.SalesDealsCreate.properties).not.toHaveProperty('number');
     expect(JSON.stringify(doc)).not.toContain('decimalScale');
     expect(Object.keys(doc.paths).sort()).toEqual([
+      '/api/approvals',
+      '/api/approvals/{id}/approve',
+      '/api/approvals/{id}/reject',
       '/api/audit',
       '/api/auth/login',
       '/api/auth/logout',
@@ -337,6 +340,10 @@ describe('OpenAPI', () => {
       '/api/meta/revisions',
       '/api/meta/revisions/{n}',
       '/api/meta/revisions/{n}/revert',
+      '/api/notifications',
+      '/api/notifications/read-all',
+      '/api/notifications/{id}/read',
+      '/api/outbox',
       '/api/records/accounts',
       '/api/records/accounts/aggregate',
       '/api/records/accounts/bulk',
@@ -364,6 +371,8 @@ describe('OpenAPI', () => {
       '/api/users/{id}',
       '/api/users/{id}/password-reset',
       '/api/users/{id}/transfer',
+      '/api/webhooks/secret',
+      '/api/webhooks/secret/rotate',
     ]);
     expect(Object.keys(doc.paths['/api/records/accounts']).sort()).toEqual(['get', 'post']);
     expect(Object.keys(doc.paths['/api/records/accounts/{id}']).sort()).toEqual([

@@ -176,6 +176,7 @@ describe('blueprints', () => {
       from: ['qualification'],
       to: 'proposal',
       require: [{ name: 'amount', label: 'Amount', type: 'currency' }],
+      approval: null,
     });
   });
 

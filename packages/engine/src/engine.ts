@@ -33,6 +33,11 @@ export interface RequestContext {
   transition?: string;
   /** Set on writes automations make: the automations (`module.name`) that led here, outermost first. */
   automation?: { chain: readonly string[] };
+  /**
+   * The approval being carried out (process/approvals.ts): the write that runs an approved
+   * transition, the one write its record's lock lets through.
+   */
+  approval?: number;
 }
 
 /** Opens (creating if needed) a workspace and loads its metadata. System migrations must have run. */

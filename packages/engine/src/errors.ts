@@ -158,6 +158,21 @@ export const ERRORS = {
   },
   UNKNOWN_REPORT: { status: 404, message: 'No such report', 'zh-CN': '报表不存在' },
   UNKNOWN_DASHBOARD: { status: 404, message: 'No such dashboard', 'zh-CN': '仪表盘不存在' },
+  WEBHOOK_SECRET_FIXED: {
+    status: 409,
+    message: 'The webhook secret is set by the server (ATRIUM_WEBHOOK_SECRET); change it there',
+    'zh-CN': 'Webhook 签名密钥由服务器设置（ATRIUM_WEBHOOK_SECRET），请在那里更改',
+  },
+  RECORD_AWAITING_APPROVAL: {
+    status: 409,
+    message: 'The record waits for an approval and cannot be changed until it is decided',
+    'zh-CN': '该记录正在等待审批，审批完成前无法修改',
+  },
+  APPROVAL_DECIDED: {
+    status: 409,
+    message: 'This approval has been decided already',
+    'zh-CN': '此审批已处理',
+  },
 } as const satisfies Record<string, ErrorEntry>;
 
 export type ErrorCode = keyof typeof ERRORS;

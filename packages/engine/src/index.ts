@@ -14,7 +14,9 @@ export { recordTrace, type TraceEntry } from './automation/trace.js';
 export * from './db.js';
 export * from './engine.js';
 export * from './errors.js';
+export { approvalsRoutes } from './http/approvals-routes.js';
 export { automationsRoutes } from './http/automations-routes.js';
+export { effectsRoutes } from './http/effects-routes.js';
 export { errorHandler } from './http/error-handler.js';
 export { frameworkError, onClientError, onFrameworkError } from './http/framework-error.js';
 export { inputGuard, inputProblem, MAX_INPUT_DEPTH } from './http/input-guard.js';
@@ -55,6 +57,12 @@ export {
 export { loadMetadata } from './meta/store.js';
 export { listTrash, purgeTrash, type TrashEntry } from './meta/trash.js';
 export {
+  type Approval,
+  type ApprovalRule,
+  decideApproval,
+  listApprovals,
+} from './process/approvals.js';
+export {
   type AvailableTransition,
   availableTransitions,
   type Blueprint,
@@ -63,13 +71,40 @@ export {
 } from './process/blueprint.js';
 export { type ConversionResult, convertRecord } from './process/convert.js';
 export {
+  type EffectsConfig,
+  effectsConfigFromEnv,
+  sideEffectHandlers,
+} from './process/effects/handlers.js';
+export { type MailPayload, messageIdOf } from './process/effects/mail.js';
+export type { NotifyPayload } from './process/effects/notify.js';
+export type { WebhookPayload } from './process/effects/webhook.js';
+export {
+  rotateWebhookSecret,
+  signWebhook,
+  verifyWebhook,
+  type WebhookSecret,
+  webhookSecret,
+} from './process/effects/webhook-secret.js';
+export {
+  isPrivateAddress,
+  webhookAllowHosts,
+  webhookTargetProblem,
+} from './process/effects/webhook-target.js';
+export {
   DeadLetter,
   type JobHandler,
   JobWorker,
   type WorkerOptions,
 } from './process/job-worker.js';
 export { enqueueJob, type Job, listJobs, retryJob } from './process/jobs.js';
-export { listTransitions, runTransition, type TransitionList } from './process/transition.js';
+export {
+  listTransitions,
+  requestTransition,
+  runTransition,
+  type TransitionList,
+  type TransitionOutcome,
+  transitionWithin,
+} from './process/transition.js';
 export type { CompiledModule, Snapshot } from './records/compiled-module.js';
 export {
   GET_QUERY_SCHEMA,

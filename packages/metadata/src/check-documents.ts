@@ -323,6 +323,19 @@ class Checker {
             this.say(`.transitions[${i}].to`, 'notOptionOf', { value: t.to, field: doc.field });
           known(t.require, `.transitions[${i}].require`);
           if (t.when !== undefined) this.vars(module, t.when, `.transitions[${i}].when`);
+          const a = t.approval;
+          if (a?.by === 'role' && !a.role)
+            this.say(`.transitions[${i}].approval.role`, 'approvalNeedsRole');
+          if (a?.by === 'user' && !a.user)
+            this.say(`.transitions[${i}].approval.user`, 'approvalNeedsUser');
+          if (a?.when !== undefined) this.vars(module, a.when, `.transitions[${i}].approval.when`);
+          (t.after ?? []).forEach((action, j) => {
+            // After a transition the record is saved: only after-save actions make sense.
+            if (action.type === 'update_fields' || action.type === 'assign')
+              this.say(`.transitions[${i}].after[${j}].type`, 'notAfterTransition', {
+                type: action.type,
+              });
+          });
         });
         return;
       }

@@ -15,6 +15,19 @@ export const documentMsg = defineMessages('documents', {
     en: '{module} already has the conversion at {other}; a module has at most one',
     'zh-CN': '{module} 已在 {other} 处有转化规则；一个模块最多只能有一个',
   },
+  approvalNeedsRole: {
+    en: 'name the role that approves',
+    'zh-CN': '请指定负责审批的角色',
+  },
+  approvalNeedsUser: {
+    en: 'name the user (e-mail) who approves',
+    'zh-CN': '请指定负责审批的用户（电子邮箱）',
+  },
+  notAfterTransition: {
+    en: '{type} changes the record before it is saved; after a transition use create_record, send_email, webhook or notify',
+    'zh-CN':
+      '{type} 会在保存前修改记录；流转之后请使用 create_record、send_email、webhook 或 notify',
+  },
   kindOneOf: { en: 'must be one of {kinds}', 'zh-CN': '必须是以下之一：{kinds}' },
   fieldTwice: { en: 'field "{name}" is defined twice', 'zh-CN': '字段“{name}”重复定义' },
   badCurrency: {

@@ -281,6 +281,19 @@ const action = Type.Unsafe<Static<(typeof ACTION_SCHEMAS)[keyof typeof ACTION_SC
   })),
 });
 
+/**
+ * Who must approve a transition before it runs: the record owner's manager (the users of the
+ * nearest role above the owner's that has any), everyone of a named role (any one of them
+ * decides), or one named user (by e-mail); only `when` the condition (JSON Logic on the record
+ * with the values sent) holds, else always.
+ */
+const approvalRule = closed({
+  by: oneOf(['manager', 'role', 'user']),
+  role: optional(Type.String({ pattern: '^[a-z][a-z0-9_]{0,62}$' })),
+  user: optional(Type.String({ minLength: 3, maxLength: 254, pattern: '^[^@\\s]+@[^@\\s]+$' })),
+  when: optional(logic),
+});
+
 const blueprintTransition = closed({
   name,
   label: optional(label),
@@ -297,6 +310,8 @@ const blueprintTransition = closed({
   when: optional(logic),
   require: optional(names),
   after: optional(Type.Array(action)),
+  /** The transition waits for someone's approval (see approvalRule) before the stage moves. */
+  approval: optional(approvalRule),
 });
 
 export const BLUEPRINT_SCHEMA = closed({
@@ -543,6 +558,7 @@ export type BlueprintTransition = Static<typeof blueprintTransition>;
 export type AutomationAction = Static<typeof action>;
 export type AutomationTrigger = Static<typeof trigger>;
 export type Recipient = Static<typeof recipient>;
+export type ApprovalRule = Static<typeof approvalRule>;
 export type ModulePermissions = Static<typeof modulePermissions>;
 export type RecordOperation = (typeof RECORD_OPERATIONS)[number];
 export type FieldAccess = Static<typeof fieldAccess>;

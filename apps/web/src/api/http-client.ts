@@ -39,13 +39,16 @@ export function createHttpClient(session: HttpSession): DataClient {
         'GET',
         `${records(module)}/${encodeURIComponent(id)}/history${query({ cursor })}`,
       ),
-    transition: (module, id, name, body) =>
-      request<RecordValues>(
+    transition: async (module, id, name, body) => {
+      const answer = await request<RecordValues & { approval?: unknown; record?: RecordValues }>(
         session,
         'POST',
         `${records(module)}/${encodeURIComponent(id)}/transitions/${encodeURIComponent(name)}`,
         body,
-      ),
+      );
+      // 202: the transition waits for approval; the record comes back unchanged.
+      return answer.approval && answer.record ? answer.record : answer;
+    },
     users: async (q) => {
       const page = await request<{ data: { id: string; name: string; email: string }[] }>(
         session,

@@ -6,18 +6,34 @@ type Schema = Record<string, unknown>;
 export const transitionSchemas: Record<string, Schema> = {
   TransitionList: {
     type: 'object',
-    required: ['blueprint', 'field', 'state', 'transitions'],
+    required: ['blueprint', 'field', 'state', 'transitions', 'pendingApproval'],
     properties: {
       blueprint: { type: ['string', 'null'], description: 'null when the module has none' },
       field: { type: ['string', 'null'], description: 'The picklist field the blueprint owns' },
       state: { description: 'The record’s current value of that field' },
+      pendingApproval: {
+        anyOf: [{ $ref: '#/components/schemas/Approval' }, { type: 'null' }],
+        description: 'The approval the record waits for; no transition runs meanwhile',
+      },
       transitions: {
         type: 'array',
         description: 'The transitions this user may run on the record now',
         items: {
           type: 'object',
-          required: ['name', 'label', 'from', 'to', 'require'],
+          required: ['name', 'label', 'from', 'to', 'require', 'approval'],
           properties: {
+            approval: {
+              type: ['object', 'null'],
+              description:
+                'Null: runs at once. Else who approves (manager of the owner, a role, a user), whether a condition decides, and whether the record as it is would need it',
+              properties: {
+                by: { type: 'string', enum: ['manager', 'role', 'user'] },
+                role: { type: 'string' },
+                user: { type: 'string' },
+                conditional: { type: 'boolean' },
+                requiredNow: { type: 'boolean' },
+              },
+            },
             name: { type: 'string' },
             label: { type: 'string' },
             from: { type: 'array', items: { type: 'string' } },
@@ -90,10 +106,16 @@ export function transitionPaths(
         requestBody: { required: true, content: json(ref('TransitionRun')) },
         responses: {
           200: { description: 'The record after the transition', content: json(ref(name)) },
+          202: {
+            description: 'The transition needs approval: a pending approval was created',
+            content: json(ref('ApprovalPending')),
+          },
           400: errorResponse('A required field is missing or a value is invalid'),
           401: errorResponse('Not signed in'),
           404: errorResponse('No such record or transition'),
-          409: errorResponse('Stale version, or the transition is not available now'),
+          409: errorResponse(
+            'Stale version, the transition is not available now, or the record awaits an approval',
+          ),
         },
       },
     },

@@ -11,8 +11,10 @@ import {
 import type { ModuleGrant } from '../access-permissions.js';
 import type { Snapshot } from '../records/compiled-module.js';
 import { GET_QUERY_SCHEMA, LIST_QUERY_SCHEMA } from '../records/list-query.js';
+import { approvalPaths, approvalSchemas } from './openapi-approvals.js';
 import { automationPaths, automationSchemas, tracePaths } from './openapi-automations.js';
 import { conversionOpenApi } from './openapi-conversion.js';
+import { effectPaths, effectSchemas } from './openapi-effects.js';
 import { errorResponse, fixedPaths, fixedSchemas, json, ref } from './openapi-fixed.js';
 import { jobPaths, jobSchemas } from './openapi-jobs.js';
 import { aggregatePath, queryParameters, reportPaths, reportSchemas } from './openapi-reports.js';
@@ -38,12 +40,16 @@ export function openApiDocument(
     ...jobSchemas,
     ...automationSchemas,
     ...reportSchemas,
+    ...effectSchemas,
+    ...approvalSchemas,
   };
   const paths: Record<string, unknown> = {
     ...fixedPaths,
     ...jobPaths,
     ...automationPaths,
     ...reportPaths,
+    ...effectPaths,
+    ...approvalPaths,
   };
   // With `grants` (a non-admin's), only the modules, fields and operations they allow.
   const modules = new Set([...snapshot.modules.keys()].filter((n) => !grants || grants[n]));
@@ -415,7 +421,13 @@ function schemaName(module: string): string {
   const base = pascal(module);
   const taken =
     [base, `${base}Create`, `${base}Update`, `${base}Bulk`].some(
-      (n) => n in fixedSchemas || n in transitionSchemas || n in jobSchemas || n in reportSchemas,
+      (n) =>
+        n in fixedSchemas ||
+        n in transitionSchemas ||
+        n in jobSchemas ||
+        n in reportSchemas ||
+        n in effectSchemas ||
+        n in approvalSchemas,
     ) || VERBS.some((v) => FIXED_OPERATIONS.has(`${v}${base}`));
   return taken ? `${base}Record` : base;
 }

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Engine } from '../engine.js';
 import { AtriumError } from '../errors.js';
 import { convertRecord } from '../process/convert.js';
-import { listTransitions, runTransition } from '../process/transition.js';
+import { listTransitions, requestTransition } from '../process/transition.js';
 import { BULK_LIMIT, bulkWrite } from '../records/bulk.js';
 import { inexactNumbers } from '../records/exact-json.js';
 import {
@@ -115,15 +115,19 @@ export async function recordsRoutes(
 
   app.post<RecordParams & { Params: { name: string } }>(
     '/records/:module/:id/transitions/:name',
-    async (request) =>
-      runTransition(
+    async (request, reply) => {
+      const outcome = await requestTransition(
         engine,
         contextOf(request),
         request.params.module,
         request.params.id,
         request.params.name,
         request.body,
-      ),
+      );
+      // Waiting for approval: accepted, not done.
+      if (outcome.approval) return reply.status(202).send(outcome);
+      return outcome.record;
+    },
   );
 
   app.post<RecordParams>('/records/:module/:id/convert', async (request) =>

@@ -27,6 +27,8 @@ export interface Blueprint {
   /** The state of a new record: the field's default, else its first option. */
   initial: string;
   transitions: ReadonlyMap<string, BlueprintTransition>;
+  /** Some transition needs approval: writes check the record is not waiting for one. */
+  approvals: boolean;
 }
 
 /** A transition as `GET …/transitions` lists it: what it does and what it asks for. */
@@ -37,6 +39,18 @@ export interface AvailableTransition {
   to: string;
   /** Fields that must hold a value once the transition has run. */
   require: { name: string; label: string; type: string }[];
+  /**
+   * Null when the transition runs at once. Otherwise who approves (`by`, with `role` or
+   * `user`), whether that depends on a condition, and whether the record as it is now would
+   * need it (values sent with the transition can change that).
+   */
+  approval: {
+    by: 'manager' | 'role' | 'user';
+    role?: string;
+    user?: string;
+    conditional: boolean;
+    requiredNow: boolean;
+  } | null;
 }
 
 /**
@@ -59,6 +73,7 @@ export function compileBlueprints(
       field: doc.field,
       initial,
       transitions: new Map(doc.transitions.map((t) => [t.name, t])),
+      approvals: doc.transitions.some((t) => t.approval !== undefined),
     });
   }
   return out;
@@ -144,7 +159,28 @@ export function availableTransitions(
           type: f?.type ?? 'text',
         };
       }),
+      approval: t.approval ? approvalInfo(t.approval, data, ctx.timeZone) : null,
     }));
+}
+
+function approvalInfo(
+  rule: NonNullable<BlueprintTransition['approval']>,
+  record: Values,
+  timeZone: string | undefined,
+): NonNullable<AvailableTransition['approval']> {
+  let requiredNow = true;
+  if (rule.when !== undefined) {
+    try {
+      requiredNow = truthy(evaluate(rule.when, record, timeZone ? { timeZone } : {}));
+    } catch {}
+  }
+  return {
+    by: rule.by,
+    ...(rule.role ? { role: rule.role } : {}),
+    ...(rule.user ? { user: rule.user } : {}),
+    conditional: rule.when !== undefined,
+    requiredNow,
+  };
 }
 
 function isAvailable(

@@ -62,13 +62,20 @@ export class JobWorker {
     return jobs.length;
   }
 
-  /** Polls every `intervalMs` until stop(). */
-  start(intervalMs = 1_000): void {
+  /**
+   * Polls every `intervalMs` until stop(); a full batch is followed at once by the next, so a
+   * backlog drains without waiting. A failing claim (the database away) is reported to `onError`
+   * and tried again at the next tick.
+   */
+  start(intervalMs = 1_000, onError: (e: unknown) => void = () => {}): void {
     const tick = () => {
       this.running = this.runOnce()
-        .catch(() => undefined)
-        .finally(() => {
-          if (this.timer) this.timer = setTimeout(tick, intervalMs);
+        .catch((e: unknown) => {
+          onError(e);
+          return 0;
+        })
+        .then((n) => {
+          if (this.timer) this.timer = setTimeout(tick, n >= this.batch ? 0 : intervalMs);
         });
     };
     this.timer = setTimeout(tick, 0);

@@ -29,6 +29,8 @@ export interface CompiledModule {
   doc: ModuleDoc;
   /** `"ws_main"."deals"` */
   table: string;
+  /** The workspace schema the table is in (`ws_main`), for the workspace's own tables. */
+  schema: string;
   /** Output columns, in order: system then fields. */
   columns: string[];
   /** `r."id", r."name", ...` */
@@ -84,6 +86,7 @@ export function compileModule(
   return {
     doc,
     table,
+    schema,
     columns,
     selectList,
     fields: new Map([...systemFields(doc), ...doc.fields].map((f) => [f.name, f])),

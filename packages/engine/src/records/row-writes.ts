@@ -7,7 +7,7 @@ import type { Values } from './values.js';
 
 export type Row = Record<string, unknown>;
 
-export type HistoryAction = 'create' | 'update' | 'delete' | 'restore' | 'transition';
+export type HistoryAction = 'create' | 'update' | 'delete' | 'restore' | 'transition' | 'approval';
 
 /** The record a cascaded delete or restore came from, kept in its history entry. */
 export interface Cause {
@@ -18,6 +18,14 @@ export interface Cause {
 /** A blueprint transition's history entry names the transition it ran. */
 export interface TransitionCause {
   transition: string;
+}
+
+/** An approval's history entry: requested, approved or rejected, with the decider's comment. */
+export interface ApprovalCause {
+  approval: number;
+  transition: string;
+  decision: 'requested' | 'approved' | 'rejected';
+  comment?: string | null;
 }
 
 /**
@@ -101,7 +109,7 @@ export async function writeHistory(
   entries: readonly {
     id: string;
     changes?: Record<string, unknown>;
-    cause?: Cause | TransitionCause;
+    cause?: Cause | TransitionCause | ApprovalCause;
   }[],
   action: HistoryAction,
 ): Promise<void> {

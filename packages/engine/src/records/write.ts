@@ -6,6 +6,7 @@ import type { Db } from '../db.js';
 import { type Engine, moduleOf, type RequestContext } from '../engine.js';
 import { AtriumError } from '../errors.js';
 import { lockRevisionShared } from '../meta/store.js';
+import { refuseWhileAwaitingApproval } from '../process/approval-lock.js';
 import { blueprintGuard } from '../process/blueprint.js';
 import { auditOwnerChange } from '../system/audit.js';
 import type { CompiledModule, Snapshot } from './compiled-module.js';
@@ -227,6 +228,7 @@ export async function prepareUpdate(
   if (input.owner_id !== undefined) await checkOwner(trx, input.owner_id, ctx.locale);
   const current = await lockRow(trx, m, id, ctx.locale, scope);
   if (current.deleted_at !== null) throw missing(ctx.locale, id, 'inBin');
+  await refuseWhileAwaitingApproval(trx, m, current.id as string, ctx);
   checkVersion(ctx.locale, current, version as number);
   const values: Values = canonicalTimes(m, { ...current, ...input });
   checkRequired(m, values, ctx.locale);
@@ -267,6 +269,7 @@ export async function lockForBin(
 ): Promise<Row> {
   const current = await lockRow(trx, m, id, ctx.locale, scope);
   if (current.deleted_at !== null) throw missing(ctx.locale, id, 'alreadyInBin');
+  await refuseWhileAwaitingApproval(trx, m, current.id as string, ctx);
   if (version !== undefined) checkVersion(ctx.locale, current, version);
   return current;
 }

@@ -139,6 +139,68 @@ const WORKSPACE_MIGRATIONS: readonly ((s: string) => string)[] = [
       primary key (currency, valid_from)
     );
   `,
+  // Side effects (process/effects): the mail outbox (every mail, sent or held when there is no
+  // SMTP server), in-app notifications (one per user per event), the workspace's webhook
+  // signing secret, and approvals of blueprint transitions (one pending per record).
+  (s) => `
+    create table ${s}._outbox (
+      id bigint generated always as identity primary key,
+      idempotency_key text not null unique,
+      message_id text not null,
+      recipients text[] not null,
+      subject text not null,
+      text text not null,
+      locale text,
+      module text,
+      record_id text,
+      status text not null default 'queued' check (status in ('queued', 'sent', 'failed')),
+      transport text not null,
+      attempts integer not null default 0,
+      error text,
+      created_at timestamptz not null default now(),
+      sent_at timestamptz
+    );
+    create table ${s}._notifications (
+      id bigint generated always as identity primary key,
+      user_id uuid not null,
+      event_key text not null,
+      title text not null,
+      body text,
+      module text,
+      record_id text,
+      created_at timestamptz not null default now(),
+      read_at timestamptz,
+      unique (event_key, user_id)
+    );
+    create index _notifications_user_idx on ${s}._notifications (user_id, id desc);
+    create index _notifications_unread_idx on ${s}._notifications (user_id) where read_at is null;
+    create table ${s}._secrets (
+      name text primary key,
+      value text not null,
+      rotated_at timestamptz not null default now()
+    );
+    create table ${s}._approvals (
+      id bigint generated always as identity primary key,
+      module text not null,
+      record_id uuid not null,
+      transition text not null,
+      "values" jsonb not null,
+      requested_by uuid not null,
+      approvers uuid[] not null,
+      rule jsonb not null,
+      status text not null default 'pending'
+        check (status in ('pending', 'approved', 'rejected')),
+      comment text,
+      decided_by uuid,
+      decided_at timestamptz,
+      created_at timestamptz not null default now()
+    );
+    create unique index _approvals_pending_idx on ${s}._approvals (module, record_id)
+      where status = 'pending';
+    create index _approvals_approvers_idx on ${s}._approvals using gin (approvers)
+      where status = 'pending';
+    create index _approvals_requester_idx on ${s}._approvals (requested_by, id desc);
+  `,
 ];
 
 /** Creates or upgrades the workspace `name` (schema `ws_<name>`). Idempotent; takes a lock. */
