@@ -62,6 +62,15 @@ export function stepSql(schema: string, step: Step, revision: number): string[] 
       return [sortIndexSql(schema, step.module, step.column.name, step.collation)];
     case 'drop_sort_index':
       return [`drop index if exists ${qt(schema, sortIndexName(step.module, step.column.name))}`];
+    case 'create_scope_index': {
+      const { index } = step;
+      const where = index.where === undefined ? '' : ` where ${index.where}`;
+      return [
+        `create index if not exists ${q(index.name)} on ${table(step.module)} (${index.columns.map(q).join(', ')})${where}`,
+      ];
+    }
+    case 'drop_scope_index':
+      return [`drop index if exists ${qt(schema, step.index.name)}`];
     case 'add_foreign_key': {
       const ref = step.column.references;
       if (!ref) return [];
