@@ -69,3 +69,13 @@ export const dealsModule: ModuleDoc = {
 export function withField(field: FieldDef, base: ModuleDoc = dealsModule): ModuleDoc {
   return { ...base, fields: [...base.fields, field] };
 }
+
+/** The list screen of the deals: the view the web app opens, with the columns it shows. */
+export const dealsView = {
+  kind: 'view',
+  module: 'bench_deals',
+  name: 'bench_pipeline',
+  label: { en: 'Pipeline', 'zh-CN': '销售管道' },
+  type: 'table',
+  columns: ['name', 'stage', 'amount', 'close_date', 'account', 'owner_id'],
+};

@@ -10,6 +10,8 @@ export interface Target {
 /** The issue's targets, per scenario; add field ≤ 1 s. */
 export const TARGETS: Record<string, Target> = {
   'get by id': { ratio: 0.7 },
+  // The view's columns against the hand-written route's every column (see the report's note).
+  'list view': { ratio: 1.5, p99: 50 },
   list: { ratio: 0.7, p99: 50 },
   'list fields': { ratio: 0.7, p99: 50 },
   'sort lookup': { ratio: 0.7 },
@@ -99,6 +101,18 @@ export function formatReport(r: Report): string {
     );
     lines.push(
       `  generic API; ratio = rep ÷ admin (target ≥ 0.80), p99 = the rep's (target ≤ 50 ms).`,
+    );
+  }
+  if (r.scenarios.some((sc) => sc.name === 'list view')) {
+    lines.push('');
+    lines.push(
+      'list view: "generic" = what the web app asks for a list screen (view=bench_pipeline: its 6 columns',
+    );
+    lines.push(
+      `  plus id and version), "baseline" = the straightforward hand-written list route (every column of`,
+    );
+    lines.push(
+      `  the same rows). "list" compares every column on both sides, "list fields" the same few columns.`,
     );
   }
   const bulk = r.scenarios.find((sc) => sc.name === 'bulk create');

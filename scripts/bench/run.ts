@@ -11,7 +11,7 @@
  *   --connections N   concurrent connections of the load generator (default 16; `list_scoped`
  *                     always runs at 8, as its target is set for)
  *   --pool N          database pool size of both the engine and the baseline (default 10)
- *   --only LIST       scenarios to run, comma-separated: get,list,list_fields,sort_lookup,
+ *   --only LIST       scenarios to run, comma-separated: get,list_view,list,list_fields,sort_lookup,
  *                     sort_text,create,bulk_create,list_scoped,create_automations (default all)
  *   --cpu-prof        write a V8 CPU profile of the server process (the path is printed)
  *   --node-flags=…    extra Node flags of the server process, e.g. --node-flags=--max-semi-space-size=64
@@ -43,7 +43,7 @@ import { AUTOMATION_BENCH_DOCUMENTS } from './automations.js';
 import { openBenchDatabase, postmasterPid } from './database.js';
 import { measure, type ScenarioResult } from './load.js';
 import { machineLine } from './machine.js';
-import { accountsModule, dealsModule } from './modules.js';
+import { accountsModule, dealsModule, dealsView } from './modules.js';
 import { formatReport, type Report } from './report.js';
 import { BULK_SIZE, buildScenarios, checkParity, SCENARIO_KEYS } from './scenarios.js';
 import { sampleIds, seed } from './seed.js';
@@ -104,6 +104,7 @@ async function main(): Promise<void> {
         documents: [
           accountsModule,
           dealsModule,
+          dealsView,
           ...accessDocuments(),
           ...AUTOMATION_BENCH_DOCUMENTS,
         ],

@@ -4,6 +4,7 @@ import { STAGES } from './modules.js';
 
 export type ScenarioKey =
   | 'get'
+  | 'list_view'
   | 'list'
   | 'list_fields'
   | 'sort_lookup'
@@ -17,6 +18,7 @@ export type KeyedScenario = Scenario & { key: ScenarioKey };
 /** Every scenario, in the order they run. */
 export const SCENARIO_KEYS: readonly ScenarioKey[] = [
   'get',
+  'list_view',
   'list',
   'list_fields',
   'sort_lookup',
@@ -41,6 +43,9 @@ const genericList = (stage: string) =>
 const baselineList = (stage: string) => `/bench/deals?stage=${stage}&limit=50`;
 /** The columns a list screen shows: what `fields=` (or a view's columns) asks for. */
 export const LIST_FIELDS = ['name', 'stage', 'amount', 'close_date', 'account', 'owner_id'];
+/** The saved view a list screen opens (bench modules.ts): the web app sends `view=` and its columns come back. */
+export const LIST_VIEW = 'bench_pipeline';
+const genericViewList = (stage: string) => `${genericList(stage)}&view=${LIST_VIEW}`;
 const genericFieldsList = (stage: string) =>
   `${genericList(stage)}&fields=${LIST_FIELDS.join(',')}`;
 const baselineFieldsList = (stage: string) => `${baselineList(stage)}&narrow=true`;
@@ -69,6 +74,7 @@ export function buildScenarios(
 ): KeyedScenario[] {
   const filters = new Map(STAGES.map((s) => [s, genericList(s)]));
   const fieldsFilters = new Map(STAGES.map((s) => [s, genericFieldsList(s)]));
+  const viewFilters = new Map(STAGES.map((s) => [s, genericViewList(s)]));
   let n = 0;
   const deal = () => ({
     name: `Bench deal ${++n}`,
@@ -102,6 +108,14 @@ export function buildScenarios(
       name: 'get by id',
       generic: { method: 'GET', path: () => `/api/records/bench_deals/${pick(ids)}` },
       baseline: { method: 'GET', path: () => `/bench/deals/${pick(ids)}` },
+    },
+    {
+      // What the web app asks for a list screen (the view's columns) against the straightforward
+      // hand-written list route, which answers every column of the same rows.
+      key: 'list_view',
+      name: 'list view',
+      generic: { method: 'GET', path: () => viewFilters.get(pick(STAGES)) as string },
+      baseline: { method: 'GET', path: () => baselineList(pick(STAGES)) },
     },
     {
       key: 'list',
@@ -201,6 +215,29 @@ export async function checkParity(
         await call('GET', `/api/records/bench_deals/${id}`),
         await call('GET', `/bench/deals/${id}`),
       ];
+    } else if (s.key === 'list_view') {
+      const [g, b] = [
+        await call('GET', genericViewList('proposal')),
+        await call('GET', baselineList('proposal')),
+      ];
+      // The same rows, the view's columns of them.
+      const rows = (g.json.data ?? []) as Record<string, unknown>[];
+      const projected = ((b.json.data ?? []) as Record<string, unknown>[]).map((row, i) =>
+        Object.fromEntries(Object.keys(rows[i] ?? {}).map((k) => [k, row[k]])),
+      );
+      const full = Object.keys((b.json.data as Record<string, unknown>[])?.[0] ?? {}).length;
+      if (
+        g.status !== 200 ||
+        rows.length === 0 ||
+        JSON.stringify(rows) !== JSON.stringify(projected) ||
+        Object.keys(rows[0] ?? {}).length >= full
+      ) {
+        throw new Error(
+          `${s.name}: the view's rows are not the baseline's rows narrowed to its columns:\n` +
+            `generic:  ${JSON.stringify(g).slice(0, 1000)}\nbaseline: ${JSON.stringify(b).slice(0, 1000)}`,
+        );
+      }
+      continue;
     } else if (s.key === 'list') {
       pair = [
         await call('GET', genericList('proposal')),

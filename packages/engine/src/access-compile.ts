@@ -10,6 +10,7 @@ import {
   type SharingLevel,
 } from '@atrium/metadata';
 import type { RawBuilder } from 'kysely';
+import { type ScopeOrders, scopeOrders } from './access-indexes.js';
 import { filterSql } from './records/filter-sql.js';
 
 /** A sharing rule with its condition already compiled to SQL over `r`. */
@@ -45,6 +46,8 @@ export interface CompiledAccess {
   profiles: ReadonlyMap<string, CompiledProfile>;
   /** module → its sharing; a module without one is `read_write` for every profile that reads it. */
   sharing: ReadonlyMap<string, CompiledSharing>;
+  /** module → the scope branches its indexes serve in a sort column's order. */
+  orders: ReadonlyMap<string, ScopeOrders>;
 }
 
 const PUBLIC: CompiledSharing = { default: 'read_write', rules: [] };
@@ -89,7 +92,7 @@ export function compileAccess(
     if (!resolve) continue;
     sharing.set(d.module, compileSharing(schema, d, resolve));
   }
-  return { below, above, profiles, sharing };
+  return { below, above, profiles, sharing, orders: scopeOrders(documents) };
 }
 
 function compileSharing(schema: string, doc: SharingDoc, resolve: FieldResolver): CompiledSharing {

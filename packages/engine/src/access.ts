@@ -41,6 +41,17 @@ export interface AccessPolicy {
     module: CompiledModule,
     level: 'read' | 'write',
   ): RawBuilder<unknown> | undefined;
+  /**
+   * The read scope as disjoint branches whose OR is `scope(actor, module, 'read')`, each read in
+   * the order of `column` through an index of its own (access-indexes.ts), so a page can merge
+   * them instead of walking a sort index past every record outside the scope. Undefined when the
+   * scope is one piece or a branch has no such index: the page then reads through the OR.
+   */
+  scopeBranches?(
+    actor: AccessActor,
+    module: CompiledModule,
+    column: string,
+  ): RawBuilder<unknown>[] | undefined;
   /** The actor's field mask on the module, or undefined when every field is theirs to edit. */
   fields(actor: AccessActor, module: CompiledModule): FieldMask | undefined;
 }

@@ -62,6 +62,20 @@ export function stepSql(schema: string, step: Step, revision: number): string[] 
       return [sortIndexSql(schema, step.module, step.column.name, step.collation)];
     case 'drop_sort_index':
       return [`drop index if exists ${qt(schema, sortIndexName(step.module, step.column.name))}`];
+    case 'create_scope_index': {
+      const { index } = step;
+      const where = index.where === undefined ? '' : ` where ${index.where}`;
+      const create = `create index if not exists ${q(index.name)} on ${table(step.module)} (${index.columns.map(q).join(', ')})${where}`;
+      // Only a speed-up: a predicate Postgres refuses to index (say, a cast that is not
+      // immutable) must not fail the apply. The block's own subtransaction keeps the rest.
+      let tag = 'scope';
+      while (create.includes(`$${tag}$`)) tag += '_';
+      return [
+        `do $${tag}$ begin execute ${literal(create)}; exception when others then null; end $${tag}$`,
+      ];
+    }
+    case 'drop_scope_index':
+      return [`drop index if exists ${qt(schema, step.index.name)}`];
     case 'add_foreign_key': {
       const ref = step.column.references;
       if (!ref) return [];
@@ -193,4 +207,9 @@ function indexSql(schema: string, module: string, c: ColumnSpec): string {
     default:
       return `create index ${name} on ${table} (${col})`;
   }
+}
+
+/** A standard string literal (standard_conforming_strings: backslashes are plain). */
+function literal(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
 }

@@ -9,6 +9,7 @@ import {
   type ModuleDoc,
   valueSpec,
 } from '@atrium/metadata';
+import { type ScopeIndex, scopeIndexes } from '../access-indexes.js';
 
 /**
  * A rule the values already stored must meet after the change. plan() lists them; the engine
@@ -51,6 +52,8 @@ export type Step =
   /** The index a text sort in `collation` reads (see records/sort.ts `textSortSql`). */
   | { kind: 'create_sort_index'; module: string; column: ColumnSpec; collation: string }
   | { kind: 'drop_sort_index'; module: string; column: ColumnSpec }
+  | { kind: 'create_scope_index'; module: string; index: ScopeIndex }
+  | { kind: 'drop_scope_index'; module: string; index: ScopeIndex }
   | { kind: 'add_foreign_key'; module: string; column: ColumnSpec }
   | { kind: 'drop_foreign_key'; module: string; column: ColumnSpec }
   | { kind: 'set_autonumber'; module: string; column: ColumnSpec }
@@ -130,6 +133,7 @@ const ORDER: Step['kind'][] = [
   'drop_foreign_key',
   'drop_index',
   'drop_sort_index',
+  'drop_scope_index',
   'create_table',
   'restore_table',
   'add_column',
@@ -141,6 +145,7 @@ const ORDER: Step['kind'][] = [
   'add_foreign_key',
   'create_index',
   'create_sort_index',
+  'create_scope_index',
   'drop_column',
   'drop_table',
   'put_document',
@@ -246,6 +251,7 @@ export function plan(
     if (!after.has(name))
       add({ kind: 'drop_table', module: name }, `drop module ${name} (kept in the trash)`, true);
   }
+  scopeIndexSteps(current, desired, add);
   for (const [key, doc] of next) {
     const old = now.get(key);
     if (!old || !sameJson(old, doc))
@@ -259,6 +265,27 @@ export function plan(
 }
 
 type Add = (step: Step, summary: string, destructive?: boolean) => void;
+
+/** The scope indexes (access-indexes.ts) the desired documents call for and the current lack. */
+function scopeIndexSteps(
+  current: readonly MetadataDoc[],
+  desired: readonly MetadataDoc[],
+  add: Add,
+): void {
+  const had = new Map(scopeIndexes(current).map((i) => [i.name, i]));
+  const want = new Map(scopeIndexes(desired).map((i) => [i.name, i]));
+  const describe = (i: ScopeIndex) =>
+    `${i.module} (${i.columns.join(', ')})${i.where ? ` where ${i.where}` : ''}`;
+  for (const [name, i] of had)
+    if (!want.has(name))
+      add(
+        { kind: 'drop_scope_index', module: i.module, index: i },
+        `drop scope index ${describe(i)}`,
+      );
+  for (const [name, i] of want)
+    if (!had.has(name))
+      add({ kind: 'create_scope_index', module: i.module, index: i }, `scope index ${describe(i)}`);
+}
 
 /** New column name → old one, for renames whose old column exists and whose new one does not. */
 function renamesOf(

@@ -32,11 +32,16 @@ export const META_LOCK = 7_240_003;
  *
  * The revision is read by a second statement, after the lock is held: under READ COMMITTED a
  * statement sees the data committed when it began, so a read in the statement that waited
- * behind an apply would still see the revision from before that apply.
+ * behind an apply would still see the revision from before that apply. The two statements run
+ * inside one function call, so a write pays one round trip for them.
  */
 export async function lockRevisionShared(trx: Db, schema: string): Promise<number> {
-  await sql`select pg_advisory_xact_lock_shared(${META_LOCK}, hashtext(${schema}))`.execute(trx);
-  return currentRevision(trx, schema);
+  // Both in one round trip: a function (workspace.ts) whose second statement takes a new
+  // snapshot. Its lock key is META_LOCK's.
+  const r = await sql<{
+    n: number;
+  }>`select ${sql.raw(qt(schema, '_lock_revision_shared'))}() as n`.execute(trx);
+  return r.rows[0]?.n ?? 0;
 }
 
 export async function currentRevision(db: Db, schema: string): Promise<number> {

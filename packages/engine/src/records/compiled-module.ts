@@ -120,6 +120,7 @@ const NO_ACCESS_DOCUMENTS: CompiledAccess = {
   above: new Map(),
   profiles: new Map(),
   sharing: new Map(),
+  orders: new Map(),
 };
 
 /** Formulas sorted so each is computed after the formulas it reads (cycles are refused earlier). */

@@ -56,3 +56,28 @@ export async function lookupProblems(
   }
   return problems;
 }
+
+/**
+ * The same rule as a condition of the INSERT of one record (its lookups point at live records
+ * the caller may read, share-locked as above), so a create that meets it pays no query of its
+ * own for it. When the insert writes nothing, lookupProblems says why. Undefined when the
+ * record sets no lookup.
+ */
+export function lookupGuard(
+  snapshot: Snapshot,
+  m: CompiledModule,
+  values: Values,
+  readable?: (target: CompiledModule) => RawBuilder<unknown> | undefined,
+): RawBuilder<unknown> | undefined {
+  const conditions: RawBuilder<unknown>[] = [];
+  for (const field of m.doc.fields) {
+    if (field.type !== 'lookup' || !field.target) continue;
+    const id = values[field.name];
+    if (typeof id !== 'string') continue;
+    const target = moduleOf(snapshot, field.target);
+    const scope = readable?.(target);
+    conditions.push(sql`exists (select 1 from ${sql.raw(target.table)} r
+      where r.id = ${id}::uuid and r.deleted_at is null${scope ? sql` and ${scope}` : sql``} for key share)`);
+  }
+  return conditions.length === 0 ? undefined : sql.join(conditions, sql` and `);
+}

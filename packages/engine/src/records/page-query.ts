@@ -9,6 +9,13 @@ export interface PageQuery {
   /** `<table> r` and its lookup joins. */
   from: RawBuilder<unknown>;
   where: RawBuilder<unknown>[];
+  /** The caller's access scope, ANDed into every part. */
+  scope?: RawBuilder<unknown>;
+  /**
+   * The scope as disjoint branches that indexes serve in the order of a part's first key
+   * (AccessPolicy.scopeBranches), or undefined: that part reads through `scope`.
+   */
+  branches?: (first: SortKey) => RawBuilder<unknown>[] | undefined;
   keys: SortKey[];
   /** The cursor's values: the page starts after them. */
   after: unknown[] | undefined;
@@ -31,17 +38,38 @@ export async function readPage(db: Db, p: PageQuery): Promise<Row[]> {
   const rows: Row[] = [];
   for (const part of parts(p)) {
     if (rows.length >= p.limit) break;
-    const { rows: found } = await sql<Row>`select ${p.select} from ${p.from}
-      where ${sql.join(part.where, sql` and `)}${part.order} limit ${p.limit - rows.length}`.execute(
-      db,
-    );
-    rows.push(...found);
+    const limit = p.limit - rows.length;
+    const first = part.keys[0];
+    const branches = first && p.branches?.(first);
+    const select = (where: RawBuilder<unknown>[]) =>
+      sql`select ${p.select} from ${p.from} where ${sql.join(where, sql` and `)}${part.order} limit ${limit}`;
+    const query = branches
+      ? // Each branch reads its first rows in order from its own index; the few are merged.
+        sql<Row>`select * from (${sql.join(
+          branches.map((b) => sql`(${select([...part.where, b])})`),
+          sql` union all `,
+        )}) s order by ${outerOrder(p.keys, part.keys)} limit ${limit}`
+      : select(p.scope ? [...part.where, p.scope] : part.where);
+    const { rows: found } = await query.execute(db);
+    rows.push(...(found as Row[]));
   }
   return rows;
 }
 
+/** A part's order over the sort values the select list names `"__k<i>"` (`keys` end `all`). */
+function outerOrder(all: SortKey[], keys: SortKey[]): RawBuilder<unknown> {
+  const offset = all.length - keys.length;
+  return sql.join(
+    keys.map((k, i) => {
+      const name = sql.raw(`s."__k${offset + i}" ${k.dir}`);
+      return k.nullable ? sql`${name} nulls last` : name;
+    }),
+  );
+}
+
 interface Part {
   where: RawBuilder<unknown>[];
+  keys: SortKey[];
   order: RawBuilder<unknown>;
 }
 
@@ -71,5 +99,9 @@ function part(where: RawBuilder<unknown>[], keys: SortKey[], after: unknown[] | 
     if (start) conditions.push(start);
     conditions.push(afterSql(keys, after));
   }
-  return { where: conditions, order: keys.length > 0 ? sql` order by ${orderSql(keys)}` : sql`` };
+  return {
+    where: conditions,
+    keys,
+    order: keys.length > 0 ? sql` order by ${orderSql(keys)}` : sql``,
+  };
 }

@@ -73,7 +73,6 @@ async function list(
   if (query.filter !== undefined)
     where.push(filterSql(parseFilter(m, query.filter, vars, ctx.timeZone), joins));
   const scope = engine.access.scope(ctx.actor, base, 'read');
-  if (scope) where.push(scope);
   const text = query.q?.trim() ?? '';
   if (text !== '') where.push(searchSql(m, text));
   // The view's definition, not only its name: a page after the view changed is not misread.
@@ -96,6 +95,11 @@ async function list(
     select: sql`${columns}${expandColumns(m, expand)}, ${sortValues}`,
     from: sql`${sql.raw(m.table)} r${joins.from()}`,
     where,
+    ...(scope && { scope }),
+    ...(scope &&
+      engine.access.scopeBranches && {
+        branches: (first: SortKey) => engine.access.scopeBranches?.(ctx.actor, base, first.name),
+      }),
     keys,
     after,
     limit: limit + 1,
@@ -117,6 +121,7 @@ async function list(
     return present(engine, ctx, m, row, expand, snapshot);
   });
   if (query.count === true) {
+    if (scope) where.push(scope);
     // Bounded: a count never scans more than COUNT_LIMIT + 1 rows.
     const counted = await sql<{
       n: number;

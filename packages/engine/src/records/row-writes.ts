@@ -36,6 +36,25 @@ export async function insertRow(trx: Db, m: CompiledModule, row: Values): Promis
   return (await insertRows(trx, m, [row]))[0] as Row;
 }
 
+/**
+ * Inserts one row only when `guard` (SQL) holds, in the same statement; undefined when it did
+ * not. The values are bound in a SELECT list, where Postgres types each from its column as it
+ * does in VALUES.
+ */
+export async function insertRowWhere(
+  trx: Db,
+  m: CompiledModule,
+  row: Values,
+  guard: RawBuilder<unknown>,
+): Promise<Row | undefined> {
+  const columns = Object.keys(row);
+  const result =
+    await sql<Row>`insert into ${sql.raw(m.table)} as r (${sql.raw(columns.map(q).join(', '))})
+    select ${sql.join(columns.map((c) => row[c]))} where ${guard}
+    returning ${sql.raw(m.selectList)}`.execute(trx);
+  return result.rows[0];
+}
+
 /** Postgres binds at most 65,535 parameters per statement. */
 const MAX_PARAMETERS = 60_000;
 

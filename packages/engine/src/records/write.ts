@@ -1,5 +1,5 @@
 import type { Locale } from '@atrium/metadata';
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import { maskRow, type RowScope, refuseMaskedFields, rowScope } from '../access-writes.js';
 import { automationsAfterSave, automationsBeforeSave } from '../automation/run.js';
 import type { Db } from '../db.js';
@@ -10,11 +10,11 @@ import { refuseWhileAwaitingApproval } from '../process/approval-lock.js';
 import { blueprintGuard } from '../process/blueprint.js';
 import { auditOwnerChange } from '../system/audit.js';
 import type { CompiledModule, Snapshot } from './compiled-module.js';
-import { lookupProblems } from './lookup-targets.js';
+import { lookupGuard, lookupProblems } from './lookup-targets.js';
 import { msg, recordMsg } from './messages.js';
 import { moveToBin } from './move-to-bin.js';
 import { restoreFromBin } from './restore-from-bin.js';
-import { insertRows, type Row, updateRow, writeHistory } from './row-writes.js';
+import { insertRows, insertRowWhere, type Row, updateRow, writeHistory } from './row-writes.js';
 import { uuidv7 } from './uuid.js';
 import {
   canonicalTimes,
@@ -63,15 +63,21 @@ export async function createWithin(
   engine.access.authorize(ctx.actor, m, 'create');
   refuseMaskedFields(engine.access, ctx.actor, m, body, ctx.locale);
   const values = await prepareCreate(trx, ctx, m, body);
-  await refuseLookups(
-    trx,
-    snapshot,
-    m,
-    [{ prefix: '', values, fields: Object.keys(values) }],
-    ctx,
-    engine,
-  );
-  return maskRow(engine.access, ctx.actor, m, await insertRecord(trx, engine, ctx, m, values));
+  const guard = lookupGuard(snapshot, m, values, readableScope(engine, ctx));
+  const row = await insertRecord(trx, engine, ctx, m, values, guard);
+  if (!row) {
+    // The insert's guard failed: a lookup points at a missing, binned or unreadable record.
+    const writes = [{ prefix: '', values, fields: Object.keys(values) }];
+    await refuseLookups(trx, snapshot, m, writes, ctx, engine);
+    // Its target changed between the two statements: refused all the same.
+    throw new AtriumError(
+      'VALIDATION_FAILED',
+      m.doc.fields
+        .filter((f) => f.type === 'lookup' && typeof values[f.name] === 'string')
+        .map((f) => ({ path: f.name, message: msg(ctx.locale, 'lookupMissing') })),
+    );
+  }
+  return maskRow(engine.access, ctx.actor, m, row);
 }
 
 /**
@@ -172,15 +178,39 @@ export async function prepareCreate(
   return values;
 }
 
-/** Inserts a prepared create and its history entry. */
+/**
+ * Inserts a prepared create and its history entry. With a `guard` (lookupGuard), only when it
+ * holds, checked by the insert itself: undefined when it did not.
+ */
 export async function insertRecord(
   trx: Db,
   engine: Engine,
   ctx: RequestContext,
   m: CompiledModule,
   values: Values,
-): Promise<Row> {
-  return (await insertRecords(trx, engine, ctx, m, [values]))[0] as Row;
+): Promise<Row>;
+export async function insertRecord(
+  trx: Db,
+  engine: Engine,
+  ctx: RequestContext,
+  m: CompiledModule,
+  values: Values,
+  guard: RawBuilder<unknown> | undefined,
+): Promise<Row | undefined>;
+export async function insertRecord(
+  trx: Db,
+  engine: Engine,
+  ctx: RequestContext,
+  m: CompiledModule,
+  values: Values,
+  guard?: RawBuilder<unknown>,
+): Promise<Row | undefined> {
+  if (!guard) return (await insertRecords(trx, engine, ctx, m, [values]))[0] as Row;
+  const row = await insertRowWhere(trx, m, withSystemValues(ctx, values), guard);
+  if (!row) return undefined;
+  await writeHistory(trx, engine, ctx, m.doc.name, [historyEntry(m, row)], 'create');
+  if (m.automations) await automationsAfterSave(trx, engine, ctx, m, [{ values, row }]);
+  return row;
 }
 
 /** Inserts prepared creates (batched) and their history entries; rows come back in order. */
@@ -191,21 +221,30 @@ export async function insertRecords(
   m: CompiledModule,
   list: readonly Values[],
 ): Promise<Row[]> {
-  const rows = list.map((values) => ({
-    ...values,
-    id: uuidv7(),
-    created_by: ctx.actor.id,
-    updated_by: ctx.actor.id,
-    owner_id: values.owner_id ?? ctx.actor.id,
-  }));
+  const rows = list.map((values) => withSystemValues(ctx, values));
   const created = await insertRows(trx, m, rows);
-  const entries = created.map((r) => ({ id: r.id as string, changes: diffRows(m, {}, r) }));
+  const entries = created.map((r) => historyEntry(m, r));
   await writeHistory(trx, engine, ctx, m.doc.name, entries, 'create');
   if (m.automations) {
     const items = created.map((row, i) => ({ values: list[i] as Values, row }));
     await automationsAfterSave(trx, engine, ctx, m, items);
   }
   return created;
+}
+
+/** A new record's values with its id, author and owner (the author unless given). */
+function withSystemValues(ctx: RequestContext, values: Values): Values {
+  return {
+    ...values,
+    id: uuidv7(),
+    created_by: ctx.actor.id,
+    updated_by: ctx.actor.id,
+    owner_id: values.owner_id ?? ctx.actor.id,
+  };
+}
+
+function historyEntry(m: CompiledModule, row: Row): { id: string; changes: Values } {
+  return { id: row.id as string, changes: diffRows(m, {}, row) };
 }
 
 /** An update checked and computed against the locked row, not yet written. */

@@ -201,6 +201,16 @@ const WORKSPACE_MIGRATIONS: readonly ((s: string) => string)[] = [
       where status = 'pending';
     create index _approvals_requester_idx on ${s}._approvals (requested_by, id desc);
   `,
+  // A write takes the shared metadata lock and then reads the revision in one round trip: each
+  // statement of a VOLATILE function sees a fresh snapshot, so the read sees an apply that
+  // committed while the lock waited (see meta/store.ts lockRevisionShared).
+  (s) => `
+    create function ${s}._lock_revision_shared() returns integer language plpgsql volatile as $$
+    begin
+      perform pg_advisory_xact_lock_shared(7240003, hashtext('${s.slice(1, -1)}'));
+      return (select coalesce(max(n), 0)::int from ${s}._meta_revisions);
+    end $$;
+  `,
 ];
 
 /** Creates or upgrades the workspace `name` (schema `ws_<name>`). Idempotent; takes a lock. */
