@@ -1,5 +1,5 @@
 import { type FieldDef, labelText, type ModuleDoc, referringLookups } from '@atrium/metadata';
-import { type CSSProperties, useEffect, useMemo, useState } from 'react';
+import { type CSSProperties, type ReactNode, useEffect, useMemo, useState } from 'react';
 import type { RecordValues, RenderContext } from './client.js';
 import { FieldValue } from './FieldValue.js';
 import { HistoryTimeline } from './HistoryTimeline.js';
@@ -25,6 +25,8 @@ export interface RecordDetailProps {
   userName?: (id: string) => string | undefined;
   /** Blueprint transitions as buttons — a seam for the process issue, unused for now. */
   transitions?: unknown;
+  /** More actions beside Edit (the app's Delete, …), given the record once it is loaded. */
+  actions?(record: RecordValues): ReactNode;
 }
 
 function defaultKeyFields(module: ModuleDoc): string[] {
@@ -99,15 +101,18 @@ export function RecordDetail(props: RecordDetailProps) {
             ))}
           </dl>
         </div>
-        {onEdit && (
-          <button
-            type="button"
-            className="at-button at-button-primary"
-            onClick={() => onEdit(record)}
-          >
-            {message(ctx.locale, 'edit')}
-          </button>
-        )}
+        <div className="at-detail-actions">
+          {props.actions?.(record)}
+          {onEdit && (
+            <button
+              type="button"
+              className="at-button at-button-primary"
+              onClick={() => onEdit(record)}
+            >
+              {message(ctx.locale, 'edit')}
+            </button>
+          )}
+        </div>
       </header>
       <div className="at-detail-main">
         {sections.map((section, i) => {

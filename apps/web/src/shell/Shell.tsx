@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { labelOf, modulesOf, useWorkspace } from '../meta.js';
 import { GlobalSearch } from './GlobalSearch.js';
 import { ModuleIcon, navOrder } from './ModuleIcon.js';
+import { Toasts } from './Toasts.js';
 import { UserMenu } from './UserMenu.js';
 
 /**
@@ -102,6 +103,7 @@ export function Shell() {
           )}
         </main>
       </div>
+      <Toasts />
     </div>
   );
 }
