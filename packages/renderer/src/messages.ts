@@ -84,6 +84,7 @@ const en = {
   bulkUpdated: '{count} records updated',
   bulkDeleted: '{count} records deleted',
   fieldOf: '{lookup} › {field}',
+  transitionNeeds: 'This step needs:',
 };
 
 export type MessageKey = keyof typeof en;
@@ -172,6 +173,7 @@ const zhCN: Record<MessageKey, string> = {
   bulkUpdated: '已更新 {count} 条记录',
   bulkDeleted: '已删除 {count} 条记录',
   fieldOf: '{lookup} › {field}',
+  transitionNeeds: '此步骤需要填写:',
 };
 
 /**

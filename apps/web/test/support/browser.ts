@@ -139,6 +139,21 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SCREENS, `${name}.png`), fullPage: true });
 }
 
+/**
+ * The same step at the page's width and at 375 px (`<name>-375.png`): the page is narrowed,
+ * given a moment to lay out again (lists turn into cards), shot, and widened back.
+ */
+export async function screenshots(page: Page, name: string): Promise<void> {
+  await screenshot(page, name);
+  const size = page.viewportSize();
+  if (!size || size.width <= 375) return;
+  await page.setViewportSize({ width: 375, height: 800 });
+  await page.waitForTimeout(250);
+  await screenshot(page, `${name}-375`);
+  await page.setViewportSize(size);
+  await page.waitForTimeout(250);
+}
+
 const AXE = createRequire(path.join(WEB, 'package.json')).resolve('axe-core/axe.min.js');
 
 /** Serious and critical accessibility violations axe-core finds on the page, as readable lines. */
