@@ -18,7 +18,7 @@ describe.skipIf(unavailable !== undefined)('the web app in Chromium', () => {
   let b: BrowserApp;
   beforeAll(async () => {
     b = await startBrowserApp();
-  }, 120_000);
+  }, 240_000);
   afterAll(async () => {
     await b?.close();
   });
@@ -49,7 +49,9 @@ describe.skipIf(unavailable !== undefined)('the web app in Chromium', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     // The refusal sits under the password field and is announced as its description.
     const password = page.getByLabel('Password');
-    await expect.poll(() => password.getAttribute('aria-invalid')).toBe('true');
+    await expect
+      .poll(() => password.getAttribute('aria-invalid'), { timeout: 10_000 })
+      .toBe('true');
     const describedBy = await password.getAttribute('aria-describedby');
     expect(await page.locator(`[id="${describedBy}"]`).textContent()).toBe(
       'Wrong e-mail or password',
@@ -308,12 +310,16 @@ describe.skipIf(unavailable !== undefined)('the web app in Chromium', () => {
     await page.goto(`${b.url}/m/deals/${created.body.id}`);
     const path = page.getByRole('list', { name: 'Stage' });
     await expect
-      .poll(() => path.locator('[aria-current="step"]').textContent())
+      .poll(() =>
+        path.locator('[aria-current="step"]').evaluate((el) => el.firstChild?.textContent),
+      )
       .toBe('Qualification');
     await screenshots(page, '51-record-path');
     await page.getByRole('button', { name: 'Qualify' }).click();
     await expect
-      .poll(() => path.locator('[aria-current="step"]').textContent())
+      .poll(() =>
+        path.locator('[aria-current="step"]').evaluate((el) => el.firstChild?.textContent),
+      )
       .toBe('Needs analysis');
     await page.getByRole('button', { name: 'Send proposal' }).click();
     const step = page.getByRole('form', { name: 'Send proposal' });
@@ -321,10 +327,14 @@ describe.skipIf(unavailable !== undefined)('the web app in Chromium', () => {
     await screenshots(page, '52-record-path-needs');
     await step.getByRole('button', { name: 'Send proposal' }).click();
     await expect
-      .poll(() => path.locator('[aria-current="step"]').textContent())
+      .poll(() =>
+        path.locator('[aria-current="step"]').evaluate((el) => el.firstChild?.textContent),
+      )
       .toBe('Proposal / quote');
     const toasts = page.getByRole('region', { name: 'Notifications' });
-    await expect.poll(() => toasts.getByText('Send proposal').count()).toBe(1);
+    await expect
+      .poll(() => toasts.getByText('Send proposal: now Proposal / quote').count())
+      .toBe(1);
     const after = await b.t.call('GET', `/api/records/deals/${created.body.id}`);
     expect(after.body).toMatchObject({ stage: 'proposal', amount: 5000 });
     await screenshots(page, '53-record-path-moved');
@@ -380,7 +390,7 @@ describe.skipIf(unavailable !== undefined)('the web app in Chromium', () => {
     await nav.getByRole('link', { name: '商机' }).click();
     const rows = page.locator('tbody tr.at-row');
     await rows.first().waitFor();
-    expect(await page.getByText('12 条记录').count()).toBe(1);
+    await page.getByText(/^\d+ 条记录$/).waitFor();
     expect(await axeViolations(page)).toEqual([]);
     await screenshots(page, '61-zh-deals-list');
 
@@ -408,7 +418,8 @@ describe.skipIf(unavailable !== undefined)('the web app in Chromium', () => {
     await filters.getByRole('button', { name: '移除筛选' }).click();
 
     // Bulk: two rows, 赢单概率 = 40, a toast in Chinese.
-    await expect.poll(() => rows.count()).toBe(12);
+    const all = (await b.t.call('GET', '/api/records/deals?count=true&limit=1')).body.count;
+    await expect.poll(() => rows.count()).toBe(all.value);
     for (const name of ['鼎盛 TMS 运输管理平台', '华锐 MES 系统升级']) {
       await rows.filter({ hasText: name }).getByRole('checkbox').check();
     }
@@ -478,7 +489,7 @@ describe.skipIf(unavailable !== undefined)('the web app in Chromium', () => {
     await screenshots(page, '69-zh-record');
     await b.t.call('PATCH', '/api/auth/me', { locale: 'en' });
     await page.context().close();
-  }, 120_000);
+  }, 240_000);
 
   it('at 375 px: no sideways scroll, the sidebar is a drawer', async () => {
     const page = await signedIn(375);
@@ -502,11 +513,7 @@ describe.skipIf(unavailable !== undefined)('the web app in Chromium', () => {
       );
     expect(await sideways()).toBe(0);
     const first = cards.filter({ hasText: 'Bluepeak clinic network CRM' });
-    expect(await first.locator('dt').allTextContents()).toEqual([
-      'Deal number',
-      'Account',
-      'Stage',
-    ]);
+    expect(await first.locator('dt').allTextContents()).toEqual(['Account', 'Stage', 'Amount']);
     const clipped = await page.evaluate(
       () =>
         [...document.querySelectorAll('.at-record-card *')].filter(
@@ -558,6 +565,8 @@ describe.skipIf(unavailable !== undefined)('the web app in Chromium', () => {
       const r = await b.t.call('POST', '/api/records/deals/bulk', { create });
       expect(r.status, JSON.stringify(r.body).slice(0, 300)).toBe(200);
     }
+    const total = (await b.t.call('GET', '/api/records/deals?count=true&limit=1')).body.count
+      .value as number;
     const page = await signedIn();
     const rows = page.locator('tbody tr.at-row');
     const timings: number[] = [];
@@ -572,11 +581,13 @@ describe.skipIf(unavailable !== undefined)('the web app in Chromium', () => {
         .getByRole('navigation', { name: 'Modules' })
         .getByRole('link', { name: 'Deals' })
         .click();
-      await page.getByText('5,012 records').waitFor();
+      await page.getByText(`${total.toLocaleString('en')} records`).waitFor();
       await rows.nth(9).waitFor();
       timings.push(Date.now() - started);
     }
-    console.log(`deals (5,012 rows): first rows and count visible after ${timings.join(', ')} ms`);
+    console.log(
+      `deals (${total} rows): first rows and count visible after ${timings.join(', ')} ms`,
+    );
     expect(Math.min(...timings)).toBeLessThan(1000);
 
     // Scroll to the end of 5,012 rows: pages load as the user goes, the DOM keeps few rows.
@@ -590,17 +601,17 @@ describe.skipIf(unavailable !== undefined)('the web app in Chromium', () => {
         ),
       );
     let most = 0;
-    for (let i = 0; i < 400 && (await lastIndex()) < 5013; i++) {
+    for (let i = 0; i < 400 && (await lastIndex()) < total + 1; i++) {
       await scroller.evaluate((el) => {
         el.scrollTop = el.scrollHeight;
       });
       await page.waitForTimeout(50);
       most = Math.max(most, await rows.count());
     }
-    expect(await lastIndex()).toBe(5013); // the header is row 1
+    expect(await lastIndex()).toBe(total + 1); // the header is row 1
     console.log(`scrolled to the end: at most ${most} rows in the DOM`);
     expect(most).toBeLessThan(200);
     await screenshot(page, '17-deals-5000-scrolled');
     await page.context().close();
-  }, 120_000);
+  }, 240_000);
 });

@@ -56,7 +56,13 @@ export function BlueprintPath({ ctx, module, blueprint, record, onChanged }: Blu
       setValues({});
       onChanged(saved);
       const t = blueprint.transitions.find((x) => x.name === name);
-      ctx.notify?.(labelText(t?.label, ctx.locale, name));
+      const to = options.find((o) => o.value === t?.to);
+      ctx.notify?.(
+        message(ctx.locale, 'transitionDone', {
+          transition: labelText(t?.label, ctx.locale, name),
+          stage: labelText(to?.label, ctx.locale, String(t?.to)),
+        }),
+      );
     } catch (error) {
       setProblem(
         error instanceof ClientError
@@ -89,6 +95,12 @@ export function BlueprintPath({ ctx, module, blueprint, record, onChanged }: Blu
             aria-current={i === at ? 'step' : undefined}
           >
             {labelText(o.label, ctx.locale, o.value)}
+            {i === at && (
+              <span className="at-path-of">
+                {' '}
+                {message(ctx.locale, 'stepOf', { at: at + 1, total: options.length })}
+              </span>
+            )}
           </li>
         ))}
       </ol>

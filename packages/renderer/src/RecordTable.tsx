@@ -341,8 +341,10 @@ export function RecordTable(props: RecordTableProps) {
   ];
   const colCount = columns.length;
   const nameField = recordNameField(doc);
+  // A card's key fields: the view's next columns, skipping ids and numbers (D-00042) a person
+  // does not read a record by.
   const cardFields = columnsNames
-    .filter((n) => n !== nameField && n !== 'id')
+    .filter((n) => n !== nameField && n !== 'id' && byName.get(n)?.type !== 'autonumber')
     .slice(0, 3)
     .map((n) => byName.get(n) as FieldDef);
   const sortable = columnsNames

@@ -85,6 +85,8 @@ const en = {
   bulkDeleted: '{count} records deleted',
   fieldOf: '{lookup} › {field}',
   transitionNeeds: 'This step needs:',
+  transitionDone: '{transition}: now {stage}',
+  stepOf: '{at} of {total}',
 };
 
 export type MessageKey = keyof typeof en;
@@ -174,6 +176,8 @@ const zhCN: Record<MessageKey, string> = {
   bulkDeleted: '已删除 {count} 条记录',
   fieldOf: '{lookup} › {field}',
   transitionNeeds: '此步骤需要填写:',
+  transitionDone: '{transition}:当前为{stage}',
+  stepOf: '第 {at}/{total} 步',
 };
 
 /**

@@ -95,7 +95,7 @@ describe('RecordDetail', () => {
     const deal = client.tables.get('deals')?.[0] as RecordValues;
     render(<RecordDetail ctx={ctx} module="deals" id={String(deal.id)} />);
     const path = await screen.findByRole('list', { name: 'Stage' });
-    const current = () => path.querySelector('[aria-current="step"]')?.textContent;
+    const current = () => path.querySelector('[aria-current="step"]')?.firstChild?.textContent;
     expect(current()).toBe('Needs analysis');
     expect(path.querySelector('[data-state="done"]')?.textContent).toBe('Qualification');
     // "Send proposal" requires the amount the deal lacks: the path asks for it.
@@ -107,7 +107,7 @@ describe('RecordDetail', () => {
     fireEvent.click(within(step).getByRole('button', { name: 'Send proposal' }));
     await waitFor(() => expect(current()).toBe('Proposal / quote'));
     expect(ran).toEqual([{ name: 'propose', values: { amount: 2500 }, version: 1 }]);
-    expect(told).toEqual(['Send proposal']);
+    expect(told).toEqual(['Send proposal: now Proposal / quote']);
     expect(client.tables.get('deals')?.[0]).toMatchObject({ stage: 'proposal', amount: 2500 });
   });
 });

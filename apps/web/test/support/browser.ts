@@ -182,5 +182,6 @@ export async function signIn(page: Page, url: string): Promise<void> {
   await page.getByLabel('E-mail').fill(ADMIN.email);
   await page.getByLabel('Password').fill(ADMIN.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('navigation', { name: 'Modules' }).waitFor();
+  // The shell, in whichever language the user works in.
+  await page.getByRole('navigation', { name: /^(Modules|模块)$/ }).waitFor();
 }
