@@ -564,7 +564,17 @@ export function RecordTable(props: RecordTableProps) {
           {!loading && rows.length === 0 && (
             <p className="at-empty-state">{message(ctx.locale, 'empty')}</p>
           )}
-          {loading && <p className="at-muted at-loading">{message(ctx.locale, 'loading')}</p>}
+          {loading && rows.length === 0 ? (
+            // The first page on its way: the shape of rows, not a blank (read out as loading).
+            <div className="at-skeleton" aria-busy="true">
+              <span className="at-visually-hidden">{message(ctx.locale, 'loading')}</span>
+              {Array.from({ length: 6 }, (_, i) => (
+                <span key={i} className="at-skeleton-row" aria-hidden="true" />
+              ))}
+            </div>
+          ) : (
+            loading && <p className="at-muted at-loading">{message(ctx.locale, 'loading')}</p>
+          )}
         </div>
       </div>
     </I18nProvider>
