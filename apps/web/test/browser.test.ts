@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   ADMIN,
   axeViolations,
@@ -10,6 +10,10 @@ import {
   signIn,
   startBrowserApp,
 } from './support/browser.js';
+
+// A page waits for the server and the browser on two shared cores: polls get the time the
+// locators get, and a step that never happens still fails (after 15 s, not 1 s).
+vi.setConfig({ expect: { poll: { timeout: 15_000, interval: 50 } } });
 
 const unavailable = browserUnavailable();
 if (unavailable) console.warn(unavailable);

@@ -123,8 +123,9 @@ export async function startBrowserApp(): Promise<BrowserApp> {
         locale: 'en-US',
         timezoneId: 'UTC',
       });
-      // Fail in seconds, not at the test's timeout, so the error names the step.
-      context.setDefaultTimeout(10_000);
+      // Fail well before the test's timeout, so the error names the step (the margin is for a
+      // machine whose two cores are shared by many processes).
+      context.setDefaultTimeout(20_000);
       return context;
     },
     close: async () => {
