@@ -86,7 +86,14 @@ describe('records: saved views', () => {
       'admin 0',
     ]);
     for (const d of mine.body.data) {
-      expect(Object.keys(d).sort()).toEqual(['amount', 'id', 'name', 'stage', 'version']);
+      expect(Object.keys(d).sort()).toEqual([
+        'amount',
+        'currency_code',
+        'id',
+        'name',
+        'stage',
+        'version',
+      ]);
     }
     const theirs = await list('view=my_open', other);
     expect(theirs.body.data.map((d: Row) => d.name)).toEqual([
@@ -111,8 +118,8 @@ describe('records: saved views', () => {
     ]);
     const narrow = await list('view=my_open&fields=name');
     for (const d of narrow.body.data) {
-      // the sort key (amount) comes along for paging
-      expect(Object.keys(d).sort()).toEqual(['amount', 'id', 'name', 'version']);
+      // the sort key (amount) comes along for paging, money with its currency
+      expect(Object.keys(d).sort()).toEqual(['amount', 'currency_code', 'id', 'name', 'version']);
     }
     const outside = await list('view=my_open&fields=name,close');
     expect(outside.status).toBe(400);

@@ -46,6 +46,26 @@ export const FIELD_TYPE_NAMES = [
   'tags',
 ] as const;
 
+/** The icons the app's navigation can show for a module (one small icon set, drawn by the app). */
+export const MODULE_ICONS = [
+  'lead',
+  'account',
+  'contact',
+  'deal',
+  'contract',
+  'payment',
+  'task',
+  'case',
+  'product',
+  'quote',
+  'order',
+  'invoice',
+  'campaign',
+  'calendar',
+  'document',
+  'folder',
+] as const;
+
 /** The types a formula may return. */
 export const FORMULA_RETURN_TYPES = [
   'text',
@@ -145,6 +165,10 @@ export const MODULE_SCHEMA = closed({
   recordName: optional(name),
   // ISO 4217 code used for new records when the module has currency fields.
   defaultCurrency: optional(Type.String({ pattern: '^[A-Z]{3}$' })),
+  // Where the app's navigation lists the module (ascending; modules without one follow, by label).
+  navOrder: optional(Type.Integer({ minimum: 0, maximum: 100000 })),
+  // The module's icon in the navigation; the app draws a letter when there is none.
+  icon: optional(oneOf(MODULE_ICONS)),
   fields: Type.Array(field, { maxItems: 500 }),
   validationRules: optional(Type.Array(validationRule)),
 });
@@ -549,6 +573,7 @@ export const DOCUMENT_SCHEMAS = {
 /** The TypeScript types of the parts the code names on their own. */
 export type FieldTypeName = (typeof FIELD_TYPE_NAMES)[number];
 export type FormulaReturnType = (typeof FORMULA_RETURN_TYPES)[number];
+export type ModuleIcon = (typeof MODULE_ICONS)[number];
 export type PicklistOption = Static<typeof picklistOption>;
 export type FieldDef = Static<typeof field>;
 export type ValidationRule = Static<typeof validationRule>;

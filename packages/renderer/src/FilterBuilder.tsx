@@ -92,6 +92,12 @@ export function FilterBuilder({ ctx, fields, conditions, onChange }: FilterBuild
   const update = (i: number, next: Partial<FilterCondition>) =>
     onChange(conditions.map((c, j) => (j === i ? { ...c, ...next } : c)));
   const first = fields[0];
+  // Fields behind a lookup (`account.industry`) are offered under the lookup's name.
+  const groups = new Map<string, FieldDef[]>();
+  for (const f of fields) {
+    const dot = f.name.indexOf('.');
+    if (dot > 0) groups.set(f.name.slice(0, dot), [...(groups.get(f.name.slice(0, dot)) ?? []), f]);
+  }
   return (
     <fieldset className="at-filters" aria-label={message(ctx.locale, 'addFilter')}>
       {conditions.map((c, i) => {
@@ -109,10 +115,24 @@ export function FilterBuilder({ ctx, fields, conditions, onChange }: FilterBuild
                 if (f) update(i, { field: f.name, op: specOf(f).operators[0] ?? 'eq', value: '' });
               }}
             >
-              {fields.map((f) => (
-                <option key={f.name} value={f.name}>
-                  {labelText(f.label, ctx.locale, f.name)}
-                </option>
+              {fields
+                .filter((f) => !f.name.includes('.'))
+                .map((f) => (
+                  <option key={f.name} value={f.name}>
+                    {labelText(f.label, ctx.locale, f.name)}
+                  </option>
+                ))}
+              {[...groups].map(([lookup, paths]) => (
+                <optgroup
+                  key={lookup}
+                  label={labelText(byName.get(lookup)?.label, ctx.locale, lookup)}
+                >
+                  {paths.map((f) => (
+                    <option key={f.name} value={f.name}>
+                      {labelText(f.label, ctx.locale, f.name)}
+                    </option>
+                  ))}
+                </optgroup>
               ))}
             </select>
             <select

@@ -8,7 +8,12 @@ import {
   useSensors,
 } from '@dnd-kit/core';
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { ClientError, type RecordValues, type RenderContext } from './client.js';
+import {
+  type AggregateGroup,
+  ClientError,
+  type RecordValues,
+  type RenderContext,
+} from './client.js';
 import { KanbanCard } from './KanbanCard.js';
 import { KanbanColumn } from './KanbanColumn.js';
 import { message } from './messages.js';
@@ -48,6 +53,33 @@ interface ColumnState {
   count: number;
 }
 
+/** The figures after a card moved from one column to another, before the server recounts. */
+function moveTotals(
+  totals: Map<string, AggregateGroup>,
+  record: RecordValues,
+  from: string,
+  to: string,
+  sumField: string | undefined,
+): Map<string, AggregateGroup> {
+  const next = new Map(totals);
+  const amount = sumField ? Number(record[sumField]) : Number.NaN;
+  const currency = (record.currency_code as string | undefined) ?? null;
+  const change = (key: string, sign: 1 | -1) => {
+    const g = next.get(key) ?? { key, count: 0, sums: [] };
+    const sums = Number.isFinite(amount)
+      ? g.sums.some((s) => s.currency === currency)
+        ? g.sums.map((s) =>
+            s.currency === currency ? { ...s, value: s.value + sign * amount } : s,
+          )
+        : [...g.sums, { currency, value: sign * amount }]
+      : g.sums;
+    next.set(key, { ...g, count: g.count + sign, sums });
+  };
+  change(from, -1);
+  change(to, 1);
+  return next;
+}
+
 /**
  * A board grouped by a picklist, one column per option in option order, each headed by its count
  * and the sum of a money field. Dragging a card moves it optimistically; a refusal puts it back
@@ -74,6 +106,24 @@ export function Kanban(props: KanbanProps) {
 
   const [columns, setColumns] = useState<Record<string, ColumnState>>({});
   const [problem, setProblem] = useState<string | null>(null);
+  // Whole-column figures when the client can aggregate; otherwise counts come with each
+  // column's first page and sums from its loaded cards.
+  const [totals, setTotals] = useState<Map<string, AggregateGroup> | null>(null);
+  const loadTotals = useCallback(async () => {
+    if (!group || !ctx.client.aggregate) return;
+    const extra = JSON.parse(filterKey) as JsonLogic | null;
+    const groups = await ctx.client.aggregate(module, {
+      groupBy: group.name,
+      ...(sumField && { sum: sumField.name }),
+      ...(extra && { filter: extra }),
+      ...(viewName && { view: viewName }),
+    });
+    setTotals(new Map(groups.map((g) => [String(g.key), g])));
+  }, [ctx.client, module, group, sumField, filterKey, viewName, props.refreshKey]);
+  useEffect(() => {
+    setTotals(null);
+    loadTotals().catch(() => setTotals(null));
+  }, [loadTotals]);
 
   const loadColumn = useCallback(
     async (value: string, cursor: string | null) => {
@@ -136,6 +186,7 @@ export function Kanban(props: KanbanProps) {
       };
     };
     setColumns((old) => shift(old, { ...record, [group.name]: to }, from, to));
+    setTotals((old) => old && moveTotals(old, record, from, to, sumField?.name));
     setProblem(null);
     try {
       const saved = props.onMove
@@ -160,6 +211,7 @@ export function Kanban(props: KanbanProps) {
       });
     } catch (error) {
       setColumns((old) => shift(old, record, to, from));
+      void loadTotals().catch(() => {});
       const reason =
         error instanceof ClientError
           ? (error.details[0]?.message ?? error.message)
@@ -202,8 +254,11 @@ export function Kanban(props: KanbanProps) {
           {options.map((option) => {
             const column = columns[option.value];
             const rows = column?.rows ?? [];
-            const sums = new Map<string, number>();
-            if (sumField)
+            const whole = totals?.get(option.value);
+            const sums = new Map<string, number>(
+              whole?.sums.map((s) => [s.currency ?? '', s.value]) ?? [],
+            );
+            if (sumField && !totals)
               for (const r of rows) {
                 const v = Number(r[sumField.name]);
                 if (!Number.isFinite(v) || r[sumField.name] === null) continue;
@@ -216,10 +271,11 @@ export function Kanban(props: KanbanProps) {
                 ctx={ctx}
                 module={doc}
                 option={option}
-                count={column?.count ?? 0}
+                count={whole?.count ?? column?.count ?? 0}
                 sums={sums}
                 sumField={sumField}
                 hasMore={Boolean(column?.cursor)}
+                partialSum={!totals && Boolean(column?.cursor)}
                 onMore={() => void loadColumn(option.value, column?.cursor ?? null)}
               >
                 {rows.map((r) => (

@@ -15,6 +15,8 @@ export interface KanbanColumnProps {
   sums: Map<string, number>;
   sumField?: FieldDef;
   hasMore: boolean;
+  /** The sum covers only the loaded cards (no whole-column figures): shown as "at least". */
+  partialSum: boolean;
   onMore(): void;
   children: ReactNode;
 }
@@ -46,6 +48,7 @@ export function KanbanColumn({
   sums,
   sumField,
   hasMore,
+  partialSum,
   onMore,
   children,
 }: KanbanColumnProps) {
@@ -70,7 +73,9 @@ export function KanbanColumn({
             {new Intl.NumberFormat(ctx.locale).format(count)}
           </span>
         </h3>
-        {sumField && <span className="at-kanban-sum">{sumText(ctx, sumField, sums, hasMore)}</span>}
+        {sumField && (
+          <span className="at-kanban-sum">{sumText(ctx, sumField, sums, partialSum)}</span>
+        )}
       </header>
       <div className="at-kanban-cards">{children}</div>
       {hasMore && (

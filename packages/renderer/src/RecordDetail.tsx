@@ -1,5 +1,12 @@
-import { type FieldDef, labelText, type ModuleDoc, referringLookups } from '@atrium/metadata';
-import { type CSSProperties, useEffect, useMemo, useState } from 'react';
+import {
+  type BlueprintDoc,
+  type FieldDef,
+  labelText,
+  type ModuleDoc,
+  referringLookups,
+} from '@atrium/metadata';
+import { type CSSProperties, type ReactNode, useEffect, useMemo, useState } from 'react';
+import { BlueprintPath } from './BlueprintPath.js';
 import type { RecordValues, RenderContext } from './client.js';
 import { FieldValue } from './FieldValue.js';
 import { HistoryTimeline } from './HistoryTimeline.js';
@@ -23,8 +30,8 @@ export interface RecordDetailProps {
   /** "New" in a related list, with the lookup to this record pre-filled. */
   onNewRelated?(module: string, initialValues: RecordValues): void;
   userName?: (id: string) => string | undefined;
-  /** Blueprint transitions as buttons — a seam for the process issue, unused for now. */
-  transitions?: unknown;
+  /** More actions beside Edit (the app's Delete, …), given the record once it is loaded. */
+  actions?(record: RecordValues): ReactNode;
 }
 
 function defaultKeyFields(module: ModuleDoc): string[] {
@@ -75,6 +82,9 @@ export function RecordDetail(props: RecordDetailProps) {
   const keys = (props.keyFields ?? defaultKeyFields(doc)).filter((n) => byName.has(n));
   const modules = ctx.documents.filter((d): d is ModuleDoc => d.kind === 'module');
   const related = referringLookups(module, modules);
+  const blueprint = ctx.documents.find(
+    (d): d is BlueprintDoc => d.kind === 'blueprint' && d.module === module,
+  );
   const show = (name: string) => (
     <FieldValue
       field={byName.get(name) as FieldDef}
@@ -99,16 +109,34 @@ export function RecordDetail(props: RecordDetailProps) {
             ))}
           </dl>
         </div>
-        {onEdit && (
-          <button
-            type="button"
-            className="at-button at-button-primary"
-            onClick={() => onEdit(record)}
-          >
-            {message(ctx.locale, 'edit')}
-          </button>
-        )}
+        <div className="at-detail-actions">
+          {props.actions?.(record)}
+          {onEdit && (
+            <button
+              type="button"
+              className="at-button at-button-primary"
+              onClick={() => onEdit(record)}
+            >
+              {message(ctx.locale, 'edit')}
+            </button>
+          )}
+        </div>
       </header>
+      {blueprint && (
+        <BlueprintPath
+          ctx={ctx}
+          module={doc}
+          blueprint={blueprint}
+          record={record}
+          onChanged={(saved) =>
+            // Keep the expanded lookups the write answer does not carry.
+            setFetched({
+              ...record,
+              ...Object.fromEntries(Object.entries(saved).filter(([k]) => !lookups.includes(k))),
+            })
+          }
+        />
+      )}
       <div className="at-detail-main">
         {sections.map((section, i) => {
           const names = section.fields.filter((n) => byName.has(n));

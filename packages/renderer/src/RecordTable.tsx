@@ -10,7 +10,7 @@ import {
   useTable,
 } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { type RefObject, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { I18nProvider } from 'react-aria-components';
 import { BulkBar } from './BulkBar.js';
 import { ClientError, type ListPage, type RecordValues, type RenderContext } from './client.js';
@@ -19,6 +19,7 @@ import { FilterBuilder } from './FilterBuilder.js';
 import { type FilterCondition, filterLogic } from './filter-logic.js';
 import { message } from './messages.js';
 import { fieldMap, findModule, findView, isWritable, recordNameField, specOf } from './metadata.js';
+import { RecordCards } from './RecordCards.js';
 import { useUserNames } from './use-user-names.js';
 
 export interface RecordTableProps {
@@ -46,6 +47,11 @@ export interface RecordTableProps {
   userName?: (id: string) => string | undefined;
   /** Height of the scrolling body in px (rows are virtualized inside it). */
   height?: number;
+  /**
+   * `cards` shows each record as a card (name and 2–3 key fields), for phones; `auto` (the
+   * default) does so while the table is narrower than 600 px.
+   */
+  layout?: 'table' | 'cards' | 'auto';
 }
 
 const features = tableFeatures({
@@ -55,6 +61,50 @@ const features = tableFeatures({
   columnOrderingFeature,
 });
 const ROW_HEIGHT = 36;
+const CARD_HEIGHT = 104;
+const NARROW = 600;
+
+/** True while `layout` asks for cards, or (auto) while the element is narrower than NARROW px. */
+function useCards(ref: RefObject<HTMLElement | null>, layout: RecordTableProps['layout']) {
+  const [narrow, setNarrow] = useState(false);
+  useEffect(() => {
+    const el = ref.current;
+    if (layout !== 'auto' || !el || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(([entry]) => {
+      if (entry) setNarrow(entry.contentRect.width < NARROW);
+    });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [ref, layout]);
+  return layout === 'cards' || (layout === 'auto' && narrow);
+}
+
+/**
+ * The fields one level behind the table's lookups (`account.industry`, "Account › Industry"):
+ * the list route filters through the lookup's join, so a user can ask for the deals of
+ * software companies. Lookups and formulas of the target are left out (one level, stored values).
+ */
+function lookupPaths(ctx: RenderContext, fields: FieldDef[]): FieldDef[] {
+  return fields.flatMap((lookup) => {
+    const target =
+      lookup.type === 'lookup' && lookup.target && findModule(ctx.documents, lookup.target);
+    if (!target) return [];
+    const via = labelText(lookup.label, ctx.locale, lookup.name);
+    return target.fields
+      .filter((f) => f.type !== 'lookup' && f.type !== 'formula' && specOf(f).operators.length > 0)
+      .map((f) => ({
+        ...f,
+        name: `${lookup.name}.${f.name}`,
+        label: {
+          [ctx.locale]: message(ctx.locale, 'fieldOf', {
+            lookup: via,
+            field: labelText(f.label, ctx.locale, f.name),
+          }),
+        },
+        required: false,
+      }));
+  });
+}
 
 /** The next state of a header click: ascending, then descending, then the view's own order. */
 function nextSort(current: string | undefined, field: string): string | undefined {
@@ -69,7 +119,9 @@ function nextSort(current: string | undefined, field: string): string | undefine
  * loaded), row selection with bulk update and delete, and inline editing of a cell.
  */
 export function RecordTable(props: RecordTableProps) {
-  const { ctx, module, view: viewName, pageSize = 50, height = 560, q } = props;
+  const { ctx, module, view: viewName, pageSize = 50, height = 560, q, layout = 'auto' } = props;
+  const wrapRef = useRef<HTMLDivElement>(null);
+  const cards = useCards(wrapRef, layout);
   const doc = findModule(ctx.documents, module);
   const userName = useUserNames(ctx.client, props.userName);
   const view = viewName ? findView(ctx.documents, module, viewName) : undefined;
@@ -91,7 +143,20 @@ export function RecordTable(props: RecordTableProps) {
     props.onSortChange?.(next);
   };
   const [conditions, setConditions] = useState<FilterCondition[]>([]);
-  const builderLogic = filterLogic(byName, conditions);
+  // The builder's fields: the columns and the fields behind their lookups (`account.industry`).
+  const paths = useMemo(
+    () =>
+      lookupPaths(
+        ctx,
+        columnsNames.map((n) => byName.get(n) as FieldDef),
+      ),
+    [ctx, columnsNames, byName],
+  );
+  const filterFields = useMemo(
+    () => new Map([...byName, ...paths.map((f) => [f.name, f] as const)]),
+    [byName, paths],
+  );
+  const builderLogic = filterLogic(filterFields, conditions);
   const filter =
     props.filter && builderLogic
       ? { and: [props.filter, builderLogic] }
@@ -158,7 +223,8 @@ export function RecordTable(props: RecordTableProps) {
     props.onColumnsChange?.(order);
   };
   const columnIndex = (name: string) => columnOrder.filter((c) => c !== '__select').indexOf(name);
-  const replaceRows = (changed: RecordValues[]) => {
+  const replaceRows = (changed: RecordValues[], told?: string) => {
+    if (told) ctx.notify?.(told);
     const byId = new Map(changed.map((r) => [String(r.id), r]));
     setRows((old) =>
       old.map((r) => {
@@ -216,7 +282,14 @@ export function RecordTable(props: RecordTableProps) {
               editable={isWritable(field) && name !== nameField}
               isName={name === nameField}
               onOpen={props.onOpen}
-              onSaved={(r) => replaceRows([r])}
+              onSaved={(r) =>
+                replaceRows(
+                  [r],
+                  message(ctx.locale, 'savedCell', {
+                    field: labelText(field.label, ctx.locale, name),
+                  }),
+                )
+              }
               userName={userName}
             />
           ),
@@ -240,10 +313,14 @@ export function RecordTable(props: RecordTableProps) {
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
+    estimateSize: () => (cards ? CARD_HEIGHT : ROW_HEIGHT),
+    overscan: cards ? 4 : 12,
     initialRect: { width: 1024, height },
   });
+  // Rows and cards differ in height: switching layout measures again.
+  useEffect(() => {
+    virtualizer.measure();
+  }, [cards, virtualizer]);
   const items = virtualizer.getVirtualItems();
   const lastIndex = items[items.length - 1]?.index ?? -1;
   useEffect(() => {
@@ -255,14 +332,28 @@ export function RecordTable(props: RecordTableProps) {
   const paddingTop = items[0]?.start ?? 0;
   const paddingBottom = virtualizer.getTotalSize() - (items[items.length - 1]?.end ?? 0);
   const selected = rows.filter((r) => rowSelection[String(r.id)]);
-  const filterable = columnsNames
-    .map((n) => byName.get(n) as FieldDef)
-    .filter((f) => f.name !== 'id');
+  const filterable = [
+    ...columnsNames.map((n) => byName.get(n) as FieldDef).filter((f) => f.name !== 'id'),
+    ...lookupPaths(
+      ctx,
+      columnsNames.map((n) => byName.get(n) as FieldDef),
+    ),
+  ];
   const colCount = columns.length;
+  const nameField = recordNameField(doc);
+  // A card's key fields: the view's next columns, skipping ids and numbers (D-00042) a person
+  // does not read a record by.
+  const cardFields = columnsNames
+    .filter((n) => n !== nameField && n !== 'id' && byName.get(n)?.type !== 'autonumber')
+    .slice(0, 3)
+    .map((n) => byName.get(n) as FieldDef);
+  const sortable = columnsNames
+    .map((n) => byName.get(n) as FieldDef)
+    .filter((f) => specOf(f).sortable);
 
   return (
     <I18nProvider locale={ctx.locale}>
-      <div className="at-table-wrap">
+      <div className="at-table-wrap" ref={wrapRef} data-layout={cards ? 'cards' : 'table'}>
         <div className="at-table-toolbar">
           <FilterBuilder
             ctx={ctx}
@@ -270,6 +361,35 @@ export function RecordTable(props: RecordTableProps) {
             conditions={conditions}
             onChange={setConditions}
           />
+          {cards && (
+            <div className="at-card-tools">
+              <input
+                type="checkbox"
+                aria-label={message(ctx.locale, 'selectAll')}
+                checked={table.getIsAllRowsSelected()}
+                onChange={table.getToggleAllRowsSelectedHandler()}
+              />
+              <select
+                className="at-input"
+                aria-label={message(ctx.locale, 'sortLabel')}
+                value={sort ?? ''}
+                onChange={(e) => setSort(e.target.value || undefined)}
+              >
+                <option value="">{message(ctx.locale, 'sortDefault')}</option>
+                {sortable.flatMap((f) => {
+                  const label = labelText(f.label, ctx.locale, f.name);
+                  return [
+                    <option key={f.name} value={f.name}>
+                      {message(ctx.locale, 'sortAsc', { label })}
+                    </option>,
+                    <option key={`-${f.name}`} value={`-${f.name}`}>
+                      {message(ctx.locale, 'sortDesc', { label })}
+                    </option>,
+                  ];
+                })}
+              </select>
+            </div>
+          )}
           {count && (
             <span className="at-count at-muted" aria-live="polite">
               {message(ctx.locale, count.exact ? 'records' : 'recordsMore', {
@@ -284,10 +404,13 @@ export function RecordTable(props: RecordTableProps) {
             module={module}
             records={selected}
             fields={filterable.filter((f) => isWritable(f) && f.name !== recordNameField(doc))}
-            onUpdated={(changed) => replaceRows(changed)}
+            onUpdated={(changed) =>
+              replaceRows(changed, message(ctx.locale, 'bulkUpdated', { count: changed.length }))
+            }
             onDeleted={(ids) => {
               setRows((old) => old.filter((r) => !ids.includes(String(r.id))));
               setRowSelection({});
+              ctx.notify?.(message(ctx.locale, 'bulkDeleted', { count: ids.length }));
             }}
           />
         )}
@@ -302,114 +425,156 @@ export function RecordTable(props: RecordTableProps) {
           style={{ maxHeight: height }}
           data-testid="at-table-scroll"
         >
-          <table
-            className="at-table"
-            aria-rowcount={count?.value ?? rows.length}
-            style={{ width: table.getTotalSize() }}
-          >
-            <thead>
-              {table.getHeaderGroups().map((group) => (
-                <tr key={group.id}>
-                  {group.headers.map((header) => {
-                    const name = header.column.id;
-                    const field = byName.get(name);
-                    const sortable = field ? specOf(field).sortable : false;
-                    const dir =
-                      sort === name ? 'ascending' : sort === `-${name}` ? 'descending' : undefined;
-                    return (
-                      <th
-                        key={header.id}
-                        style={{ width: header.getSize() }}
-                        aria-sort={dir ?? (sortable ? 'none' : undefined)}
-                        scope="col"
-                        draggable={field !== undefined}
-                        data-dragging={draggedColumn === name ? '' : undefined}
-                        onDragStart={(e) => {
-                          setDraggedColumn(name);
-                          e.dataTransfer.effectAllowed = 'move';
-                        }}
-                        onDragOver={(e) => {
-                          if (draggedColumn && field) e.preventDefault();
-                        }}
-                        onDrop={(e) => {
-                          e.preventDefault();
-                          if (draggedColumn && draggedColumn !== name)
-                            moveColumn(draggedColumn, columnIndex(name));
-                          setDraggedColumn(null);
-                        }}
-                        onDragEnd={() => setDraggedColumn(null)}
-                        onKeyDown={(e) => {
-                          if (!e.altKey || !field) return;
-                          if (e.key === 'ArrowLeft') moveColumn(name, columnIndex(name) - 1);
-                          else if (e.key === 'ArrowRight') moveColumn(name, columnIndex(name) + 1);
-                          else return;
-                          e.preventDefault();
-                        }}
-                      >
-                        {sortable ? (
-                          <button
-                            type="button"
-                            className="at-th-button"
-                            onClick={() => setSort(nextSort(sort, name))}
-                          >
+          {cards ? (
+            <RecordCards
+              ctx={ctx}
+              module={doc}
+              rows={rows}
+              fields={cardFields}
+              items={items}
+              paddingTop={paddingTop}
+              paddingBottom={paddingBottom}
+              measure={virtualizer.measureElement}
+              isSelected={(id) => Boolean(rowSelection[id])}
+              onToggle={(id) =>
+                setRowSelection((old) => {
+                  const next = { ...old };
+                  if (next[id]) delete next[id];
+                  else next[id] = true;
+                  return next;
+                })
+              }
+              onOpen={props.onOpen}
+              userName={userName}
+            />
+          ) : (
+            <table
+              className="at-table"
+              aria-rowcount={count?.value ?? rows.length}
+              style={{ width: table.getTotalSize() }}
+            >
+              <thead>
+                {table.getHeaderGroups().map((group) => (
+                  <tr key={group.id}>
+                    {group.headers.map((header) => {
+                      const name = header.column.id;
+                      const field = byName.get(name);
+                      const sortable = field ? specOf(field).sortable : false;
+                      const dir =
+                        sort === name
+                          ? 'ascending'
+                          : sort === `-${name}`
+                            ? 'descending'
+                            : undefined;
+                      return (
+                        <th
+                          key={header.id}
+                          style={{ width: header.getSize() }}
+                          aria-sort={dir ?? (sortable ? 'none' : undefined)}
+                          scope="col"
+                          draggable={field !== undefined}
+                          data-dragging={draggedColumn === name ? '' : undefined}
+                          onDragStart={(e) => {
+                            setDraggedColumn(name);
+                            e.dataTransfer.effectAllowed = 'move';
+                          }}
+                          onDragOver={(e) => {
+                            if (draggedColumn && field) e.preventDefault();
+                          }}
+                          onDrop={(e) => {
+                            e.preventDefault();
+                            if (draggedColumn && draggedColumn !== name)
+                              moveColumn(draggedColumn, columnIndex(name));
+                            setDraggedColumn(null);
+                          }}
+                          onDragEnd={() => setDraggedColumn(null)}
+                          onKeyDown={(e) => {
+                            if (!e.altKey || !field) return;
+                            if (e.key === 'ArrowLeft') moveColumn(name, columnIndex(name) - 1);
+                            else if (e.key === 'ArrowRight')
+                              moveColumn(name, columnIndex(name) + 1);
+                            else return;
+                            e.preventDefault();
+                          }}
+                        >
+                          {sortable ? (
+                            <button
+                              type="button"
+                              className="at-th-button"
+                              onClick={() => setSort(nextSort(sort, name))}
+                            >
+                              <table.FlexRender header={header} />
+                              <span aria-hidden="true" className="at-sort-mark">
+                                {dir === 'ascending' ? '▲' : dir === 'descending' ? '▼' : ''}
+                              </span>
+                            </button>
+                          ) : (
                             <table.FlexRender header={header} />
-                            <span aria-hidden="true" className="at-sort-mark">
-                              {dir === 'ascending' ? '▲' : dir === 'descending' ? '▼' : ''}
-                            </span>
-                          </button>
-                        ) : (
-                          <table.FlexRender header={header} />
-                        )}
-                        {header.column.getCanResize() && (
-                          <span
-                            className="at-resizer"
-                            onMouseDown={header.getResizeHandler()}
-                            onTouchStart={header.getResizeHandler()}
-                            aria-hidden="true"
-                          />
-                        )}
-                      </th>
-                    );
-                  })}
-                </tr>
-              ))}
-            </thead>
-            <tbody>
-              {paddingTop > 0 && (
-                <tr className="at-spacer">
-                  <td colSpan={colCount} style={{ height: paddingTop, padding: 0, border: 0 }} />
-                </tr>
-              )}
-              {items.map((item) => {
-                const row = tableRows[item.index];
-                if (!row) return null;
-                return (
-                  <tr
-                    key={row.id}
-                    data-index={item.index}
-                    aria-rowindex={item.index + 2}
-                    aria-selected={row.getIsSelected()}
-                    className="at-row"
-                  >
-                    {row.getAllCells().map((cell) => (
-                      <td key={cell.id} style={{ width: cell.column.getSize() }}>
-                        <table.FlexRender cell={cell} />
-                      </td>
-                    ))}
+                          )}
+                          {header.column.getCanResize() && (
+                            <span
+                              className="at-resizer"
+                              onMouseDown={header.getResizeHandler()}
+                              onTouchStart={header.getResizeHandler()}
+                              aria-hidden="true"
+                            />
+                          )}
+                        </th>
+                      );
+                    })}
                   </tr>
-                );
-              })}
-              {paddingBottom > 0 && (
-                <tr className="at-spacer">
-                  <td colSpan={colCount} style={{ height: paddingBottom, padding: 0, border: 0 }} />
-                </tr>
-              )}
-            </tbody>
-          </table>
+                ))}
+              </thead>
+              <tbody>
+                {paddingTop > 0 && (
+                  <tr className="at-spacer">
+                    <td colSpan={colCount} style={{ height: paddingTop, padding: 0, border: 0 }} />
+                  </tr>
+                )}
+                {items.map((item) => {
+                  const row = tableRows[item.index];
+                  if (!row) return null;
+                  return (
+                    <tr
+                      key={row.id}
+                      data-index={item.index}
+                      aria-rowindex={item.index + 2}
+                      aria-selected={row.getIsSelected()}
+                      className="at-row"
+                    >
+                      {row.getAllCells().map((cell) => (
+                        <td key={cell.id} style={{ width: cell.column.getSize() }}>
+                          <table.FlexRender cell={cell} />
+                        </td>
+                      ))}
+                    </tr>
+                  );
+                })}
+                {paddingBottom > 0 && (
+                  <tr className="at-spacer">
+                    <td
+                      colSpan={colCount}
+                      style={{ height: paddingBottom, padding: 0, border: 0 }}
+                    />
+                  </tr>
+                )}
+              </tbody>
+            </table>
+          )}
           {!loading && rows.length === 0 && (
             <p className="at-empty-state">{message(ctx.locale, 'empty')}</p>
           )}
-          {loading && <p className="at-muted at-loading">{message(ctx.locale, 'loading')}</p>}
+          {loading && rows.length === 0 ? (
+            // The first page on its way: the shape of rows, not a blank (read out as loading).
+            <div className="at-skeleton" aria-busy="true">
+              <span className="at-visually-hidden">{message(ctx.locale, 'loading')}</span>
+              {Array.from({ length: 6 }, (_, i) => (
+                <span key={i} className="at-skeleton-row" aria-hidden="true" />
+              ))}
+            </div>
+          ) : (
+            loading && <p className="at-muted at-loading">{message(ctx.locale, 'loading')}</p>
+          )}
         </div>
       </div>
     </I18nProvider>

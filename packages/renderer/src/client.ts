@@ -44,6 +44,22 @@ export class ClientError extends Error {
   }
 }
 
+/** What a board asks of `aggregate`: its grouping, the money field and its filter. */
+export interface AggregateParams {
+  groupBy: string;
+  sum?: string;
+  filter?: unknown;
+  view?: string;
+}
+
+/** One group's figures: `key` is the group's value (null for records without one). */
+export interface AggregateGroup {
+  key: string | null;
+  count: number;
+  /** The sum of `sum` per record currency (one entry when the server converts to one). */
+  sums: { currency: string | null; value: number }[];
+}
+
 /** A user as pickers show them. */
 export interface UserSummary {
   id: string;
@@ -79,6 +95,13 @@ export interface DataClient {
     cursor?: string,
   ): Promise<{ data: RecordValues[]; nextCursor: string | null }>;
   users(q?: string): Promise<UserSummary[]>;
+  /**
+   * Figures over whole groups, for kanban headers: per value of `groupBy`, the count and the sum
+   * of `sum` by currency (`GET /api/records/:module/aggregate?groupBy=…&measures=count,sum:…`).
+   * Optional: without it a board counts each column through the list's `count` and sums only
+   * the cards it loaded (shown as "at least").
+   */
+  aggregate?(module: string, params: AggregateParams): Promise<AggregateGroup[]>;
   /** Runs a blueprint transition (`POST …/:id/transitions/:name`) through the one write path. */
   transition?(
     module: string,
@@ -94,4 +117,9 @@ export interface RenderContext {
   locale: Locale;
   timeZone: string;
   client: DataClient;
+  /**
+   * Tells the user a write went through (or failed) in a toast the app shows and announces to
+   * screen readers: "3 records updated". Absent in previews, where nothing is said.
+   */
+  notify?(text: string, tone?: 'success' | 'error'): void;
 }

@@ -75,6 +75,18 @@ const en = {
   period_last_7_days: 'Last 7 days',
   period_last_30_days: 'Last 30 days',
   period_next_30_days: 'Next 30 days',
+  selectNamed: 'Select {name}',
+  sortLabel: 'Sort',
+  sortDefault: "The view's order",
+  sortAsc: '{label} ↑ (ascending)',
+  sortDesc: '{label} ↓ (descending)',
+  savedCell: '{field} saved',
+  bulkUpdated: '{count} records updated',
+  bulkDeleted: '{count} records deleted',
+  fieldOf: '{lookup} › {field}',
+  transitionNeeds: 'This step needs:',
+  transitionDone: '{transition}: now {stage}',
+  stepOf: '{at} of {total}',
 };
 
 export type MessageKey = keyof typeof en;
@@ -154,6 +166,18 @@ const zhCN: Record<MessageKey, string> = {
   period_last_7_days: '最近 7 天',
   period_last_30_days: '最近 30 天',
   period_next_30_days: '未来 30 天',
+  selectNamed: '选择 {name}',
+  sortLabel: '排序',
+  sortDefault: '视图默认顺序',
+  sortAsc: '{label} ↑(升序)',
+  sortDesc: '{label} ↓(降序)',
+  savedCell: '已保存{field}',
+  bulkUpdated: '已更新 {count} 条记录',
+  bulkDeleted: '已删除 {count} 条记录',
+  fieldOf: '{lookup} › {field}',
+  transitionNeeds: '此步骤需要填写:',
+  transitionDone: '{transition}:当前为{stage}',
+  stepOf: '第 {at}/{total} 步',
 };
 
 /**

@@ -111,3 +111,38 @@ async function drag(card: HTMLElement, columns: number): Promise<void> {
     fireEvent.pointerUp(document, { clientX: x + columns * 300, clientY: y, isPrimary: true });
   });
 }
+
+describe('Kanban with an aggregating client', () => {
+  it('heads columns with whole-column figures when the client aggregates', async () => {
+    const deals = Array.from({ length: 7 }, (_, i) => ({
+      name: `Deal ${i}`,
+      stage: 'proposal',
+      amount: 100,
+      currency_code: 'CNY',
+    }));
+    const client = new MemoryClient(documents, { deals });
+    const asked: unknown[] = [];
+    const aggregating = Object.assign(Object.create(client), {
+      aggregate: async (_module: string, params: { groupBy: string; sum?: string }) => {
+        asked.push(params);
+        const rows = client.tables.get('deals') ?? [];
+        const keys = [...new Set(rows.map((r) => String(r.stage)))];
+        return keys.map((key) => {
+          const mine = rows.filter((r) => r.stage === key);
+          const value = mine.reduce((a, r) => a + Number(r.amount), 0);
+          return { key, count: mine.length, sums: [{ currency: 'CNY', value }] };
+        });
+      },
+    });
+    const ctx: RenderContext = { documents, locale: 'en', timeZone: 'UTC', client: aggregating };
+    render(<Kanban ctx={ctx} module="deals" view="pipeline" pageSize={2} />);
+    const column = await screen.findByRole('region', { name: /Proposal/ });
+    // Two cards loaded of seven: the header still tells the whole column.
+    await waitFor(() => expect(column.querySelectorAll('.at-card')).toHaveLength(2));
+    await waitFor(() =>
+      expect(column.querySelector('.at-kanban-sum')?.textContent).toBe('CN¥700.00'),
+    );
+    expect(column.querySelector('.at-kanban-count')?.textContent).toBe('7');
+    expect(asked).toEqual([{ groupBy: 'stage', sum: 'amount', view: 'pipeline' }]);
+  });
+});

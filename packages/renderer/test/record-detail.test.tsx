@@ -1,4 +1,6 @@
 // @vitest-environment jsdom
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RecordValues, RenderContext } from '../src/client.js';
@@ -58,5 +60,54 @@ describe('RecordDetail', () => {
     expect(within(history).getAllByText('Li Lei').length).toBe(2);
     expect(within(history).getByText('Acme Ltd')).toBeTruthy();
     expect(within(history).getByText('Nov 27, 2026, 09:30')).toBeTruthy();
+  });
+
+  it('shows the blueprint path and runs a transition, asking first for the field it requires', async () => {
+    const blueprint = JSON.parse(
+      readFileSync(
+        join(import.meta.dirname, '../../../templates/b2b-sales/blueprints/sales_process.json'),
+        'utf8',
+      ),
+    );
+    const docs = [...documents, blueprint];
+    const client = new MemoryClient(docs, { deals: [{ name: 'Pathed', stage: 'needs_analysis' }] });
+    const ran: unknown[] = [];
+    const transitioning = Object.assign(Object.create(client), {
+      transition: async (
+        module: string,
+        id: string,
+        name: string,
+        body: { values?: RecordValues; version: number },
+      ) => {
+        ran.push({ name, ...body });
+        const t = blueprint.transitions.find((x: { name: string }) => x.name === name);
+        return client.update(module, id, { ...body.values, stage: t.to, version: body.version });
+      },
+    });
+    const told: string[] = [];
+    const ctx: RenderContext = {
+      documents: docs,
+      locale: 'en',
+      timeZone: 'UTC',
+      client: transitioning,
+      notify: (text) => told.push(text),
+    };
+    const deal = client.tables.get('deals')?.[0] as RecordValues;
+    render(<RecordDetail ctx={ctx} module="deals" id={String(deal.id)} />);
+    const path = await screen.findByRole('list', { name: 'Stage' });
+    const current = () => path.querySelector('[aria-current="step"]')?.firstChild?.textContent;
+    expect(current()).toBe('Needs analysis');
+    expect(path.querySelector('[data-state="done"]')?.textContent).toBe('Qualification');
+    // "Send proposal" requires the amount the deal lacks: the path asks for it.
+    fireEvent.click(screen.getByRole('button', { name: 'Send proposal' }));
+    const step = screen.getByRole('form', { name: 'Send proposal' });
+    fireEvent.change(within(step).getByRole('textbox', { name: /Amount/ }), {
+      target: { value: '2500' },
+    });
+    fireEvent.click(within(step).getByRole('button', { name: 'Send proposal' }));
+    await waitFor(() => expect(current()).toBe('Proposal / quote'));
+    expect(ran).toEqual([{ name: 'propose', values: { amount: 2500 }, version: 1 }]);
+    expect(told).toEqual(['Send proposal: now Proposal / quote']);
+    expect(client.tables.get('deals')?.[0]).toMatchObject({ stage: 'proposal', amount: 2500 });
   });
 });

@@ -154,4 +154,71 @@ describe('RecordTable', () => {
       version: 1,
     });
   });
+
+  it('shows cards on a phone: the name and key fields, selectable, sorted from a menu', async () => {
+    const client = new MemoryClient(documents, {
+      deals: [
+        { name: 'Small', amount: 10, stage: 'proposal', currency_code: 'CNY' },
+        { name: 'Large', amount: 900, stage: 'qualification', currency_code: 'CNY' },
+      ],
+    });
+    const told: string[] = [];
+    const ctx: RenderContext = {
+      documents,
+      locale: 'en',
+      timeZone: 'UTC',
+      client,
+      notify: (text) => told.push(text),
+    };
+    render(
+      <RecordTable
+        ctx={ctx}
+        module="deals"
+        fields={['name', 'amount', 'stage']}
+        layout="cards"
+        height={400}
+      />,
+    );
+    await waitFor(() => expect(document.querySelectorAll('.at-record-card')).toHaveLength(2));
+    expect(bodyRows()).toHaveLength(0);
+    const card = document.querySelector('.at-record-card') as HTMLElement;
+    expect(within(card).getByText('Amount')).toBeTruthy();
+    expect(within(card).getByText('CN¥10.00')).toBeTruthy();
+    fireEvent.change(screen.getByRole('combobox', { name: 'Sort' }), {
+      target: { value: '-amount' },
+    });
+    await waitFor(() =>
+      expect(document.querySelector('.at-record-card-title')?.textContent).toBe('Large'),
+    );
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Select Large' }));
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Select Small' }));
+    const bar = screen.getByRole('toolbar', { name: '2 selected' });
+    fireEvent.change(within(bar).getByRole('combobox', { name: 'Field' }), {
+      target: { value: 'amount' },
+    });
+    fireEvent.change(within(bar).getByRole('textbox'), { target: { value: '5' } });
+    fireEvent.click(within(bar).getByRole('button', { name: 'Update selected' }));
+    await waitFor(() => expect(told).toEqual(['2 records updated']));
+  });
+
+  it('filters on a lookup by record and on a field behind it (account.industry)', async () => {
+    const client = new MemoryClient(documents, {
+      deals: [{ name: 'One', amount: 1, stage: 'proposal' }],
+    });
+    const ctx: RenderContext = { documents, locale: 'en', timeZone: 'UTC', client };
+    render(<RecordTable ctx={ctx} module="deals" fields={['name', 'account', 'amount']} />);
+    await waitFor(() => expect(bodyRows()).toHaveLength(1));
+    fireEvent.click(screen.getByRole('button', { name: /Add filter/ }));
+    const field = screen.getByRole('combobox', { name: 'Field' });
+    const group = within(field).getByRole('group', { name: 'Account' });
+    expect(within(group).getByRole('option', { name: 'Account › Industry' })).toBeTruthy();
+    fireEvent.change(field, { target: { value: 'account.industry' } });
+    fireEvent.click(screen.getByRole('button', { name: /Industry/ }));
+    fireEvent.click(await screen.findByRole('option', { name: 'Software & IT' }));
+    const lists = () =>
+      client.calls.filter((c) => c.method === 'list').map((c) => c.params as ListParams);
+    await waitFor(() =>
+      expect(lists().at(-1)?.filter).toEqual({ '==': [{ var: 'account.industry' }, 'technology'] }),
+    );
+  });
 });

@@ -6,6 +6,7 @@ import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { labelOf, modulesOf, useWorkspace } from '../meta.js';
 import { useRenderContext } from '../render-context.js';
+import { notify } from '../shell/Toasts.js';
 import { NotFoundPage } from './NotFoundPage.js';
 
 /** A new record of a module; "New" from a related list arrives with the link pre-filled. */
@@ -76,6 +77,7 @@ function FormScreen({
           onCancel={() => void back()}
           onSaved={async (saved) => {
             dirty.current = false;
+            notify(t(record ? 'toast.saved' : 'toast.created', { name: recordTitle(doc, saved) }));
             await queryClient.invalidateQueries({ queryKey: ['record', module] });
             await navigate({ to: '/m/$module/$id', params: { module, id: String(saved.id) } });
           }}

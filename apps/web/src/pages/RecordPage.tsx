@@ -1,10 +1,11 @@
 import '@atrium/renderer/styles.css';
-import { RecordDetail } from '@atrium/renderer';
+import { RecordDetail, recordTitle } from '@atrium/renderer';
 import { Link, useNavigate, useParams } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { labelOf, modulesOf, useWorkspace } from '../meta.js';
 import { useRenderContext } from '../render-context.js';
 import { useUserName } from '../use-users.js';
+import { DeleteRecordButton } from './DeleteRecordButton.js';
 import { NotFoundPage } from './NotFoundPage.js';
 
 /** A record: the renderer's RecordDetail, wired to the app's routes for edit and related records. */
@@ -33,6 +34,14 @@ export function RecordPage() {
         id={id}
         userName={userName}
         onEdit={() => void navigate({ to: '/m/$module/$id/edit', params: { module, id } })}
+        actions={(record) => (
+          <DeleteRecordButton
+            module={module}
+            record={record}
+            name={recordTitle(doc, record)}
+            onDeleted={() => void navigate({ to: '/m/$module', params: { module } })}
+          />
+        )}
         onOpenRelated={(target, record) =>
           void navigate({ to: '/m/$module/$id', params: { module: target, id: String(record.id) } })
         }

@@ -1,8 +1,11 @@
+import type { ModuleDoc } from '@atrium/metadata';
 import { Link, Outlet, useRouterState } from '@tanstack/react-router';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { labelOf, modulesOf, useWorkspace } from '../meta.js';
 import { GlobalSearch } from './GlobalSearch.js';
+import { ModuleIcon, navOrder } from './ModuleIcon.js';
+import { Toasts } from './Toasts.js';
 import { UserMenu } from './UserMenu.js';
 
 /**
@@ -26,7 +29,8 @@ export function Shell() {
     return () => clearTimeout(timer);
   }, []);
 
-  const modules = modulesOf(documents);
+  const navLabel = (m: ModuleDoc) => labelOf(m.pluralLabel ?? m.label, locale, m.name);
+  const modules = navOrder(modulesOf(documents), navLabel);
   return (
     <div className="shell" data-drawer={drawer ? 'open' : 'closed'}>
       <a className="skip-link" href="#content">
@@ -53,7 +57,7 @@ export function Shell() {
         </div>
         <ul className="nav">
           {modules.map((m) => {
-            const label = labelOf(m.pluralLabel ?? m.label, locale, m.name);
+            const label = navLabel(m);
             return (
               <li key={m.name}>
                 <Link
@@ -62,9 +66,7 @@ export function Shell() {
                   activeOptions={{ exact: false, includeSearch: false }}
                   data-module={m.name}
                 >
-                  <span className="nav-icon" aria-hidden="true">
-                    {label.slice(0, 1).toUpperCase()}
-                  </span>
+                  <ModuleIcon module={m} label={label} />
                   {label}
                 </Link>
               </li>
@@ -101,6 +103,7 @@ export function Shell() {
           )}
         </main>
       </div>
+      <Toasts />
     </div>
   );
 }

@@ -123,8 +123,9 @@ export async function startBrowserApp(): Promise<BrowserApp> {
         locale: 'en-US',
         timezoneId: 'UTC',
       });
-      // Fail in seconds, not at the test's timeout, so the error names the step.
-      context.setDefaultTimeout(10_000);
+      // Fail well before the test's timeout, so the error names the step (the margin is for a
+      // machine whose two cores are shared by many processes).
+      context.setDefaultTimeout(20_000);
       return context;
     },
     close: async () => {
@@ -137,6 +138,21 @@ export async function startBrowserApp(): Promise<BrowserApp> {
 /** Saves a full-page screenshot as a test artefact. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SCREENS, `${name}.png`), fullPage: true });
+}
+
+/**
+ * The same step at the page's width and at 375 px (`<name>-375.png`): the page is narrowed,
+ * given a moment to lay out again (lists turn into cards), shot, and widened back.
+ */
+export async function screenshots(page: Page, name: string): Promise<void> {
+  await screenshot(page, name);
+  const size = page.viewportSize();
+  if (!size || size.width <= 375) return;
+  await page.setViewportSize({ width: 375, height: 800 });
+  await page.waitForTimeout(250);
+  await screenshot(page, `${name}-375`);
+  await page.setViewportSize(size);
+  await page.waitForTimeout(250);
 }
 
 const AXE = createRequire(path.join(WEB, 'package.json')).resolve('axe-core/axe.min.js');
@@ -167,5 +183,6 @@ export async function signIn(page: Page, url: string): Promise<void> {
   await page.getByLabel('E-mail').fill(ADMIN.email);
   await page.getByLabel('Password').fill(ADMIN.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('navigation', { name: 'Modules' }).waitFor();
+  // The shell, in whichever language the user works in.
+  await page.getByRole('navigation', { name: /^(Modules|模块)$/ }).waitFor();
 }

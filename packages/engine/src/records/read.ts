@@ -302,7 +302,7 @@ function viewSort(view: ViewDoc | undefined): string | undefined {
 
 /**
  * The select list: every column, the view's columns, or those asked for (within the view's),
- * plus what paging and editing need.
+ * plus what paging, editing and showing money need.
  */
 function selectColumns(
   m: CompiledModule,
@@ -330,7 +330,15 @@ function selectColumns(
   }
   const chosen = asked.length > 0 ? asked : (view?.columns ?? []);
   if (chosen.length === 0) return sql.raw(m.selectList);
-  const wanted = new Set(['id', 'version', ...chosen, ...keys.map((k) => k.name), ...expand]);
+  // Money reads with its currency: a view listing `amount` still answers `currency_code`.
+  const wanted = new Set([
+    'id',
+    'version',
+    'currency_code',
+    ...chosen,
+    ...keys.map((k) => k.name),
+    ...expand,
+  ]);
   return sql.raw(
     m.columns
       .filter((c) => wanted.has(c))
