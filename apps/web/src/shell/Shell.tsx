@@ -2,6 +2,7 @@ import { Link, Outlet, useRouterState } from '@tanstack/react-router';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { labelOf, modulesOf, useWorkspace } from '../meta.js';
+import { AnalyticsNav } from './AnalyticsNav.js';
 import { GlobalSearch } from './GlobalSearch.js';
 import { UserMenu } from './UserMenu.js';
 
@@ -71,6 +72,7 @@ export function Shell() {
             );
           })}
         </ul>
+        <AnalyticsNav />
       </nav>
       <div className="drawer-backdrop" aria-hidden="true" onClick={() => setDrawer(false)} />
       <div className="main">
