@@ -88,6 +88,11 @@ export function documentsFor(snapshot: Snapshot, actor: AccessActor): MetadataDo
   const docs: MetadataDoc[] = [];
   for (const d of snapshot.documents) {
     if (d.kind === 'role' || d.kind === 'profile' || d.kind === 'sharing') continue;
+    // A dashboard spans modules: each widget answers (or refuses) for the caller.
+    if (d.kind === 'dashboard') {
+      docs.push(d);
+      continue;
+    }
     const module = d.kind === 'module' ? d.name : d.module;
     if (!grants[module]) continue;
     const h = hidden(module);
@@ -98,7 +103,7 @@ export function documentsFor(snapshot: Snapshot, actor: AccessActor): MetadataDo
 }
 
 function withoutFields(
-  d: Exclude<MetadataDoc, { kind: 'role' | 'profile' | 'sharing' }>,
+  d: Exclude<MetadataDoc, { kind: 'role' | 'profile' | 'sharing' | 'dashboard' }>,
   h: ReadonlySet<string>,
 ): MetadataDoc {
   const keep = (names: string[]) => names.filter((n) => !h.has(n));

@@ -129,6 +129,8 @@ export const ERRORS = {
     message: 'Only a failed or dead-lettered job can be retried',
     'zh-CN': '只能重试失败或已进入死信的任务',
   },
+  UNKNOWN_REPORT: { status: 404, message: 'No such report', 'zh-CN': '报表不存在' },
+  UNKNOWN_DASHBOARD: { status: 404, message: 'No such dashboard', 'zh-CN': '仪表盘不存在' },
 } as const satisfies Record<string, ErrorEntry>;
 
 export type ErrorCode = keyof typeof ERRORS;

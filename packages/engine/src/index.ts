@@ -81,6 +81,10 @@ export {
 export * from './reports/aggregate.js';
 export * from './reports/aggregate-query.js';
 export * from './reports/currencies.js';
+export * from './reports/dashboard.js';
+export * from './reports/export.js';
+export * from './reports/report-query.js';
+export * from './reports/report-run.js';
 export * from './system/api-tokens.js';
 export * from './system/audit.js';
 export * from './system/credential-cache.js';

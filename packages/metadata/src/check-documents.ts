@@ -3,7 +3,15 @@ import { type AccessDoc, accessProblems, isAccessDoc } from './access-documents.
 import { ajvProblems, createAjv, type Problem } from './ajv.js';
 import { isCurrencyCode } from './currency-codes.js';
 import { DOCUMENT_SCHEMAS } from './document-schemas.js';
-import type { FieldDef, JsonLogic, MetadataDoc, ModuleDoc, ModulePartDoc } from './documents.js';
+import type {
+  DashboardDoc,
+  FieldDef,
+  JsonLogic,
+  MetadataDoc,
+  ModuleDoc,
+  ModulePartDoc,
+  ReportDoc,
+} from './documents.js';
 import { docKey } from './documents.js';
 import { FIELD_TYPES, valueSpec } from './field-types.js';
 import { fieldValue } from './field-value.js';
@@ -11,6 +19,7 @@ import { nameProblem } from './identifiers.js';
 import { compileFilter, FilterError } from './logic/compile-filter.js';
 import { usedVars } from './logic/evaluate.js';
 import { fieldResolver, systemFields } from './module-fields.js';
+import { reportProblems } from './report-documents.js';
 
 export interface CheckResult {
   /** The documents, typed, when there are no problems. */
@@ -58,13 +67,16 @@ export function checkDocuments(input: readonly unknown[], pathPrefix = 'document
     if (doc.kind === 'module') modules.set(doc.name, doc);
   }
   const access: { doc: AccessDoc; at: string }[] = [];
+  const reporting: { doc: ReportDoc | DashboardDoc; at: string }[] = [];
   for (const { doc, at } of docs) {
     const check = new Checker(modules, at, problems);
     if (doc.kind === 'module') check.module(doc);
     else if (isAccessDoc(doc)) access.push({ doc, at });
+    else if (doc.kind === 'report' || doc.kind === 'dashboard') reporting.push({ doc, at });
     else check.dependent(doc);
   }
   problems.push(...accessProblems(access, modules));
+  problems.push(...reportProblems(reporting, modules));
   return { documents: problems.length === 0 ? docs.map((d) => d.doc) : [], problems };
 }
 

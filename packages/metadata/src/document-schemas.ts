@@ -295,6 +295,78 @@ export const SHARING_SCHEMA = closed({
   rules: optional(Type.Array(sharingRule, { maxItems: 100 })),
 });
 
+/** How a report or a dashboard widget is drawn. */
+export const CHART_TYPES = ['kpi', 'bar', 'line', 'donut', 'funnel', 'table'] as const;
+const token = Type.String({ minLength: 1, maxLength: 100 });
+
+/**
+ * A report over one module (docs/reports.md): `summary` (groups and measures, with totals),
+ * `funnel` (a stage field's history), `forecast` (amount × probability per close month, and
+ * payments due) or `leaderboard` (per owner). The properties a type does not use are refused
+ * at apply.
+ */
+export const REPORT_SCHEMA = closed({
+  kind: kind('report'),
+  module: name,
+  name: identifier,
+  label: optional(label),
+  description: optional(label),
+  type: oneOf(['summary', 'funnel', 'forecast', 'leaderboard']),
+  chart: optional(oneOf(CHART_TYPES)),
+  filter: optional(logic),
+  /** The date or date-time field a dashboard's period applies to. */
+  dateField: optional(name),
+  /** The period when the request names none (`this_quarter`, `all`, …). */
+  defaultPeriod: optional(Type.String({ minLength: 1, maxLength: 30 })),
+  groupBy: optional(Type.Array(token, { maxItems: 2 })),
+  measures: optional(Type.Array(token, { minItems: 1, maxItems: 10 })),
+  sort: optional(Type.String({ maxLength: 200 })),
+  limit: optional(Type.Integer({ minimum: 1, maximum: 5000 })),
+  /** funnel: the picklist whose history it reads, and its stages in order (default: all options). */
+  field: optional(name),
+  stages: optional(Type.Array(token, { minItems: 2, maxItems: 50, uniqueItems: true })),
+  /** forecast and leaderboard: the money field; forecast: the percent field weighting it. */
+  amount: optional(name),
+  probability: optional(name),
+  quarters: optional(Type.Integer({ minimum: 1, maximum: 8 })),
+  /** forecast: expected payments per month from another module. */
+  payments: optional(
+    closed({ module: name, amount: name, dateField: name, filter: optional(logic) }),
+  ),
+  /** leaderboard: what makes a record won, and lost (closed = won or lost). */
+  won: optional(logic),
+  lost: optional(logic),
+});
+
+const widget = closed({
+  report: identifier,
+  type: oneOf(CHART_TYPES),
+  title: optional(label),
+  /** The figure a KPI or chart shows (a measure column's key); default the first. */
+  measure: optional(token),
+  /** On a 12-column grid. */
+  position: closed({
+    x: Type.Integer({ minimum: 0, maximum: 11 }),
+    y: Type.Integer({ minimum: 0, maximum: 1000 }),
+    w: Type.Integer({ minimum: 1, maximum: 12 }),
+    h: Type.Integer({ minimum: 1, maximum: 12 }),
+  }),
+});
+
+/** A grid of report widgets with one filter (period, owner) applied to every widget. */
+export const DASHBOARD_SCHEMA = closed({
+  kind: kind('dashboard'),
+  name: identifier,
+  label: optional(label),
+  filter: optional(
+    closed({
+      period: optional(Type.String({ minLength: 1, maxLength: 30 })),
+      owner: optional(Type.Boolean()),
+    }),
+  ),
+  widgets: Type.Array(widget, { maxItems: 50 }),
+});
+
 /** Every kind of document and its schema: the one list to extend with a new kind. */
 export const DOCUMENT_SCHEMAS = {
   module: MODULE_SCHEMA,
@@ -305,6 +377,8 @@ export const DOCUMENT_SCHEMAS = {
   role: ROLE_SCHEMA,
   profile: PROFILE_SCHEMA,
   sharing: SHARING_SCHEMA,
+  report: REPORT_SCHEMA,
+  dashboard: DASHBOARD_SCHEMA,
 } as const satisfies Record<string, TSchema & JsonSchema>;
 
 /** The TypeScript types of the parts the code names on their own. */
@@ -327,3 +401,5 @@ type SharingDocShape = Static<typeof SHARING_SCHEMA>;
 export type DocumentTypes = {
   [K in keyof typeof DOCUMENT_SCHEMAS]: Static<(typeof DOCUMENT_SCHEMAS)[K]>;
 };
+export type ChartType = (typeof CHART_TYPES)[number];
+export type DashboardWidget = Static<typeof widget>;

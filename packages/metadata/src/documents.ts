@@ -35,6 +35,8 @@ export type LayoutDoc = DocumentTypes['layout'];
 export type ViewDoc = DocumentTypes['view'];
 export type BlueprintDoc = DocumentTypes['blueprint'];
 export type AutomationDoc = DocumentTypes['automation'];
+export type ReportDoc = DocumentTypes['report'];
+export type DashboardDoc = DocumentTypes['dashboard'];
 /** Any metadata document. */
 export type MetadataDoc = DocumentTypes[keyof DocumentTypes];
 /** The documents that belong to one module and go with it. */
@@ -48,5 +50,6 @@ export type DocKind = MetadataDoc['kind'];
 export function docKey(doc: MetadataDoc): string {
   if (doc.kind === 'module') return `module:${doc.name}`;
   if (isAccessDoc(doc)) return accessDocKey(doc);
+  if (doc.kind === 'dashboard') return `dashboard:${doc.name}`;
   return `${doc.kind}:${doc.module}.${doc.name}`;
 }

@@ -1,4 +1,5 @@
 export * from './access-documents.js';
+export * from './aggregate-spec.js';
 export * from './ajv.js';
 export * from './check-documents.js';
 export * from './currency-codes.js';
@@ -19,6 +20,7 @@ export * from './module-columns.js';
 export * from './module-fields.js';
 export * from './record-schema.js';
 export * from './rename-fields.js';
+export * from './report-documents.js';
 export * from './safe-pattern.js';
 export * from './storable-text.js';
 export * from './system-columns.js';

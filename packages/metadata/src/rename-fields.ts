@@ -111,6 +111,27 @@ function rewrite(doc: MetadataDoc, r: Rename): MetadataDoc {
     case 'sharing':
       for (const rule of copy.rules ?? []) rule.when = renameVars(rule.when, r.path);
       return copy;
+    case 'report': {
+      // Groups and measures name a field with a bucket or a function: `close_date:month`, `sum:amount`.
+      const spec = (s: string) => {
+        const [a = '', b] = s.split(':');
+        if (b === undefined) return a === 'count' ? a : r.field(a);
+        return ['sum', 'avg', 'min', 'max'].includes(a)
+          ? `${a}:${r.field(b)}`
+          : `${r.field(a)}:${b}`;
+      };
+      if (copy.groupBy) copy.groupBy = copy.groupBy.map(spec);
+      if (copy.measures) copy.measures = copy.measures.map(spec);
+      for (const k of ['dateField', 'field', 'amount', 'probability'] as const) {
+        const v = copy[k];
+        if (v !== undefined) copy[k] = r.field(v);
+      }
+      if (copy.filter !== undefined) copy.filter = logic(copy.filter);
+      if (copy.won !== undefined) copy.won = logic(copy.won);
+      if (copy.lost !== undefined) copy.lost = logic(copy.lost);
+      return copy;
+    }
+    case 'dashboard':
     case 'role':
     case 'profile':
       // Not bound to one module (a profile's field names are not followed; see the docs).

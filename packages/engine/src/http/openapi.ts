@@ -12,6 +12,7 @@ import type { Snapshot } from '../records/compiled-module.js';
 import { GET_QUERY_SCHEMA, LIST_QUERY_SCHEMA } from '../records/list-query.js';
 import { errorResponse, fixedPaths, fixedSchemas, json, ref } from './openapi-fixed.js';
 import { jobPaths, jobSchemas } from './openapi-jobs.js';
+import { aggregatePath, queryParameters, reportPaths, reportSchemas } from './openapi-reports.js';
 import { transitionPaths, transitionSchemas } from './openapi-transitions.js';
 
 /**
@@ -28,8 +29,13 @@ export function openApiDocument(
   info: { title: string; version: string },
   grants?: Readonly<Record<string, ModuleGrant>>,
 ): Record<string, unknown> {
-  const schemas: Record<string, unknown> = { ...fixedSchemas, ...transitionSchemas, ...jobSchemas };
-  const paths: Record<string, unknown> = { ...fixedPaths, ...jobPaths };
+  const schemas: Record<string, unknown> = {
+    ...fixedSchemas,
+    ...transitionSchemas,
+    ...jobSchemas,
+    ...reportSchemas,
+  };
+  const paths: Record<string, unknown> = { ...fixedPaths, ...jobPaths, ...reportPaths };
   // With `grants` (a non-admin's), only the modules, fields and operations they allow.
   const modules = new Set([...snapshot.modules.keys()].filter((n) => !grants || grants[n]));
   for (const compiled of snapshot.modules.values()) {
@@ -193,6 +199,7 @@ export function openApiDocument(
       },
     };
     Object.assign(paths, transitionPaths(m.doc.name, name, title, idParam));
+    Object.assign(paths, aggregatePath(m.doc.name, name, tags));
     paths[`/api/records/${m.doc.name}/bulk`] = {
       post: {
         operationId: `bulk${name}`,
@@ -339,17 +346,6 @@ function notNull(schema: JsonSchema): JsonSchema {
   return out;
 }
 
-/** OpenAPI query parameters of a route's query schema: the contract the route compiles. */
-function queryParameters(schema: JsonSchema): Record<string, unknown>[] {
-  return Object.entries(schema.properties ?? {}).map(([name, { description, ...rest }]) => ({
-    name,
-    in: 'query',
-    required: false,
-    ...(description !== undefined && { description }),
-    schema: rest,
-  }));
-}
-
 /** Drops Ajv-only keywords that OpenAPI tools do not know. */
 function clean(schema: JsonSchema): JsonSchema {
   const out: JsonSchema = {};
@@ -377,6 +373,7 @@ const VERBS = [
   'bulk',
   'transitions',
   'transition',
+  'aggregate',
 ];
 const FIXED_OPERATIONS = new Set(
   Object.values(fixedPaths).flatMap((path) =>
@@ -395,7 +392,7 @@ function schemaName(module: string): string {
   const base = pascal(module);
   const taken =
     [base, `${base}Create`, `${base}Update`, `${base}Bulk`].some(
-      (n) => n in fixedSchemas || n in transitionSchemas || n in jobSchemas,
+      (n) => n in fixedSchemas || n in transitionSchemas || n in jobSchemas || n in reportSchemas,
     ) || VERBS.some((v) => FIXED_OPERATIONS.has(`${v}${base}`));
   return taken ? `${base}Record` : base;
 }
@@ -421,5 +418,6 @@ function dropForbidden(paths: Record<string, unknown>, module: string, grant: Mo
   drop('/{id}', 'delete', grant.delete);
   drop('/{id}/restore', 'post', grant.delete);
   drop('/{id}/history', 'get', grant.read);
+  drop('/aggregate', 'get', grant.read);
   drop('/bulk', 'post', grant.create || grant.update || grant.delete);
 }

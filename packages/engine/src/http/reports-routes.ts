@@ -1,3 +1,4 @@
+import { labelText } from '@atrium/metadata';
 import type { FastifyInstance } from 'fastify';
 import type { Engine } from '../engine.js';
 import { AtriumError } from '../errors.js';
@@ -15,6 +16,10 @@ import {
   getCurrencies,
   putCurrencies,
 } from '../reports/currencies.js';
+import { dashboardsOf, runDashboard } from '../reports/dashboard.js';
+import { reportCsv, reportXlsx } from '../reports/export.js';
+import { REPORT_QUERY_SCHEMA, type ReportQuery } from '../reports/report-query.js';
+import { reportsOf, runReport } from '../reports/report-run.js';
 import { contextOf, timeZoneHook } from './request-context.js';
 
 /**
@@ -70,4 +75,66 @@ export async function reportsRoutes(
       return putCurrencies(engine, request.body);
     },
   );
+
+  app.get('/reports', async (request) => {
+    const ctx = contextOf(request);
+    const snapshot = engine.metadata.current;
+    return [...reportsOf(snapshot).values()]
+      .filter((r) => {
+        const m = snapshot.modules.get(r.module);
+        if (!m) return false;
+        try {
+          engine.access.authorize(ctx.actor, m, 'read');
+          return true;
+        } catch {
+          return false;
+        }
+      })
+      .map((r) => ({
+        name: r.name,
+        label: labelText(r.label, ctx.locale, r.name),
+        type: r.type,
+        module: r.module,
+        ...(r.chart && { chart: r.chart }),
+      }));
+  });
+
+  app.get<{ Params: { name: string }; Querystring: ReportQuery }>(
+    '/reports/:name',
+    { schema: { querystring: REPORT_QUERY_SCHEMA }, validatorCompiler: strictQuery },
+    async (request, reply) => {
+      const ctx = contextOf(request);
+      const result = await runReport(engine, ctx, request.params.name, request.query);
+      const format = request.query.format ?? 'json';
+      if (format === 'json') return result;
+      const file =
+        format === 'csv' ? reportCsv(result, ctx.locale) : await reportXlsx(result, ctx.locale);
+      return reply
+        .header('content-type', file.contentType)
+        .header('content-disposition', `attachment; filename="${file.filename}"`)
+        .send(file.body);
+    },
+  );
+
+  app.get('/dashboards', async (request) => {
+    const ctx = contextOf(request);
+    return [...dashboardsOf(engine.metadata.current).values()].map((d) => ({
+      name: d.name,
+      label: labelText(d.label, ctx.locale, d.name),
+    }));
+  });
+
+  app.get<{ Params: { name: string }; Querystring: Omit<ReportQuery, 'format'> }>(
+    '/dashboards/:name',
+    { schema: { querystring: DASHBOARD_QUERY_SCHEMA }, validatorCompiler: strictQuery },
+    async (request) => runDashboard(engine, contextOf(request), request.params.name, request.query),
+  );
 }
+
+/** The dashboard's query: the report's without `format`. */
+const DASHBOARD_QUERY_SCHEMA = {
+  ...REPORT_QUERY_SCHEMA,
+  properties: Object.fromEntries(
+    Object.entries(REPORT_QUERY_SCHEMA.properties ?? {}).filter(([k]) => k !== 'format'),
+  ),
+};

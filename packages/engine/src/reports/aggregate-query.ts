@@ -1,4 +1,11 @@
-import { type FieldRef, type JsonSchema, valueSpec } from '@atrium/metadata';
+import {
+  type GroupSpec,
+  groupSpecs,
+  type JsonSchema,
+  type MeasureSpec,
+  measureSpecs,
+  SpecError,
+} from '@atrium/metadata';
 import { AtriumError } from '../errors.js';
 import type { CompiledModule } from '../records/compiled-module.js';
 import { LIST_QUERY_SCHEMA } from '../records/list-query.js';
@@ -22,8 +29,6 @@ export interface AggregateQuery {
 
 export const MAX_GROUP_ROWS = 5000;
 export const DEFAULT_GROUP_ROWS = 1000;
-export const MAX_GROUPS = 2;
-export const MAX_MEASURES = 10;
 
 const text = (description: string, maxLength: number): JsonSchema => ({
   type: 'string',
@@ -62,35 +67,18 @@ export const AGGREGATE_QUERY_SCHEMA: JsonSchema = {
   },
 };
 
-export const BUCKETS = ['day', 'week', 'month', 'quarter', 'year'] as const;
-export type Bucket = (typeof BUCKETS)[number];
-
-/** A group of an aggregate: an own field of the module, a date one in buckets. */
-export interface GroupSpec {
-  /** The key rows carry it under: `stage`, `close_date:month`. */
-  key: string;
-  ref: FieldRef;
-  bucket?: Bucket;
-}
-
-export type MeasureFn = 'count' | 'sum' | 'avg' | 'min' | 'max';
-
-/** A figure per group. Reports add their own (`key`, a condition, a weight). */
-export interface MeasureSpec {
-  key: string;
-  fn: MeasureFn;
-  field?: FieldRef;
-  /** A percent field the value is multiplied by (÷ 100): amount × probability. */
-  weight?: FieldRef;
-  /** Only records meeting this JSON Logic condition count (compiled like the filter). */
-  where?: import('@atrium/metadata').JsonLogic;
-}
-
-const GROUPABLE = new Set(['picklist', 'lookup', 'user', 'boolean', 'date', 'datetime']);
-const NUMERIC_KINDS = new Set(['integer', 'number']);
-
 function refuse(path: string, message: string): never {
   throw new AtriumError('INVALID_QUERY', [{ path, message }]);
+}
+
+/** Runs a metadata spec parser, turning its SpecError into INVALID_QUERY at `path`. */
+export function specAt<T>(path: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (e) {
+    if (e instanceof SpecError) refuse(path, e.message);
+    throw e;
+  }
 }
 
 /** `stage,close_date:month` → group specs, each field known to the caller (hidden = unknown). */
@@ -99,34 +87,7 @@ export function parseGroups(
   raw: string | undefined,
   path = 'groupBy',
 ): GroupSpec[] {
-  const parts = (raw ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  if (parts.length > MAX_GROUPS) refuse(path, `group by at most ${MAX_GROUPS} fields`);
-  const groups = parts.map((part) => parseGroup(m, part, path));
-  if (new Set(groups.map((g) => g.key)).size !== groups.length)
-    refuse(path, 'the same group is named twice');
-  return groups;
-}
-
-export function parseGroup(m: CompiledModule, part: string, path: string): GroupSpec {
-  const [name = '', bucket, ...rest] = part.split(':');
-  const ref = name.includes('.') ? undefined : m.resolve(name);
-  if (!ref || rest.length > 0 || name === 'id')
-    refuse(path, `"${name}" is not a field of ${m.doc.name}`);
-  const type = ref.field.type === 'formula' ? ref.field.returns : ref.field.type;
-  const isDate = type === 'date' || type === 'datetime';
-  if (!type || !GROUPABLE.has(type))
-    refuse(path, `cannot group by "${name}" (a ${ref.field.type} field)`);
-  if (isDate && bucket === undefined)
-    refuse(path, `a date groups by a bucket: ${name}:${BUCKETS.join('|')}`);
-  if (!isDate && bucket !== undefined) refuse(path, `only dates group by a bucket ("${part}")`);
-  if (bucket !== undefined && !(BUCKETS as readonly string[]).includes(bucket))
-    refuse(path, `"${bucket}" is not a bucket; use one of ${BUCKETS.join(', ')}`);
-  return bucket === undefined
-    ? { key: name, ref }
-    : { key: `${name}:${bucket}`, ref, bucket: bucket as Bucket };
+  return specAt(path, () => groupSpecs(m.resolve, m.doc.name, split(raw)));
 }
 
 /** `count,sum:amount` → measure specs on numeric and currency fields the caller may read. */
@@ -135,41 +96,12 @@ export function parseMeasures(
   raw: string | undefined,
   path = 'measures',
 ): MeasureSpec[] {
-  const parts = (raw ?? 'count')
+  return specAt(path, () => measureSpecs(m.resolve, m.doc.name, split(raw)));
+}
+
+function split(raw: string | undefined): string[] {
+  return (raw ?? '')
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  if (parts.length === 0) parts.push('count');
-  if (parts.length > MAX_MEASURES) refuse(path, `at most ${MAX_MEASURES} measures`);
-  const out: MeasureSpec[] = [];
-  for (const part of parts) {
-    if (out.some((x) => x.key === part)) continue;
-    out.push(parseMeasure(m, part, path));
-  }
-  return out;
-}
-
-export function parseMeasure(m: CompiledModule, part: string, path: string): MeasureSpec {
-  if (part === 'count') return { key: 'count', fn: 'count' };
-  const [fn = '', name = '', ...rest] = part.split(':');
-  if (!['sum', 'avg', 'min', 'max'].includes(fn) || rest.length > 0)
-    refuse(path, `"${part}" is not a measure; use count, sum:<field>, avg:, min: or max:`);
-  const ref = name.includes('.') ? undefined : m.resolve(name);
-  if (!ref) refuse(path, `"${name}" is not a field of ${m.doc.name}`);
-  numericField(ref, path);
-  return { key: part, fn: fn as MeasureFn, field: ref };
-}
-
-export function numericField(ref: FieldRef, path: string): void {
-  if (!NUMERIC_KINDS.has(valueSpec(ref.field).valueKind) || ref.field.name === 'version')
-    refuse(path, `"${ref.path.join('.')}" is not a numeric or currency field`);
-}
-
-/** True for a money field: its values are in the record's currency. */
-export function isMoney(ref: FieldRef | undefined): boolean {
-  if (!ref) return false;
-  return (
-    ref.field.type === 'currency' ||
-    (ref.field.type === 'formula' && ref.field.returns === 'currency')
-  );
 }

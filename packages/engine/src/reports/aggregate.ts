@@ -1,7 +1,9 @@
 import {
-  type FilterNode,
+  type Bucket,
+  type GroupSpec,
+  isMoney,
   type JsonLogic,
-  type Locale,
+  type MeasureSpec,
   periodDates,
   valueSpec,
 } from '@atrium/metadata';
@@ -16,13 +18,7 @@ import { withFreshMetadata } from '../records/fresh-metadata.js';
 import type { QueryJoins } from '../records/lookup-join.js';
 import { callerVars, compile, scopedJoins } from '../records/read.js';
 import { q, qt } from '../sql-names.js';
-import {
-  type Bucket,
-  DEFAULT_GROUP_ROWS,
-  type GroupSpec,
-  isMoney,
-  type MeasureSpec,
-} from './aggregate-query.js';
+import { DEFAULT_GROUP_ROWS } from './aggregate-query.js';
 import { homeCurrency, isCalendarDate } from './currencies.js';
 import { groupHeading, groupLabel, measureHeading } from './group-labels.js';
 
@@ -424,5 +420,3 @@ export function requestFilter(raw: string | undefined): { logic: JsonLogic; path
     ]);
   }
 }
-
-export type { FilterNode, Locale };

@@ -1,5 +1,12 @@
-import { type FieldDef, type Label, type Locale, labelText } from '@atrium/metadata';
-import type { Bucket, GroupSpec, MeasureSpec } from './aggregate-query.js';
+import {
+  type Bucket,
+  type FieldDef,
+  type GroupSpec,
+  type Label,
+  type Locale,
+  labelText,
+  type MeasureSpec,
+} from '@atrium/metadata';
 
 /** What a report says where a group has no value, and for yes/no fields. */
 const WORDS = {

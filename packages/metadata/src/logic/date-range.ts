@@ -190,3 +190,12 @@ function isoDay(day: Day): string {
 export function isDatePeriod(value: unknown): value is DatePeriod {
   return typeof value === 'string' && (DATE_PERIODS as readonly string[]).includes(value);
 }
+
+/**
+ * The first instant of the calendar day `day` (`YYYY-MM-DD`) in `timeZone`: where a period of
+ * dates begins for a `datetime` field (reports turn their periods into instants with it).
+ * @example dayStart('2026-11-24', 'Asia/Shanghai') // 2026-11-23T16:00:00.000Z
+ */
+export function dayStart(day: string, timeZone = 'UTC'): Date {
+  return startOfDay(Math.floor(Date.parse(day) / DAY), timeZone);
+}

@@ -1,0 +1,187 @@
+import {
+  groupSpec,
+  type JsonLogic,
+  type Locale,
+  type MeasureSpec,
+  numericRef,
+  periodDates,
+  storedType,
+} from '@atrium/metadata';
+import { moduleOf } from '../engine.js';
+import { AtriumError } from '../errors.js';
+import { type AggregateColumn, type AggregateResult, aggregate, andOf } from './aggregate.js';
+import { specAt } from './aggregate-query.js';
+import { bucketLabel, word } from './group-labels.js';
+import { addMonths, type Period, periodFilter } from './report-query.js';
+import type { DrillDown, ReportResult, ReportRow, ReportRun } from './report-run.js';
+import { resultHead } from './report-run.js';
+
+const HEADINGS = {
+  month: { en: 'Month', 'zh-CN': '月份' },
+  pipeline: { en: 'Pipeline', 'zh-CN': '商机金额' },
+  expected: { en: 'Expected revenue', 'zh-CN': '预计收入' },
+  payments: { en: 'Payments due', 'zh-CN': '应收回款' },
+} as const satisfies Record<string, Record<Locale, string>>;
+
+/**
+ * Per close month from the first day of this quarter over `quarters` quarters: the records
+ * closing then, their amount, and amount × probability; with `payments`, the payments due each
+ * month. Two aggregates (one per module), both through the one read path.
+ */
+export async function runForecast(run: ReportRun): Promise<ReportResult> {
+  const { engine, ctx, doc } = run;
+  const quarter = periodDates('this_quarter', new Date(), 1, ctx.timeZone ?? 'UTC');
+  const months = (doc.quarters ?? 2) * 3;
+  const period: Period = {
+    name: `next_${doc.quarters ?? 2}_quarters`,
+    from: quarter.from,
+    to: addMonths(quarter.from, months),
+  };
+  const dateField = doc.dateField as string;
+  const snapshot = engine.metadata.current;
+  const isDatetime = (module: string, field: string) => {
+    const ref = moduleOf(snapshot, module).resolve(field);
+    return ref !== undefined && storedType(ref) === 'datetime';
+  };
+  const monthFilter = (module: string, field: string, from: string) =>
+    periodFilter(
+      field,
+      { name: from, from, to: addMonths(from, 1) },
+      isDatetime(module, field),
+      ctx.timeZone,
+    );
+  const within = (module: string, field: string) => ({
+    logic: periodFilter(field, period, isDatetime(module, field), ctx.timeZone),
+    path: 'period',
+  });
+
+  const dealFilters = [...run.filters, within(doc.module, dateField)];
+  const asOf = run.asOf !== undefined ? { asOf: run.asOf } : {};
+  const deals = await aggregate(
+    engine,
+    ctx,
+    { module: doc.module, groups: [], measures: [], filters: dealFilters, ...asOf, limit: 1000 },
+    (m) => {
+      const amount = specAt('report.amount', () =>
+        numericRef(m.resolve, m.doc.name, doc.amount ?? ''),
+      );
+      const probability = specAt('report.probability', () =>
+        numericRef(m.resolve, m.doc.name, doc.probability ?? ''),
+      );
+      const measures: MeasureSpec[] = [
+        { key: 'count', fn: 'count' },
+        { key: 'pipeline', fn: 'sum', field: amount },
+        { key: 'expected', fn: 'sum', field: amount, weight: probability },
+      ];
+      return { groups: [groupSpec(m.resolve, m.doc.name, `${dateField}:month`)], measures };
+    },
+  );
+
+  const p = doc.payments;
+  let payments: AggregateResult | undefined;
+  let paymentFilters: { logic: JsonLogic; path: string }[] = [];
+  if (p) {
+    paymentFilters = [
+      ...(p.filter === undefined ? [] : [{ logic: p.filter, path: 'report.payments.filter' }]),
+      ...run.filters.filter((f) => f.path === 'owner'),
+      within(p.module, p.dateField),
+    ];
+    try {
+      payments = await aggregate(
+        engine,
+        ctx,
+        {
+          module: p.module,
+          groups: [],
+          measures: [],
+          filters: paymentFilters,
+          ...asOf,
+          limit: 1000,
+        },
+        (m) => ({
+          groups: [groupSpec(m.resolve, m.doc.name, `${p.dateField}:month`)],
+          measures: [
+            {
+              key: 'payments',
+              fn: 'sum',
+              field: specAt('report.payments.amount', () =>
+                numericRef(m.resolve, m.doc.name, p.amount),
+              ),
+            },
+          ],
+        }),
+      );
+    } catch (e) {
+      // A caller who may not read payments still gets the deals' forecast.
+      if (!(e instanceof AtriumError && e.code === 'FORBIDDEN')) throw e;
+    }
+  }
+
+  const byMonth = (r: AggregateResult | undefined, key: string) =>
+    new Map((r?.rows ?? []).map((row) => [row[key] as string | null, row]));
+  const dealRows = byMonth(deals, `${dateField}:month`);
+  const paymentRows = p ? byMonth(payments, `${p.dateField}:month`) : new Map();
+  const columns: AggregateColumn[] = [
+    {
+      key: 'month',
+      label: HEADINGS.month[ctx.locale],
+      role: 'group',
+      type: 'date',
+      bucket: 'month',
+    },
+    { key: 'count', label: word(ctx.locale, 'count'), role: 'measure', type: 'number' },
+    { key: 'pipeline', label: HEADINGS.pipeline[ctx.locale], role: 'measure', type: 'currency' },
+    { key: 'expected', label: HEADINGS.expected[ctx.locale], role: 'measure', type: 'currency' },
+  ];
+  if (payments)
+    columns.push({
+      key: 'payments',
+      label: HEADINGS.payments[ctx.locale],
+      role: 'measure',
+      type: 'currency',
+    });
+  const rows: ReportRow[] = [];
+  for (let i = 0; i < months; i++) {
+    const month = addMonths(period.from, i);
+    const d = dealRows.get(month);
+    const dealDrill: DrillDown = {
+      module: doc.module,
+      filter: andOf([
+        ...run.filters.map((f) => f.logic),
+        monthFilter(doc.module, dateField, month),
+      ]),
+    };
+    const row: ReportRow = {
+      month,
+      count: (d?.count as number | undefined) ?? 0,
+      pipeline: (d?.pipeline as number | undefined) ?? 0,
+      expected: (d?.expected as number | undefined) ?? 0,
+      $labels: { month: bucketLabel(month, 'month', ctx.locale) },
+      $drill: { count: dealDrill, pipeline: dealDrill, expected: dealDrill },
+    };
+    if (payments && p) {
+      row.payments = (paymentRows.get(month)?.payments as number | undefined) ?? 0;
+      row.$drill.payments = {
+        module: p.module,
+        filter: andOf([
+          ...paymentFilters.filter((f) => f.path !== 'period').map((f) => f.logic),
+          monthFilter(p.module, p.dateField, month),
+        ]),
+      };
+    }
+    rows.push(row);
+  }
+  const missing = [deals.missingRates, payments?.missingRates].filter((x) => x !== undefined);
+  return {
+    ...resultHead(run, deals.currency),
+    period,
+    columns,
+    rows,
+    ...(missing.length > 0 && {
+      missingRates: {
+        currencies: [...new Set(missing.flatMap((x) => x.currencies))].sort(),
+        records: missing.reduce((n, x) => n + x.records, 0),
+      },
+    }),
+  };
+}

@@ -1,0 +1,176 @@
+import { groupSpecs, measureSpecs, numericRef, SpecError, storedType } from './aggregate-spec.js';
+import type { Problem } from './ajv.js';
+import type { DashboardDoc, JsonLogic, ModuleDoc, ReportDoc } from './documents.js';
+import { compileFilter, FilterError } from './logic/compile-filter.js';
+import { DATE_PERIODS } from './logic/date-range.js';
+import { type FieldResolver, fieldResolver } from './module-fields.js';
+
+/** Properties each report type reads; any other type-specific property is refused. */
+const USES: Record<ReportDoc['type'], readonly (keyof ReportDoc)[]> = {
+  summary: ['groupBy', 'measures', 'sort', 'limit', 'dateField', 'defaultPeriod'],
+  funnel: ['field', 'stages', 'defaultPeriod'],
+  forecast: ['amount', 'probability', 'dateField', 'quarters', 'payments'],
+  leaderboard: ['amount', 'dateField', 'won', 'lost', 'defaultPeriod', 'limit'],
+};
+const SPECIFIC = [...new Set(Object.values(USES).flat())];
+
+/** A period a report or dashboard may name by default. */
+export function isReportPeriod(value: string): boolean {
+  return (
+    value === 'all' ||
+    (!value.endsWith('_n_days') && (DATE_PERIODS as readonly string[]).includes(value)) ||
+    /^\d{4}-\d{2}-\d{2}\.\.\d{4}-\d{2}-\d{2}$/.test(value)
+  );
+}
+
+/**
+ * The checks of report and dashboard documents across the set: a report's module and fields
+ * exist (a summary's groups and measures parse as the aggregate route parses them), its filters
+ * compile to SQL, its type has what it needs; report names are unique in the workspace
+ * (`GET /api/reports/:name`); a dashboard's widgets name existing reports.
+ */
+export function reportProblems(
+  docs: readonly { doc: ReportDoc | DashboardDoc; at: string }[],
+  modules: ReadonlyMap<string, ModuleDoc>,
+): Problem[] {
+  const problems: Problem[] = [];
+  const add = (path: string, message: string) => problems.push({ path, message });
+  const reports = new Map<string, string>();
+  for (const { doc, at } of docs) {
+    if (doc.kind !== 'report') continue;
+    const other = reports.get(doc.name);
+    if (other) add(`${at}.name`, `the report "${doc.name}" is also defined at ${other}`);
+    reports.set(doc.name, at);
+  }
+  for (const { doc, at } of docs) {
+    if (doc.kind === 'dashboard') {
+      doc.widgets.forEach((w, i) => {
+        if (!reports.has(w.report))
+          add(`${at}.widgets[${i}].report`, `no report named "${w.report}"`);
+      });
+      if (doc.filter?.period !== undefined && !isReportPeriod(doc.filter.period))
+        add(`${at}.filter.period`, `"${doc.filter.period}" is not a period`);
+      continue;
+    }
+    const module = modules.get(doc.module);
+    if (!module) {
+      add(`${at}.module`, `no module named "${doc.module}"`);
+      continue;
+    }
+    new ReportChecker(doc, at, module, modules, add).check();
+  }
+  return problems;
+}
+
+class ReportChecker {
+  private readonly resolve: FieldResolver;
+  constructor(
+    private readonly doc: ReportDoc,
+    private readonly at: string,
+    private readonly module: ModuleDoc,
+    private readonly modules: ReadonlyMap<string, ModuleDoc>,
+    private readonly add: (path: string, message: string) => void,
+  ) {
+    this.resolve = fieldResolver(module, modules);
+  }
+
+  check(): void {
+    const { doc, at } = this;
+    for (const p of SPECIFIC)
+      if (doc[p] !== undefined && !USES[doc.type].includes(p))
+        this.add(`${at}.${p}`, `a ${doc.type} report does not use "${p}"`);
+    if (doc.filter !== undefined) this.filter(this.resolve, doc.filter, '.filter');
+    if (doc.defaultPeriod !== undefined && !isReportPeriod(doc.defaultPeriod))
+      this.add(`${at}.defaultPeriod`, `"${doc.defaultPeriod}" is not a period`);
+    if (doc.dateField !== undefined) this.dateField(this.resolve, doc.dateField, '.dateField');
+    switch (doc.type) {
+      case 'summary':
+        this.spec('.groupBy', () => groupSpecs(this.resolve, doc.module, doc.groupBy ?? []));
+        this.spec('.measures', () => measureSpecs(this.resolve, doc.module, doc.measures ?? []));
+        return;
+      case 'funnel': {
+        const field = doc.field ? this.resolve(doc.field) : undefined;
+        if (!field || field.path.length > 1 || field.field.type !== 'picklist') {
+          this.add(`${at}.field`, 'a funnel needs "field": a picklist of the module');
+          return;
+        }
+        const values = new Set((field.field.options ?? []).map((o) => o.value));
+        (doc.stages ?? []).forEach((s, i) => {
+          if (!values.has(s))
+            this.add(`${at}.stages[${i}]`, `"${s}" is not an option of ${doc.field}`);
+        });
+        return;
+      }
+      case 'forecast':
+        this.money(this.resolve, doc.amount, '.amount', doc.module);
+        if (doc.probability === undefined)
+          this.add(`${at}.probability`, 'a forecast needs "probability"');
+        else
+          this.spec('.probability', () =>
+            numericRef(this.resolve, doc.module, doc.probability as string),
+          );
+        if (doc.dateField === undefined)
+          this.add(`${at}.dateField`, 'a forecast needs "dateField"');
+        if (doc.payments) {
+          const p = doc.payments;
+          const target = this.modules.get(p.module);
+          if (!target) {
+            this.add(`${at}.payments.module`, `no module named "${p.module}"`);
+            return;
+          }
+          const resolve = fieldResolver(target, this.modules);
+          this.money(resolve, p.amount, '.payments.amount', p.module);
+          this.dateField(resolve, p.dateField, '.payments.dateField');
+          if (p.filter !== undefined) this.filter(resolve, p.filter, '.payments.filter');
+        }
+        return;
+      case 'leaderboard':
+        this.money(this.resolve, doc.amount, '.amount', doc.module);
+        if (doc.dateField === undefined)
+          this.add(`${at}.dateField`, 'a leaderboard needs "dateField"');
+        if (doc.won === undefined)
+          this.add(`${at}.won`, 'a leaderboard needs "won": when a record is won');
+        else this.filter(this.resolve, doc.won, '.won');
+        if (doc.lost !== undefined) this.filter(this.resolve, doc.lost, '.lost');
+        return;
+    }
+  }
+
+  private spec(path: string, parse: () => unknown): void {
+    try {
+      parse();
+    } catch (e) {
+      if (!(e instanceof SpecError)) throw e;
+      this.add(`${this.at}${path}`, e.message);
+    }
+  }
+
+  private money(
+    resolve: FieldResolver,
+    name: string | undefined,
+    path: string,
+    module: string,
+  ): void {
+    if (name === undefined) {
+      this.add(`${this.at}${path}`, `a ${this.doc.type} report needs "${path.split('.').pop()}"`);
+      return;
+    }
+    this.spec(path, () => numericRef(resolve, module, name));
+  }
+
+  private dateField(resolve: FieldResolver, name: string, path: string): void {
+    const ref = name.includes('.') ? undefined : resolve(name);
+    const type = ref ? storedType(ref) : undefined;
+    if (type !== 'date' && type !== 'datetime')
+      this.add(`${this.at}${path}`, `"${name}" is not a date or date-time field`);
+  }
+
+  private filter(resolve: FieldResolver, logic: JsonLogic, path: string): void {
+    try {
+      compileFilter(logic, resolve, { path: 'filter' });
+    } catch (e) {
+      if (!(e instanceof FilterError)) throw e;
+      this.add(`${this.at}${path}${e.path.slice('filter'.length)}`, e.message);
+    }
+  }
+}
