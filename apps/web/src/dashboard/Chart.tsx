@@ -59,7 +59,13 @@ export function Chart({
     chart.current.setOption(
       // The title is not drawn (the widget has its own heading); echarts' aria description
       // starts with it: "This is a chart about “Pipeline”…", then the figures.
-      { ...option(width), title: { text: label, show: false } },
+      // echarts measures labels on a canvas, which knows no `inherit`: hand it the page's font
+      // (the CJK stack in Chinese), or truncation and layout are computed for another font.
+      {
+        ...option(width),
+        title: { text: label, show: false },
+        textStyle: { fontFamily: getComputedStyle(ref.current as HTMLElement).fontFamily },
+      },
       { notMerge: true },
     );
   }, [option, width, label]);

@@ -57,7 +57,7 @@ export function KpiCard({ widget, locale }: { widget: DashboardWidget; locale: s
             {direction === 'up' ? '▲' : direction === 'down' ? '▼' : '■'}
           </span>
         )}
-        <span aria-hidden="true">{percent}</span>
+        {percent && <span aria-hidden="true">{percent}</span>}
         <span className="visually-hidden">{words}</span>
         {kpi.previous !== null && (
           <span className="kpi-previous">{t('kpi.previous', { value: format(kpi.previous) })}</span>

@@ -114,21 +114,30 @@ export function WidgetCard({
         )}
       </header>
       <div className="widget-body">{body}</div>
-      {!loading && result?.missingRates && <MissingRatesNote missing={result.missingRates} />}
+      {!loading && result?.missingRates && <MissingRatesNote missing={result.missingRates} short />}
     </section>
   );
 }
 
-/** Records left out of money figures for want of an exchange rate (docs/reports.md). */
-export function MissingRatesNote({ missing }: { missing: MissingRates }) {
+/**
+ * Records left out of money figures for want of an exchange rate (docs/reports.md): short in a
+ * widget (the full sentence as its tooltip), the full sentence on a report page.
+ */
+export function MissingRatesNote({ missing, short }: { missing: MissingRates; short?: boolean }) {
   const { t } = useTranslation();
+  const values = { count: missing.records, currencies: missing.currencies.join(', ') };
+  const full = t('money.missingRates', values);
   return (
-    <p className="missing-rates" role="note">
+    <p className="missing-rates" role="note" title={short ? full : undefined}>
       <span aria-hidden="true">⚠ </span>
-      {t('money.missingRates', {
-        count: missing.records,
-        currencies: missing.currencies.join(', '),
-      })}
+      {short ? (
+        <>
+          <span aria-hidden="true">{t('money.missingShort', values)}</span>
+          <span className="visually-hidden">{full}</span>
+        </>
+      ) : (
+        full
+      )}
     </p>
   );
 }

@@ -54,7 +54,6 @@ export function chartOption(
     color: PALETTE,
     animation: false,
     aria: { enabled: true, decal: { show: false } },
-    textStyle: { fontFamily: 'inherit' },
   };
 
   if (type === 'donut' || type === 'funnel') {
@@ -74,15 +73,16 @@ export function chartOption(
       return {
         ...base,
         tooltip,
-        legend: { type: 'scroll', bottom: 0, left: 'center' },
+        // A plain legend wraps onto more lines instead of hiding items behind page arrows.
+        legend: { type: 'plain', bottom: 0, left: 'center', itemWidth: 12, itemHeight: 12 },
         series: [
           {
             type: 'pie',
             name: first?.label,
-            radius: narrow ? ['35%', '60%'] : ['40%', '68%'],
-            center: ['50%', '45%'],
+            radius: ['32%', '54%'],
+            center: ['50%', '38%'],
             avoidLabelOverlap: true,
-            label: { show: !narrow, formatter: '{b}\n{d}%' },
+            label: { show: false },
             data: values.filter((v) => v.value !== 0),
           },
         ],
@@ -100,7 +100,8 @@ export function chartOption(
           right: 8,
           top: 8,
           bottom: 8,
-          minSize: '12%',
+          // Wide enough at the bottom for the last stage's name.
+          minSize: narrow ? '40%' : '24%',
           gap: 2,
           label: {
             position: 'inside',
@@ -127,7 +128,7 @@ export function chartOption(
           width: 88,
           overflow: 'truncate',
           interval: 0,
-          rotate: narrow ? 30 : 0,
+          rotate: narrow && categories.length > 4 ? 30 : 0,
         },
     ...(horizontal && { inverse: true }),
   };
@@ -141,7 +142,7 @@ export function chartOption(
     grid: {
       left: 8,
       right: 16,
-      top: data.measures.length > 1 ? 32 : 12,
+      top: data.measures.length > 1 ? (narrow ? 56 : 32) : 12,
       bottom: 8,
       containLabel: true,
     },
@@ -151,7 +152,9 @@ export function chartOption(
       axisPointer: { type: type === 'line' ? 'line' : 'shadow' },
       valueFormatter: fmt(first, false),
     },
-    ...(data.measures.length > 1 && { legend: { top: 0, type: 'scroll' } }),
+    ...(data.measures.length > 1 && {
+      legend: { top: 0, type: 'plain', itemWidth: 12, itemHeight: 12 },
+    }),
     xAxis: horizontal ? valueAxis : categoryAxis,
     yAxis: horizontal ? categoryAxis : valueAxis,
     series: data.measures.map((m) => ({

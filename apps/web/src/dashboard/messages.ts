@@ -43,6 +43,8 @@ export const reportsEn = {
     '{{count}} record in {{currencies}} is left out of the amounts: no exchange rate for that day.',
   'money.missingRates_other':
     '{{count}} records in {{currencies}} are left out of the amounts: no exchange rate for that day.',
+  'money.missingShort_one': '{{count}} {{currencies}} record left out: no exchange rate',
+  'money.missingShort_other': '{{count}} {{currencies}} records left out: no exchange rate',
   'money.currency': 'Amounts in {{currency}}',
   'report.total': 'Total',
   'report.export': 'Export',
@@ -101,6 +103,8 @@ export const reportsZh: Record<keyof typeof reportsEn, string> = {
   'kpi.noPrevious': '无可比较的数据',
   'money.missingRates_one': '{{count}} 条{{currencies}}记录因当日没有汇率，未计入金额。',
   'money.missingRates_other': '{{count}} 条{{currencies}}记录因当日没有汇率，未计入金额。',
+  'money.missingShort_one': '{{count}} 条{{currencies}}记录无汇率，未计入',
+  'money.missingShort_other': '{{count}} 条{{currencies}}记录无汇率，未计入',
   'money.currency': '金额单位：{{currency}}',
   'report.total': '合计',
   'report.export': '导出',
