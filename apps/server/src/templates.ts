@@ -4,9 +4,11 @@ import { fileURLToPath } from 'node:url';
 import {
   type Actor,
   applyChange,
+  type Currencies,
   createRecord,
   createUser,
   type NewUser,
+  putCurrencies,
   type Row,
   runTransition,
   transitionPath,
@@ -32,6 +34,8 @@ interface Manifest {
    * record refers to one of them (e.g. as `owner_id`).
    */
   users?: string;
+  /** The home currency and exchange rates reports convert money with (`PUT /api/currencies`). */
+  currencies?: string;
 }
 
 /**
@@ -54,6 +58,8 @@ export async function installTemplate(
   const actor = await firstAdmin(booted);
   const applied = await applyChange(engine, { documents }, actor.id);
   log(`template ${name}: metadata revision ${applied.revision}`);
+  if (manifest.currencies)
+    await putCurrencies(engine, await readJson<Currencies>(path.join(dir, manifest.currencies)));
   if (!manifest.sample) return { documents: documents.length, records: 0 };
   const sample = await readJson<Record<string, Record<string, unknown>[]>>(
     path.join(dir, manifest.sample),

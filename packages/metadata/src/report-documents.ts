@@ -39,8 +39,9 @@ export function reportProblems(
   for (const { doc, at } of docs) {
     if (doc.kind !== 'report') continue;
     const other = reports.get(doc.name);
-    if (other) add(`${at}.name`, `the report "${doc.name}" is also defined at ${other}`);
-    reports.set(doc.name, at);
+    // Reported on the document of the request (they come first) rather than a stored one.
+    if (other) add(`${other}.name`, `the report "${doc.name}" is also defined at ${at}`);
+    else reports.set(doc.name, at);
   }
   for (const { doc, at } of docs) {
     if (doc.kind === 'dashboard') {

@@ -493,7 +493,11 @@ describe('checkDocuments: fields', () => {
 
 describe('checkDocuments: documents that refer to a module', () => {
   it('refuses an unknown kind, a missing kind and a non-object', () => {
-    expectOneProblem([{ kind: 'report', name: 'x' }], 'documents[0].kind', /module, layout, view/);
+    expectOneProblem(
+      [{ kind: 'spreadsheet', name: 'x' }],
+      'documents[0].kind',
+      /module, layout, view/,
+    );
     expect(paths([{ name: 'x' }, null, 'module'])).toEqual([
       'documents[0].kind',
       'documents[1].kind',

@@ -41,7 +41,7 @@ async function funnel(run: ReportRun): Promise<ReportResult> {
   engine.access.authorize(ctx.actor, base, 'read');
   const m = readView(engine.access, ctx.actor, base, snapshot.modules);
   const ref = doc.field ? m.resolve(doc.field) : undefined;
-  if (!ref || ref.field.type !== 'picklist')
+  if (ref?.field.type !== 'picklist')
     throw new AtriumError('INVALID_QUERY', [
       { path: 'report.field', message: `"${doc.field}" is not a field of ${doc.module}` },
     ]);

@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Booted } from '../src/boot.js';
+import { installTemplate } from '../src/templates.js';
+import { filterParam, startTestApp, type TestApp } from './support/test-app.js';
+
+interface Widget {
+  report: string;
+  type: string;
+  title: string;
+  measure?: string;
+  result?: { rows: Record<string, unknown>[]; currency: string; missingRates?: unknown };
+  kpi?: { value: number | null };
+  error?: unknown;
+}
+
+/** The b2b-sales template's sales dashboard: every widget answers with data from the sample. */
+describe('reports: the b2b-sales sales dashboard', () => {
+  let t: TestApp;
+  let rep: string;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    const booted = { handle: t.handle, engine: t.engine } as unknown as Booted;
+    await installTemplate(booted, 'b2b-sales', () => {});
+    const { hashPassword } = await import('@atrium/engine');
+    await t.handle.db
+      .updateTable('atrium.users')
+      .set({ password_hash: await hashPassword('pw-pw-pw-pw') })
+      .where('email', '=', 'rep.li@b2b-sales.example')
+      .execute();
+    const login = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email: 'rep.li@b2b-sales.example', password: 'pw-pw-pw-pw' },
+    });
+    rep = login.json().token;
+  });
+  afterAll(async () => t?.close());
+
+  it('answers every widget with data, in the home currency, with no missing rates', async () => {
+    const r = await t.call('GET', '/api/dashboards/sales');
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    const widgets = r.body.widgets as Widget[];
+    expect(widgets.length).toBeGreaterThanOrEqual(6);
+    for (const w of widgets) {
+      expect(w.error, w.report).toBeUndefined();
+      expect(w.result?.currency, w.report).toBe('CNY');
+      expect(w.result?.missingRates, w.report).toBeUndefined();
+      if (w.type === 'kpi') expect(w.kpi?.value, `${w.report} ${w.measure}`).toBeGreaterThan(0);
+      else {
+        const key = w.measure ?? 'won_amount';
+        const figures = (w.result?.rows ?? []).map((row) => Number(row[key] ?? 0));
+        expect(
+          figures.some((f) => f > 0),
+          `${w.report}: ${JSON.stringify(w.result?.rows)}`,
+        ).toBe(true);
+      }
+    }
+    const labels = widgets.map((w) => w.title);
+    expect(labels).toContain('Pipeline by stage');
+    const zh = await t.app.inject({
+      method: 'GET',
+      url: '/api/dashboards/sales',
+      headers: { authorization: `Bearer ${t.token}`, 'accept-language': 'zh-CN' },
+    });
+    expect(zh.json().label).toBe('销售仪表盘');
+  });
+
+  it('converts the USD deals at the template’s rates', async () => {
+    // Won in 2026: 华锐运维 360,000 CNY + 鼎盛 TMS 2,150,000 CNY + Northwind 185,000 USD, at
+    // the rate in force on asOf (7.18 from January, 7.12 from July).
+    const won = (asOf: string) =>
+      t.call('GET', `/api/reports/won_revenue?period=2026-01-01..2026-12-31&asOf=${asOf}`);
+    expect((await won('2026-03-31')).body.totals['sum:amount']).toBe(
+      360000 + 2150000 + 185000 * 7.18,
+    );
+    expect((await won('2026-07-01')).body.totals['sum:amount']).toBe(
+      360000 + 2150000 + 185000 * 7.12,
+    );
+  });
+
+  it('drills down from a bar to its records', async () => {
+    const r = await t.call('GET', '/api/reports/pipeline_by_stage');
+    const bar = r.body.rows[0];
+    const list = await t.call(
+      'GET',
+      `/api/records/${bar.$drill.count.module}?count=true&filter=${filterParam(bar.$drill.count.filter)}`,
+    );
+    expect(list.status).toBe(200);
+    expect(list.body.count.value).toBe(bar.count);
+  });
+
+  it('shows a rep only their own figures', async () => {
+    const all = await t.call('GET', '/api/reports/pipeline_by_stage');
+    const mine = await t.call('GET', '/api/reports/pipeline_by_stage', undefined, rep);
+    expect(mine.status).toBe(200);
+    expect(mine.body.totals.count).toBeGreaterThan(0);
+    expect(mine.body.totals.count).toBeLessThan(all.body.totals.count);
+  });
+});
