@@ -134,7 +134,9 @@ export function chartOption(
   };
   const valueAxis = {
     type: 'value',
-    axisLabel: { formatter: fmt(first, true) },
+    axisLabel: { formatter: fmt(first, true), hideOverlap: true },
+    // Sideways bars have little room for the figures under them.
+    ...(horizontal && { splitNumber: 3 }),
     splitLine: { lineStyle: { color: '#eef1f4' } },
   };
   return {

@@ -22,6 +22,8 @@ export function formatFigure(
       return new Intl.NumberFormat(locale, {
         style: 'currency',
         currency,
+        // `¥1,200.00` and `$1,200.00` in both languages, not `CN¥` / `US$`.
+        currencyDisplay: 'narrowSymbol',
         ...(compact ? shape : {}),
       }).format(n);
     case 'percent':
