@@ -91,7 +91,8 @@ export function DashboardPage() {
               loading={loading || !data}
               locale={locale}
               dashboard={name}
-              search={search}
+              // The report page opens on the period the dashboard shows.
+              search={{ ...search, ...(data?.period && { period: data.period.name }) }}
             />
           ))}
         </div>
