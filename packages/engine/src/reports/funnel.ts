@@ -63,6 +63,9 @@ async function funnel(run: ReportRun): Promise<ReportResult> {
       ? sql`true`
       : sql`${sql.raw(col)} >= ${from}::timestamptz and ${sql.raw(col)} < ${to}::timestamptz`;
   const history = sql.raw(qt(engine.workspace.schema, '_history'));
+  // Changes before the period matter to no figure: what entered a stage in the period left it
+  // (or moved on) later.
+  const since = from === null ? sql`` : sql` and h.at >= ${from}::timestamptz`;
   const result = await sql<{
     stage: string;
     entered: number;
@@ -73,37 +76,44 @@ async function funnel(run: ReportRun): Promise<ReportResult> {
   }>`with changes as (
       select h.record_id, h.id, h.at, h.changes -> ${field.name} ->> 'to' as stage
       from ${history} h join ${sql.raw(m.table)} r on r.id = h.record_id${joins.from()}
-      where h.module = ${doc.module} and h.changes ? ${field.name} and ${sql.join(where, sql` and `)}
+      where h.module = ${doc.module} and h.changes ? ${field.name}${since}
+        and ${sql.join(where, sql` and `)}
     ), stays as (
       select record_id, stage, at as entered,
         lead(at) over (partition by record_id order by id) as left_at
       from changes
-    ), firsts as (
-      select record_id, stage, min(entered) as entered from stays
-      where ${inPeriod('entered')} group by record_id, stage
+    ), per as (
+      -- Per record and stage: its first entry in the period, its last entry at all. Grouped
+      -- and hash-joined below, so the query stays linear in the history it reads.
+      select record_id, stage, min(entered) filter (where ${inPeriod('entered')}) as first_in,
+        max(entered) as last_in
+      from stays group by record_id, stage
     ), steps as (
       select * from unnest(${stages}::text[], ${nexts}::text[]) with ordinality as s(stage, next, n)
+    ), entries as (
+      select s.n, p.record_id, coalesce(q.last_in > p.first_in, false) as moved
+      from steps s join per p on p.stage = s.stage and p.first_in is not null
+      left join per q on q.record_id = p.record_id and q.stage = s.next
+    ), medians as (
+      select stage, percentile_cont(0.5) within group (order by extract(epoch from left_at - entered)) as secs
+      from stays where left_at is not null and ${inPeriod('entered')} group by stage
     )
-    select s.stage,
-      (select count(*) from firsts f where f.stage = s.stage) as entered,
-      case when s.next is null then null else (select count(*) from firsts f where f.stage = s.stage
-        and exists (select 1 from stays x where x.record_id = f.record_id and x.stage = s.next
-          and x.entered > f.entered)) end as advanced,
-      (select round((percentile_cont(0.5) within group (order by extract(epoch from x.left_at - x.entered)) / 86400)::numeric, 2)
-        from stays x where x.stage = s.stage and x.left_at is not null and ${inPeriod('x.entered')}) as median_days,
-      (select array_agg(record_id) from (select f.record_id from firsts f where f.stage = s.stage
-        order by f.record_id limit ${DRILL_IDS + 1}) z) as entered_ids,
-      (select array_agg(record_id) from (select f.record_id from firsts f where f.stage = s.stage
-        and exists (select 1 from stays x where x.record_id = f.record_id and x.stage = s.next
-          and x.entered > f.entered) order by f.record_id limit ${DRILL_IDS + 1}) z) as advanced_ids
-    from steps s order by s.n`.execute(engine.db);
+    select s.stage, count(e.record_id)::int as entered,
+      case when s.next is null then null else (count(e.record_id) filter (where e.moved))::int end as advanced,
+      round((m.secs / 86400)::numeric, 2) as median_days,
+      case when count(e.record_id) <= ${DRILL_IDS}
+        then coalesce(array_agg(e.record_id order by e.record_id) filter (where e.record_id is not null), '{}') end as entered_ids,
+      case when count(e.record_id) filter (where e.moved) <= ${DRILL_IDS}
+        then coalesce(array_agg(e.record_id order by e.record_id) filter (where e.moved), '{}') end as advanced_ids
+    from steps s left join entries e on e.n = s.n left join medians m on m.stage = s.stage
+    group by s.n, s.stage, s.next, m.secs
+    order by s.n`.execute(engine.db);
 
+  // Too many ids for a URL: no drill-down for that figure (null from the query).
   const byIds = (ids: string[] | null): DrillDown | undefined =>
-    ids === null || ids.length > DRILL_IDS
-      ? ids === null
-        ? { module: doc.module, filter: false }
-        : undefined
-      : { module: doc.module, filter: { in: [{ var: 'id' }, ids] } };
+    ids === null
+      ? undefined
+      : { module: doc.module, filter: ids.length === 0 ? false : { in: [{ var: 'id' }, ids] } };
   const rows: ReportRow[] = result.rows.map((r) => {
     const option = field.options?.find((o) => o.value === r.stage);
     const $drill: Record<string, DrillDown> = {};

@@ -100,9 +100,11 @@ const WORKSPACE_MIGRATIONS: readonly ((s: string) => string)[] = [
     );
     create index _jobs_due_idx on ${s}._jobs (run_at, id) where status in ('pending', 'failed', 'running');
   `,
-  // Reporting's money (reports/currencies.ts): the home currency reports are answered in and
-  // dated exchange rates (home units per unit of `currency`, in force from `valid_from`).
+  // Reporting (packages/engine/src/reports): the home currency reports are answered in, dated
+  // exchange rates (home units per unit of `currency`, in force from `valid_from`), and the
+  // history of a module by time, which a funnel reads from the start of its period.
   (s) => `
+    create index _history_module_at_idx on ${s}._history (module, at);
     create table ${s}._currency_home (
       only_one boolean primary key default true check (only_one),
       code text not null
