@@ -128,6 +128,10 @@ describe.skipIf(unavailable !== undefined)('dashboards in Chromium', () => {
       .poll(() => widgets.nth(won).locator('.kpi-value').textContent())
       .toBe(money(wonKpi.value as number, wonKpi.currency, 'en'));
     expect(all.period).toBeNull();
+    // No period: the days are gone from under the title, the currency stays.
+    await expect
+      .poll(() => page.locator('.dashboard-heading .period-note').textContent())
+      .toBe(`Amounts in ${wonKpi.currency}`);
     await screenshot(page, '41-dashboard-all-time');
 
     // Drill down: a bar of the pipeline opens the deals behind it.
