@@ -1,3 +1,5 @@
+import { reportsEn, reportsZh } from './dashboard/messages.js';
+
 /**
  * The web app's own UI strings, en and zh-CN. Metadata labels (modules, fields, views) come from
  * the documents; the renderer's strings come from the renderer. Keys are flat and grouped by
@@ -57,6 +59,7 @@ export const en = {
   'common.notFound': 'This page does not exist.',
   'common.home': 'Go to the first module',
   'common.noModules': 'No module is available to you yet.',
+  ...reportsEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -115,4 +118,5 @@ export const zhCN: Record<MessageKey, string> = {
   'common.notFound': '此页面不存在。',
   'common.home': '前往第一个模块',
   'common.noModules': '您目前还没有可用的模块。',
+  ...reportsZh,
 };

@@ -6,6 +6,12 @@ import {
   Outlet,
   redirect,
 } from '@tanstack/react-router';
+import {
+  type DrillSearch,
+  drillSearch,
+  type ReportSearch,
+  reportSearch,
+} from './dashboard/search.js';
 import { HomePage } from './pages/HomePage.js';
 import { NotFoundPage } from './pages/NotFoundPage.js';
 import { SignInPage } from './pages/SignInPage.js';
@@ -39,8 +45,10 @@ const homeRoute = createRoute({ getParentRoute: () => appRoute, path: '/', compo
 export const listRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/m/$module',
-  validateSearch: (search: Record<string, unknown>): { view?: string } =>
-    typeof search.view === 'string' ? { view: search.view } : {},
+  validateSearch: (search: Record<string, unknown>): { view?: string } & DrillSearch => ({
+    ...(typeof search.view === 'string' ? { view: search.view } : {}),
+    ...drillSearch(search),
+  }),
   component: lazyRouteComponent(() => import('./pages/ListPage.js'), 'ListPage'),
 });
 
@@ -73,9 +81,49 @@ export const editRoute = createRoute({
   component: lazyRouteComponent(() => import('./pages/FormPage.js'), 'EditRecordPage'),
 });
 
+/** Dashboards and reports bring the chart library with them; no other page loads it. */
+export const dashboardRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/dashboards/$name',
+  validateSearch: reportSearch,
+  component: lazyRouteComponent(() => import('./pages/DashboardPage.js'), 'DashboardPage'),
+});
+
+export const dashboardsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/dashboards',
+  component: lazyRouteComponent(() => import('./pages/ReportsPage.js'), 'DashboardsIndex'),
+});
+
+export const reportRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/reports/$name',
+  validateSearch: (search: Record<string, unknown>): ReportSearch & { dashboard?: string } => ({
+    ...reportSearch(search),
+    ...(typeof search.dashboard === 'string' ? { dashboard: search.dashboard } : {}),
+  }),
+  component: lazyRouteComponent(() => import('./pages/ReportPage.js'), 'ReportPage'),
+});
+
+export const reportsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/reports',
+  component: lazyRouteComponent(() => import('./pages/ReportsPage.js'), 'ReportsPage'),
+});
+
+const analyticsRoutes = [dashboardRoute, dashboardsRoute, reportRoute, reportsRoute] as const;
+
 const routeTree = rootRoute.addChildren([
   signInRoute,
-  appRoute.addChildren([homeRoute, listRoute, boardRoute, newRoute, recordRoute, editRoute]),
+  appRoute.addChildren([
+    homeRoute,
+    listRoute,
+    boardRoute,
+    newRoute,
+    recordRoute,
+    editRoute,
+    ...analyticsRoutes,
+  ]),
 ]);
 
 export const router = createRouter({ routeTree, defaultPreload: 'intent' });

@@ -14,6 +14,8 @@ export interface Session {
   token: string | null;
   api: AuthApi;
   client: DataClient;
+  /** Token, language and refresh for requests outside those two (reports, dashboards). */
+  http: HttpSession;
   /** Keeps the token; the language chosen on the sign-in page (if any) becomes the user's. */
   signIn(token: string, user: Me, chosen?: Locale, refreshToken?: string): Promise<void>;
   signOut(): void;
@@ -57,6 +59,7 @@ export function SessionProvider({
       token,
       api,
       client: createHttpClient(http),
+      http,
       signIn: async (next, user, chosen, refreshToken) => {
         localStorage.setItem(TOKEN, next);
         if (refreshToken) localStorage.setItem(REFRESH, refreshToken);

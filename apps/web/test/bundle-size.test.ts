@@ -25,5 +25,10 @@ describe('the web build', () => {
     expect(total).toBeLessThanOrEqual(300 * 1024);
     // The renderer (forms, tables) is not part of it.
     expect(files.some((f) => /ListPage|FormPage|RecordPage/.test(f))).toBe(false);
+    // Nor is the chart library: only dashboard and report pages load it.
+    expect(files.some((f) => /DashboardPage|ReportPage/.test(f))).toBe(false);
+    expect(
+      files.filter((f) => readFileSync(path.join(DIST, f), 'utf8').includes('echarts')),
+    ).toEqual([]);
   });
 });

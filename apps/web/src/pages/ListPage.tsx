@@ -2,6 +2,7 @@ import '@atrium/renderer/styles.css';
 import { RecordTable } from '@atrium/renderer';
 import { Link, useNavigate, useParams, useSearch } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
+import { DrillChip } from '../dashboard/DrillChip.js';
 import { labelOf, modulesOf, useWorkspace, viewsOf } from '../meta.js';
 import { useRenderContext } from '../render-context.js';
 import { useViewportHeight } from '../use-viewport-height.js';
@@ -12,7 +13,7 @@ import { ViewTabs } from './ViewTabs.js';
 export function ListPage() {
   const { t } = useTranslation();
   const { module } = useParams({ from: '/app/m/$module' });
-  const { view } = useSearch({ from: '/app/m/$module' });
+  const { view, filter, from } = useSearch({ from: '/app/m/$module' });
   const navigate = useNavigate();
   const workspace = useWorkspace();
   const ctx = useRenderContext();
@@ -32,11 +33,13 @@ export function ListPage() {
         </Link>
       </div>
       <ViewTabs module={module} views={views} current={current?.name} locale={workspace.locale} />
+      {filter !== undefined && <DrillChip module={module} from={from} />}
       <RecordTable
         key={`${module}:${current?.name ?? ''}`}
         ctx={ctx}
         module={module}
         view={current?.name}
+        {...(typeof filter === 'object' && { filter })}
         height={height}
         onOpen={(record) =>
           void navigate({

@@ -3,6 +3,7 @@ import { Link, Outlet, useRouterState } from '@tanstack/react-router';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { labelOf, modulesOf, useWorkspace } from '../meta.js';
+import { AnalyticsNav } from './AnalyticsNav.js';
 import { GlobalSearch } from './GlobalSearch.js';
 import { ModuleIcon, navOrder } from './ModuleIcon.js';
 import { Toasts } from './Toasts.js';
@@ -73,6 +74,7 @@ export function Shell() {
             );
           })}
         </ul>
+        <AnalyticsNav />
       </nav>
       <div className="drawer-backdrop" aria-hidden="true" onClick={() => setDrawer(false)} />
       <div className="main">
