@@ -125,7 +125,7 @@ describe('jobs outbox', () => {
         kind: 'webhook',
         status: 'pending',
         attempts: 0,
-        idempotency_key: `transition:tickets:${ticket.id}:2:0`,
+        idempotency_key: `transition_close:tickets:${ticket.id}:2:0`,
       }),
     ]);
   });
@@ -154,7 +154,7 @@ describe('jobs outbox', () => {
     expect(await w.runOnce()).toBe(1);
     expect((await jobs())[0]).toMatchObject({ status: 'done', attempts: 3 });
     expect(await w.runOnce()).toBe(0);
-    expect(receiver.received).toEqual([`transition:tickets:${ticket.id}:2:0`]);
+    expect(receiver.received).toEqual([`transition_close:tickets:${ticket.id}:2:0`]);
   });
 
   it('never runs a job twice with two workers on one database', async () => {

@@ -1,4 +1,10 @@
-import type { DataClient, ListPage, ListParams, RecordValues } from '@atrium/renderer/client';
+import type {
+  AggregateGroup,
+  DataClient,
+  ListPage,
+  ListParams,
+  RecordValues,
+} from '@atrium/renderer/client';
 import { type HttpSession, query, request } from './http.js';
 
 const records = (module: string) => `/api/records/${encodeURIComponent(module)}`;
@@ -48,6 +54,27 @@ export function createHttpClient(session: HttpSession): DataClient {
       );
       // 202: the transition waits for approval; the record comes back unchanged.
       return answer.approval && answer.record ? answer.record : answer;
+    },
+    aggregate: async (module, params) => {
+      const sum = params.sum && `sum:${params.sum}`;
+      const answer = await request<{ currency: string; rows: Record<string, unknown>[] }>(
+        session,
+        'GET',
+        `${records(module)}/aggregate${query({
+          groupBy: params.groupBy,
+          measures: sum ? `count,${sum}` : 'count',
+          filter: params.filter === undefined ? undefined : JSON.stringify(params.filter),
+          view: params.view,
+        })}`,
+      );
+      // The server converts money to the workspace's home currency: one sum per group.
+      return answer.rows.map(
+        (row): AggregateGroup => ({
+          key: (row[params.groupBy] as string | null) ?? null,
+          count: Number(row.count ?? 0),
+          sums: sum ? [{ currency: answer.currency, value: Number(row[sum] ?? 0) }] : [],
+        }),
+      );
     },
     users: async (q) => {
       const page = await request<{ data: { id: string; name: string; email: string }[] }>(

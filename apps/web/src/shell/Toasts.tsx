@@ -1,5 +1,6 @@
 import {
   Button,
+  Text,
   UNSTABLE_Toast as Toast,
   UNSTABLE_ToastContent as ToastContent,
   UNSTABLE_ToastQueue as ToastQueue,
@@ -34,7 +35,8 @@ export function Toasts() {
             <span className="toast-mark" aria-hidden="true">
               {toast.content.tone === 'error' ? '!' : '✓'}
             </span>
-            <span>{toast.content.text}</span>
+            {/* The toast's name for screen readers (it is an alert dialog). */}
+            <Text slot="title">{toast.content.text}</Text>
           </ToastContent>
           <Button slot="close" className="icon-button toast-close" aria-label={t('toast.close')}>
             ✕

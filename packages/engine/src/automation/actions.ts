@@ -85,7 +85,7 @@ async function assignee(
 ): Promise<string | undefined> {
   const schema = m.automations?.schema as string;
   if (action.strategy === 'round_robin' && action.role !== undefined)
-    return nextInRoundRobin(trx, schema, `${a.key}:${index}`, action.role);
+    return nextInRoundRobin(trx, schema, `${a.key}:${index}`, action.role, ctx.actor.id);
   for (const rule of action.rules ?? []) {
     if (!evaluateOn(rule.when, data, ctx)) continue;
     const user = await userByName(trx, rule.user);

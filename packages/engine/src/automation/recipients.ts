@@ -69,17 +69,21 @@ export async function userByName(trx: Db, name: string): Promise<string | undefi
 /**
  * The next user of a round robin over the active users of `role` (ordered by when they were
  * created): a counter per round robin, incremented under its row lock, so concurrent writes take
- * turns and a rolled-back write gives its turn back.
+ * turns and a rolled-back write gives its turn back. A member of the role who enters the record
+ * keeps it (undefined: no assignment, no turn taken): a rep's own lead is not handed to a
+ * colleague, while leads entered by others (a manager, an import, a web form) are shared out.
  */
 export async function nextInRoundRobin(
   trx: Db,
   schema: string,
   key: string,
   role: string,
+  actorId?: string,
 ): Promise<string | undefined> {
   const users = await sql<{ id: string }>`select id from atrium.users
     where active and role = ${role} order by created_at, id`.execute(trx);
   if (users.rows.length === 0) return undefined;
+  if (actorId !== undefined && users.rows.some((u) => u.id === actorId)) return undefined;
   const r = await sql<{ n: number }>`insert into ${sql.raw(`"${schema}"._round_robin`)} (key, n)
     values (${key}, 0) on conflict (key) do update set n = _round_robin.n + 1
     returning n`.execute(trx);

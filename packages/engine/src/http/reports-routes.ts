@@ -1,8 +1,9 @@
-import { labelText } from '@atrium/metadata';
+import { type JsonLogic, labelText } from '@atrium/metadata';
 import type { FastifyInstance } from 'fastify';
 import type { Engine } from '../engine.js';
 import { AtriumError } from '../errors.js';
 import { strictQuery } from '../records/list-query.js';
+import { viewOf } from '../records/read.js';
 import { aggregate, requestFilter } from '../reports/aggregate.js';
 import {
   AGGREGATE_QUERY_SCHEMA,
@@ -44,7 +45,10 @@ export async function reportsRoutes(
           module: request.params.module,
           groups: [],
           measures: [],
-          filters: requestFilter(query.filter),
+          filters: [
+            ...viewFilter(engine, request.params.module, query.view),
+            ...requestFilter(query.filter),
+          ],
           ...(query.asOf !== undefined && { asOf: query.asOf }),
           ...(query.sort !== undefined && { sort: query.sort }),
           ...(query.limit !== undefined && { limit: query.limit }),
@@ -138,3 +142,16 @@ const DASHBOARD_QUERY_SCHEMA = {
     Object.entries(REPORT_QUERY_SCHEMA.properties ?? {}).filter(([k]) => k !== 'format'),
   ),
 };
+
+/** The filter of the saved view `name` (a board's totals are the figures of its view). */
+function viewFilter(
+  engine: Engine,
+  module: string,
+  name: string | undefined,
+): { logic: JsonLogic; path: string }[] {
+  const snapshot = engine.metadata.current;
+  const m = snapshot.modules.get(module);
+  if (name === undefined || !m) return [];
+  const view = viewOf(snapshot.documents, m, name);
+  return view.filter === undefined ? [] : [{ logic: view.filter, path: 'view.filter' }];
+}

@@ -283,7 +283,11 @@ export function compile(
 }
 
 /** The saved view `name` of the module, or a 400 on `view`. */
-function viewOf(documents: readonly { kind: string }[], m: CompiledModule, name: string): ViewDoc {
+export function viewOf(
+  documents: readonly { kind: string }[],
+  m: CompiledModule,
+  name: string,
+): ViewDoc {
   const view = documents.find(
     (d): d is ViewDoc =>
       d.kind === 'view' && (d as ViewDoc).module === m.doc.name && (d as ViewDoc).name === name,

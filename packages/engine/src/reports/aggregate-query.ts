@@ -25,6 +25,8 @@ export interface AggregateQuery {
   limit?: number;
   /** true to add the row over all records (`totals`). */
   totals?: boolean;
+  /** A saved view of the module: its filter narrows the figures as it narrows the list. */
+  view?: string;
 }
 
 export const MAX_GROUP_ROWS = 5000;
@@ -64,6 +66,7 @@ export const AGGREGATE_QUERY_SCHEMA: JsonSchema = {
       description: `Most groups to answer, 1 to ${MAX_GROUP_ROWS} (default ${DEFAULT_GROUP_ROWS})`,
     },
     totals: { type: 'boolean', description: 'true to add the figures over all matching records' },
+    view: LIST_QUERY_SCHEMA.properties?.view as JsonSchema,
   },
 };
 
