@@ -52,31 +52,24 @@ export function checkDocuments(input: readonly unknown[], pathPrefix = 'document
 
   const modules = new Map<string, ModuleDoc>();
   const seen = new Map<string, string>();
-  // The write path enforces one blueprint per module: two would fight over the records.
-  const blueprints = new Map<string, string>();
+  // At most one per module of these kinds: two blueprints would fight over the records, and
+  // `POST …/:id/convert` names no conversion. The module → where the first one stands.
+  const onePerModule = {
+    blueprint: { key: 'oneBlueprint', seen: new Map<string, string>() },
+    conversion: { key: 'oneConversion', seen: new Map<string, string>() },
+  } as const;
   const roles = new Set<string>();
-  const conversions = new Map<string, string>();
   for (const { doc, at } of docs) {
     const key = docKey(doc);
     if (seen.has(key))
       problems.push(documentMsg.at(`${at}.name`, 'definedTwiceAt', { key, other: seen.get(key) }));
     seen.set(key, at);
-    if (doc.kind === 'blueprint') {
-      const other = blueprints.get(doc.module);
+    if (doc.kind === 'blueprint' || doc.kind === 'conversion') {
+      const one = onePerModule[doc.kind];
+      const other = one.seen.get(doc.module);
       if (other)
-        problems.push(
-          documentMsg.at(`${at}.module`, 'oneBlueprint', { module: doc.module, other }),
-        );
-      blueprints.set(doc.module, at);
-    }
-    if (doc.kind === 'conversion') {
-      // `POST …/:id/convert` names no conversion: a module has at most one.
-      const other = conversions.get(doc.module);
-      if (other)
-        problems.push(
-          documentMsg.at(`${at}.module`, 'oneConversion', { module: doc.module, other }),
-        );
-      conversions.set(doc.module, at);
+        problems.push(documentMsg.at(`${at}.module`, one.key, { module: doc.module, other }));
+      one.seen.set(doc.module, at);
     }
     if (doc.kind === 'module') modules.set(doc.name, doc);
     if (doc.kind === 'role') roles.add(doc.name);
