@@ -1,3 +1,4 @@
+import { syncScopeIndexes } from '@atrium/engine';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { filterParam, startTestApp, type TestApp } from './support/test-app.js';
@@ -76,9 +77,9 @@ describe('access: scope branches read from their own indexes', () => {
 
   it('creates an index per branch and sort column, and replaces them when a rule changes', async () => {
     expect(await scopeIndexes()).toEqual([
-      "(amount) WHERE ((region = 'o''east'::text) AND (score >= 90))",
+      "(amount, id) WHERE ((region = 'o''east'::text) AND (score >= 90))",
       "(id) WHERE ((region = 'o''east'::text) AND (score >= 90))",
-      '(owner_id, amount)',
+      '(owner_id, amount, id)',
       '(owner_id, id)',
     ]);
     const plan = await t.call('POST', '/api/meta/plan', {
@@ -132,5 +133,27 @@ describe('access: scope branches read from their own indexes', () => {
         .sort((a, b) => cmp(a, b, -1))
         .map((d) => d.id),
     );
+  });
+
+  it('brings indexes of an older shape to the current one when a workspace opens', async () => {
+    const schema = 'ws_main';
+    const docs = t.engine.metadata.current.documents;
+    const current = await scopeIndexes();
+    // What an earlier release made: `(owner_id, amount)` without the tie-breaker, unmarked.
+    await sql
+      .raw('create index "deals__scope_0123456789__idx" on ws_main.deals (owner_id, amount)')
+      .execute(t.handle.db);
+    const { rows } = await sql<{ name: string }>`select indexname as name from pg_indexes
+      where schemaname = 'ws_main' and indexdef like '%(owner_id, amount, id)%'`.execute(
+      t.handle.db,
+    );
+    await sql.raw(`drop index ws_main."${rows[0]?.name}"`).execute(t.handle.db);
+
+    const synced = await syncScopeIndexes(t.handle.db, schema, docs);
+    expect(synced.dropped).toEqual(['deals__scope_0123456789__idx']);
+    expect(synced.created).toEqual([rows[0]?.name]);
+    expect(await scopeIndexes()).toEqual(current);
+    // In step: one catalog query, nothing changed.
+    expect(await syncScopeIndexes(t.handle.db, schema, docs)).toEqual({ created: [], dropped: [] });
   });
 });

@@ -19,8 +19,11 @@ import { filterSql } from './records/filter-sql.js';
 import { derivedName } from './sql-names.js';
 
 /**
- * An index that lets one branch of a record scope be read in a sort's order: `(owner_id, col)`
- * for "my records", or `(col) where <rule>` for the records a sharing rule opens.
+ * An index that lets one branch of a record scope be read in a sort's order: `(owner_id, col, id)`
+ * for "my records", or `(col, id) where <rule>` for the records a sharing rule opens. The `id`
+ * is the sort's tie-breaker: with it the index yields the branch's rows in the page's exact order,
+ * so the merge pulls only the rows it keeps (without it each branch sorts batches of at least 32
+ * rows by id, reading past what the page needs).
  */
 export interface ScopeIndex {
   /** Derived from the definition, so a changed definition is a new index. */
@@ -33,9 +36,9 @@ export interface ScopeIndex {
 
 /** Which scope branches of one module an index serves, per sort column. */
 export interface ScopeOrders {
-  /** Columns `c` with an index on `(owner_id, c)`. */
+  /** Columns `c` with an index on `(owner_id, c, id)`. */
   owner: ReadonlySet<string>;
-  /** Rule name → columns `c` with an index on `(c) where <rule>`. */
+  /** Rule name → columns `c` with an index on `(c, id) where <rule>`. */
   rules: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
@@ -73,9 +76,9 @@ export function scopeIndexes(documents: readonly MetadataDoc[]): ScopeIndex[] {
         ...(where !== undefined && { where }),
       });
     };
-    for (const c of orders) add(['owner_id', c]);
+    for (const c of orders) add(['owner_id', ...withId(c)]);
     for (const rule of indexableRules(d, module, modules)) {
-      for (const c of orders) add([c], rule.where);
+      for (const c of orders) add(withId(c), rule.where);
     }
   }
   return out;
@@ -99,6 +102,9 @@ export function scopeOrders(documents: readonly MetadataDoc[]): Map<string, Scop
   }
   return out;
 }
+
+/** A sort column and the `id` that breaks its ties. */
+const withId = (c: string): string[] => (c === 'id' ? ['id'] : [c, 'id']);
 
 function orderColumns(module: ModuleDoc): string[] {
   const columns = ['id'];

@@ -4,6 +4,7 @@ import { rolesAndProfiles } from './access-policy.js';
 import type { Db } from './db.js';
 import { AtriumError } from './errors.js';
 import { MetadataCache } from './meta/metadata-cache.js';
+import { syncScopeIndexes } from './meta/scope-index-sync.js';
 import type { CompiledModule, Snapshot } from './records/compiled-module.js';
 import { requestMsg } from './request-messages.js';
 import { TimeZones } from './system/time-zones.js';
@@ -47,6 +48,7 @@ export async function createEngine(
 ): Promise<Engine> {
   const workspace = await ensureWorkspace(db, options.workspace);
   const metadata = await MetadataCache.load(db, workspace.schema);
+  await syncScopeIndexes(db, workspace.schema, metadata.current.documents);
   return {
     db,
     workspace,

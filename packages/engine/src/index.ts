@@ -54,6 +54,7 @@ export {
   type RevisionChange,
   type RevisionSummary,
 } from './meta/revisions.js';
+export { syncScopeIndexes } from './meta/scope-index-sync.js';
 export { loadMetadata } from './meta/store.js';
 export { listTrash, purgeTrash, type TrashEntry } from './meta/trash.js';
 export {

@@ -12,6 +12,9 @@ import {
 } from '../sql-names.js';
 import type { Step } from './plan.js';
 
+/** The comment every scope index carries (meta/scope-index-sync.ts finds them by it). */
+export const SCOPE_INDEX_MARK = 'atrium scope index';
+
 const SYSTEM_DDL: Record<string, string> = Object.fromEntries(
   SYSTEM_COLUMN_DEFS.map((c) => [c.name, c.ddl]),
 );
@@ -66,12 +69,14 @@ export function stepSql(schema: string, step: Step, revision: number): string[] 
       const { index } = step;
       const where = index.where === undefined ? '' : ` where ${index.where}`;
       const create = `create index if not exists ${q(index.name)} on ${table(step.module)} (${index.columns.map(q).join(', ')})${where}`;
+      // The mark by which a start finds the scope indexes no document calls for any more.
+      const mark = `comment on index ${qt(schema, index.name)} is ${literal(SCOPE_INDEX_MARK)}`;
       // Only a speed-up: a predicate Postgres refuses to index (say, a cast that is not
       // immutable) must not fail the apply. The block's own subtransaction keeps the rest.
       let tag = 'scope';
       while (create.includes(`$${tag}$`)) tag += '_';
       return [
-        `do $${tag}$ begin execute ${literal(create)}; exception when others then null; end $${tag}$`,
+        `do $${tag}$ begin execute ${literal(create)}; execute ${literal(mark)}; exception when others then null; end $${tag}$`,
       ];
     }
     case 'drop_scope_index':
