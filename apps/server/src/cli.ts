@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   AtriumError,
+  accessNameProblems,
   applyChange,
   type ChangeRequest,
   createUser,
@@ -92,6 +93,12 @@ async function userCreate(args: string[]): Promise<number> {
   }
   const { email, password, name = '', admin = false, role = null, profile = null } = values;
   return withEngine(async (engine) => {
+    // The same check as POST /api/users: a name no document defines would see nothing.
+    const problems = accessNameProblems(engine.metadata.current, { role, profile }, 'en');
+    if (problems.length > 0) {
+      for (const p of problems) console.error(`${p.path}: ${p.message}`);
+      return 2;
+    }
     const user = await createUser(engine.db, {
       email,
       password,

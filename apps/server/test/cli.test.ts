@@ -252,11 +252,24 @@ describe('the atrium CLI', () => {
     expect(rows.rows[0]?.password_hash).toMatch(/^scrypt\$/);
     expect(rows.rows[0]?.password_hash).not.toContain('long enough pw');
 
-    const [plain, duplicate, noPassword] = await Promise.all([
+    const [plain, duplicate, noPassword, noRole] = await Promise.all([
       atrium('user', 'create', '--email', 'clerk@example.com', '--password', 'pw-pw-pw-pw'),
       atrium('user', 'create', '--email', 'boss@example.com', '--password', 'x'),
       atrium('user', 'create', '--email', 'x@example.com'),
+      atrium(
+        'user',
+        'create',
+        '--email',
+        'r@example.com',
+        '--password',
+        'pw-pw-pw-pw',
+        '--role',
+        'ghost',
+      ),
     ]);
+    // A role no document defines is refused, as by POST /api/users.
+    expect(noRole.code).toBe(2);
+    expect(noRole.stderr).toContain('role: no role document is named "ghost"');
     expect(plain.code).toBe(0);
     expect(plain.stdout).not.toContain('administrator');
     // E-mails are unique whatever their case.
