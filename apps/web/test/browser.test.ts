@@ -244,6 +244,24 @@ describe.skipIf(unavailable !== undefined)('the web app in Chromium', () => {
     const card = page.locator('.at-card', { hasText: '鼎盛仓储机器人试点' });
     await card.waitFor();
     await screenshots(page, '15-deals-board');
+    // More columns than fit: the board is a named region whose cut edge says so, and that
+    // moves to the other side once scrolled to the end.
+    const board = page.getByRole('region', { name: 'Deals board' });
+    const edges = () =>
+      board.evaluate((el) => [
+        el.hasAttribute('data-more-start'),
+        el.hasAttribute('data-more-end'),
+      ]);
+    expect(await board.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
+    await expect.poll(edges).toEqual([false, true]);
+    await board.evaluate((el) => {
+      el.scrollLeft = el.scrollWidth;
+    });
+    await expect.poll(edges).toEqual([true, false]);
+    await board.evaluate((el) => {
+      el.scrollLeft = 0;
+    });
+    await expect.poll(edges).toEqual([false, true]);
     const target = page.locator('.at-kanban-column', { hasText: 'Needs analysis' });
     const from = await card.boundingBox();
     const to = await target.boundingBox();

@@ -1,4 +1,4 @@
-import type { FieldDef, JsonLogic } from '@atrium/metadata';
+import { type FieldDef, type JsonLogic, labelText } from '@atrium/metadata';
 import {
   DndContext,
   type DragEndEvent,
@@ -18,6 +18,7 @@ import { KanbanCard } from './KanbanCard.js';
 import { KanbanColumn } from './KanbanColumn.js';
 import { message } from './messages.js';
 import { fieldMap, findModule, findView, recordNameField } from './metadata.js';
+import { useOverflowEdges } from './use-overflow-edges.js';
 import { useUserNames } from './use-user-names.js';
 
 export interface KanbanProps {
@@ -106,6 +107,7 @@ export function Kanban(props: KanbanProps) {
 
   const [columns, setColumns] = useState<Record<string, ColumnState>>({});
   const [problem, setProblem] = useState<string | null>(null);
+  const [edgesRef, edges] = useOverflowEdges<HTMLElement>();
   // Whole-column figures when the client can aggregate; otherwise counts come with each
   // column's first page and sums from its loaded cards.
   const [totals, setTotals] = useState<Map<string, AggregateGroup> | null>(null);
@@ -235,6 +237,9 @@ export function Kanban(props: KanbanProps) {
   };
 
   if (!doc || !group) return null;
+  const boardName = message(ctx.locale, 'boardOf', {
+    module: labelText(doc.pluralLabel ?? doc.label, ctx.locale, doc.name),
+  });
   return (
     <div className="at-kanban-wrap">
       {problem && (
@@ -250,7 +255,16 @@ export function Kanban(props: KanbanProps) {
         </div>
       )}
       <DndContext sensors={sensors} onDragEnd={onDragEnd}>
-        <div className="at-kanban">
+        {/* A named region the keyboard can scroll; its edges fade where more columns lie. */}
+        <section
+          ref={edgesRef}
+          className="at-kanban"
+          aria-label={boardName}
+          // biome-ignore lint/a11y/noNoninteractiveTabindex: a scroll container must take focus to scroll by keyboard
+          tabIndex={0}
+          data-more-start={edges.start || undefined}
+          data-more-end={edges.end || undefined}
+        >
           {options.map((option) => {
             const column = columns[option.value];
             const rows = column?.rows ?? [];
@@ -292,7 +306,7 @@ export function Kanban(props: KanbanProps) {
               </KanbanColumn>
             );
           })}
-        </div>
+        </section>
       </DndContext>
     </div>
   );
