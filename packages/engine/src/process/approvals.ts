@@ -16,7 +16,6 @@ import { recordMsg } from '../records/messages.js';
 import { type Row, writeHistory } from '../records/row-writes.js';
 import { canonicalTimes, type Values } from '../records/values.js';
 import { inWriteTransaction } from '../records/write.js';
-import { requestMsg } from '../request-messages.js';
 import { qt } from '../sql-names.js';
 import { type Actor, getUser } from '../system/users.js';
 import { approvalMsg } from './approval-messages.js';
@@ -245,7 +244,7 @@ export async function listApprovals(
     problems.push(listMsg.at('mine', 'trueOrFalse'));
   const statuses = ['pending', 'approved', 'rejected'];
   if (query.status !== undefined && !statuses.includes(query.status))
-    problems.push(requestMsg.at('status', 'statusOneOf', { values: statuses.join(', ') }));
+    problems.push(valueMsg.at('status', 'oneOf', { values: statuses.join(', ') }));
   if (problems.length > 0) throw new AtriumError('INVALID_QUERY', problems);
   const me = ctx.actor.id;
   const who =

@@ -1,4 +1,4 @@
-import { isCurrencyCode, type Problem } from '@atrium/metadata';
+import { isCurrencyCode, type Problem, valueMsg } from '@atrium/metadata';
 import { sql } from 'kysely';
 import type { Engine } from '../engine.js';
 import { AtriumError } from '../errors.js';
@@ -83,11 +83,11 @@ export async function getCurrencies(engine: Engine): Promise<Currencies> {
 export async function putCurrencies(engine: Engine, body: Currencies): Promise<Currencies> {
   const problems: Problem[] = [];
   if (!isCurrencyCode(body.home))
-    problems.push(reportMsg.at('home', 'notCurrency', { code: body.home }));
+    problems.push(valueMsg.at('home', 'notCurrencyCode', { code: body.home }));
   const seen = new Set<string>();
   body.rates.forEach((r, i) => {
     if (!isCurrencyCode(r.currency))
-      problems.push(reportMsg.at(`rates[${i}].currency`, 'notCurrency', { code: r.currency }));
+      problems.push(valueMsg.at(`rates[${i}].currency`, 'notCurrencyCode', { code: r.currency }));
     else if (r.currency === body.home)
       problems.push(reportMsg.at(`rates[${i}].currency`, 'homeNoRate'));
     if (!isCalendarDate(r.date)) problems.push(reportMsg.at(`rates[${i}].date`, 'date'));

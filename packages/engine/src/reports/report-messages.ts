@@ -7,10 +7,6 @@ export const reportMsg = defineMessages('reports', {
     en: '"{key}" is neither a group nor a measure of this aggregate',
     'zh-CN': '“{key}”既不是此汇总的分组，也不是其度量',
   },
-  notCurrency: {
-    en: '"{code}" is not an active ISO 4217 code',
-    'zh-CN': '“{code}”不是有效的 ISO 4217 币种代码',
-  },
   homeNoRate: {
     en: 'the home currency needs no rate (it is 1)',
     'zh-CN': '本位币无需汇率（恒为 1）',

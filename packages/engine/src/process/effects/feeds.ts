@@ -1,9 +1,8 @@
-import type { Problem } from '@atrium/metadata';
+import { type Problem, valueMsg } from '@atrium/metadata';
 import { sql } from 'kysely';
 import type { Db } from '../../db.js';
 import { AtriumError } from '../../errors.js';
 import { listMsg } from '../../records/list-messages.js';
-import { requestMsg } from '../../request-messages.js';
 import { qt } from '../../sql-names.js';
 import { processMsg } from '../process-messages.js';
 
@@ -83,7 +82,7 @@ export async function listOutbox(
   const { limit, before } = paging(query);
   if (query.status !== undefined && !MAIL_STATUSES.includes(query.status))
     throw new AtriumError('INVALID_QUERY', [
-      requestMsg.at('status', 'statusOneOf', { values: MAIL_STATUSES.join(', ') }),
+      valueMsg.at('status', 'oneOf', { values: MAIL_STATUSES.join(', ') }),
     ]);
   const r = await sql<OutboxMail>`select id::int as id, message_id as "messageId",
       recipients as "to", subject, text, locale, module, record_id as "recordId", status,
