@@ -72,4 +72,6 @@ export const planMsg = defineMessages('plan', {
     en: 'change {module}.{field} from {from} to {to} (values that do not fit fail the apply)',
     'zh-CN': '将 {module}.{field} 从 {from} 改为 {to}（不符合的值将导致应用失败）',
   },
+  scopeIndex: { en: 'scope index {index}', 'zh-CN': '建立访问范围索引 {index}' },
+  dropScopeIndex: { en: 'drop scope index {index}', 'zh-CN': '删除访问范围索引 {index}' },
 });

@@ -317,11 +317,14 @@ function scopeIndexSteps(
     if (!want.has(name))
       add(
         { kind: 'drop_scope_index', module: i.module, index: i },
-        `drop scope index ${describe(i)}`,
+        planMsg('dropScopeIndex', { index: describe(i) }),
       );
   for (const [name, i] of want)
     if (!had.has(name))
-      add({ kind: 'create_scope_index', module: i.module, index: i }, `scope index ${describe(i)}`);
+      add(
+        { kind: 'create_scope_index', module: i.module, index: i },
+        planMsg('scopeIndex', { index: describe(i) }),
+      );
 }
 
 /** New column name → old one, for renames whose old column exists and whose new one does not. */
