@@ -422,6 +422,14 @@ describe('message catalogs', () => {
         'meta',
         'request',
         'server',
+        'aggregate',
+        'automations',
+        'blueprints',
+        'approvals',
+        'conversions',
+        'process',
+        'reports',
+        'plan',
       ]),
     );
     const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();

@@ -161,7 +161,9 @@ describe('apply builds real tables', () => {
     expect(r.body.steps[0]).toEqual({
       step: expect.any(Object),
       destructive: false,
-      summary: expect.any(String),
+      summary: 'create table for module accounts',
+      summaryKey: 'plan.createTable',
+      localSummary: 'create table for module accounts',
     });
     expect(await tableExists(t, 'ws_main.accounts')).toBe(false);
     expect(await everything(t)).toEqual(before);

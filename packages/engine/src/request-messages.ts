@@ -16,7 +16,6 @@ export const requestMsg = defineMessages('request', {
     en: '"{value}" is not an IANA time zone name such as Europe/Berlin or UTC',
     'zh-CN': '“{value}”不是 IANA 时区名称（例如 Asia/Shanghai 或 UTC）',
   },
-  statusOneOf: { en: 'must be one of {values}', 'zh-CN': '必须是以下之一：{values}' },
   noJob: { en: 'no job {id}', 'zh-CN': '没有任务 {id}' },
   jobIs: { en: 'job {id} is {status}', 'zh-CN': '任务 {id} 的状态为 {status}' },
   create: { en: 'create', 'zh-CN': '创建' },

@@ -1,5 +1,7 @@
+import { aggregateMsg } from './aggregate-messages.js';
 import type { JsonLogic } from './documents.js';
 import { valueSpec } from './field-types.js';
+import type { Message } from './messages.js';
 import type { FieldRef, FieldResolver } from './module-fields.js';
 
 /**
@@ -34,10 +36,10 @@ export interface MeasureSpec {
   where?: JsonLogic;
 }
 
-/** A name the caller cannot use, with why. */
+/** A name the caller cannot use, with why (`said`: the reason, to render in the caller's language). */
 export class SpecError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(readonly said: Message) {
+    super(said.message);
     this.name = 'SpecError';
   }
 }
@@ -54,17 +56,17 @@ export function storedType(ref: FieldRef): string {
 export function groupSpec(resolve: FieldResolver, module: string, part: string): GroupSpec {
   const [name = '', bucket, ...rest] = part.split(':');
   const ref = name.includes('.') || name === 'id' ? undefined : resolve(name);
-  if (!ref || rest.length > 0) throw new SpecError(`"${name}" is not a field of ${module}`);
+  if (!ref || rest.length > 0) throw new SpecError(aggregateMsg('notAField', { name, module }));
   const type = storedType(ref);
   const isDate = type === 'date' || type === 'datetime';
   if (!GROUPABLE.has(type))
-    throw new SpecError(`cannot group by "${name}" (a ${ref.field.type} field)`);
+    throw new SpecError(aggregateMsg('cannotGroup', { name, type: ref.field.type }));
   if (isDate && bucket === undefined)
-    throw new SpecError(`a date groups by a bucket: ${name}:${BUCKETS.join('|')}`);
+    throw new SpecError(aggregateMsg('dateNeedsBucket', { name, buckets: BUCKETS.join('|') }));
   if (!isDate && bucket !== undefined)
-    throw new SpecError(`only dates group by a bucket ("${part}")`);
+    throw new SpecError(aggregateMsg('onlyDatesBucket', { part }));
   if (bucket !== undefined && !(BUCKETS as readonly string[]).includes(bucket))
-    throw new SpecError(`"${bucket}" is not a bucket; use one of ${BUCKETS.join(', ')}`);
+    throw new SpecError(aggregateMsg('notABucket', { bucket, buckets: BUCKETS.join(', ') }));
   return bucket === undefined
     ? { key: name, ref }
     : { key: `${name}:${bucket}`, ref, bucket: bucket as Bucket };
@@ -75,16 +77,16 @@ export function measureSpec(resolve: FieldResolver, module: string, part: string
   if (part === 'count') return { key: 'count', fn: 'count' };
   const [fn = '', name = '', ...rest] = part.split(':');
   if (!['sum', 'avg', 'min', 'max'].includes(fn) || rest.length > 0)
-    throw new SpecError(`"${part}" is not a measure; use count, sum:<field>, avg:, min: or max:`);
+    throw new SpecError(aggregateMsg('notAMeasure', { part }));
   return { key: part, fn: fn as MeasureFn, field: numericRef(resolve, module, name) };
 }
 
 /** An own numeric or currency field, or SpecError. */
 export function numericRef(resolve: FieldResolver, module: string, name: string): FieldRef {
   const ref = name.includes('.') ? undefined : resolve(name);
-  if (!ref) throw new SpecError(`"${name}" is not a field of ${module}`);
+  if (!ref) throw new SpecError(aggregateMsg('notAField', { name, module }));
   if (!NUMERIC_KINDS.has(valueSpec(ref.field).valueKind) || ref.field.name === 'version')
-    throw new SpecError(`"${name}" is not a numeric or currency field`);
+    throw new SpecError(aggregateMsg('notNumeric', { name }));
   return ref;
 }
 
@@ -95,10 +97,11 @@ export function isMoney(ref: FieldRef | undefined): boolean {
 
 /** A group list (at most two, no repeats); throws SpecError. */
 export function groupSpecs(resolve: FieldResolver, module: string, parts: string[]): GroupSpec[] {
-  if (parts.length > MAX_GROUPS) throw new SpecError(`group by at most ${MAX_GROUPS} fields`);
+  if (parts.length > MAX_GROUPS)
+    throw new SpecError(aggregateMsg('tooManyGroups', { max: MAX_GROUPS }));
   const groups = parts.map((p) => groupSpec(resolve, module, p));
   if (new Set(groups.map((g) => g.key)).size !== groups.length)
-    throw new SpecError('the same group is named twice');
+    throw new SpecError(aggregateMsg('groupTwice'));
   return groups;
 }
 
@@ -108,7 +111,8 @@ export function measureSpecs(
   module: string,
   parts: string[],
 ): MeasureSpec[] {
-  if (parts.length > MAX_MEASURES) throw new SpecError(`at most ${MAX_MEASURES} measures`);
+  if (parts.length > MAX_MEASURES)
+    throw new SpecError(aggregateMsg('tooManyMeasures', { max: MAX_MEASURES }));
   const out: MeasureSpec[] = [];
   for (const p of parts.length === 0 ? ['count'] : parts)
     if (!out.some((x) => x.key === p)) out.push(measureSpec(resolve, module, p));

@@ -24,6 +24,7 @@ import { usedVars } from './logic/evaluate.js';
 import type { Message, MessageParams, Problem } from './messages.js';
 import { fieldResolver, systemFields } from './module-fields.js';
 import { reportProblems } from './report-documents.js';
+import { valueMsg } from './value-messages.js';
 
 export interface CheckResult {
   /** The documents, typed, when there are no problems. */
@@ -104,9 +105,7 @@ export function checkDocumentShapes(
     const validate = typeof kind === 'string' ? documentValidators()[kind] : undefined;
     if (!validate) {
       problems.push(
-        documentMsg.at(`${at}.kind`, 'kindOneOf', {
-          kinds: Object.keys(DOCUMENT_SCHEMAS).join(', '),
-        }),
+        valueMsg.at(`${at}.kind`, 'oneOf', { values: Object.keys(DOCUMENT_SCHEMAS).join(', ') }),
       );
     } else if (!validate(raw)) {
       problems.push(...ajvProblems(validate.errors, at));
@@ -147,7 +146,7 @@ class Checker {
       this.field(doc, f, at);
     });
     if (doc.defaultCurrency !== undefined && !isCurrencyCode(doc.defaultCurrency))
-      this.say('.defaultCurrency', 'badCurrency', { code: doc.defaultCurrency });
+      this.add('.defaultCurrency', valueMsg('notCurrencyCode', { code: doc.defaultCurrency }));
     const renamed = new Set<string>();
     doc.fields.forEach((f, i) => {
       if (f.renamedFrom === undefined) return;
@@ -209,7 +208,7 @@ class Checker {
             : documentMsg('notValidValue', { type: f.type }),
         );
       } else if (JSON.stringify(f.default).includes('\\u0000')) {
-        this.say(`${at}.default`, 'defaultNul');
+        this.add(`${at}.default`, valueMsg('nul'));
       }
     }
   }

@@ -28,12 +28,7 @@ export const documentMsg = defineMessages('documents', {
     'zh-CN':
       '{type} 会在保存前修改记录；流转之后请使用 create_record、send_email、webhook 或 notify',
   },
-  kindOneOf: { en: 'must be one of {kinds}', 'zh-CN': '必须是以下之一：{kinds}' },
   fieldTwice: { en: 'field "{name}" is defined twice', 'zh-CN': '字段“{name}”重复定义' },
-  badCurrency: {
-    en: '"{code}" is not an active ISO 4217 code',
-    'zh-CN': '“{code}”不是有效的 ISO 4217 币种代码',
-  },
   renamedStillExists: {
     en: 'field "{name}" still exists; a rename gives up the old name',
     'zh-CN': '字段“{name}”仍然存在；重命名后不能再使用旧名称',
@@ -68,7 +63,6 @@ export const documentMsg = defineMessages('documents', {
     'zh-CN': '必填字段的默认值不能为空',
   },
   notValidValue: { en: 'is not a valid {type} value', 'zh-CN': '不是有效的 {type} 值' },
-  defaultNul: { en: 'must not contain NUL characters', 'zh-CN': '不能包含 NUL 字符' },
   formulaCycle: {
     en: 'formulas refer to each other in a cycle: {cycle}',
     'zh-CN': '公式之间存在循环引用：{cycle}',

@@ -1,4 +1,5 @@
 export * from './access-documents.js';
+export * from './aggregate-messages.js';
 export * from './aggregate-spec.js';
 export * from './ajv.js';
 export * from './check-automation.js';
@@ -27,3 +28,4 @@ export * from './report-documents.js';
 export * from './safe-pattern.js';
 export * from './storable-text.js';
 export * from './system-columns.js';
+export * from './value-messages.js';

@@ -27,4 +27,13 @@ export const valueMsg = defineMessages('value', {
     en: 'must be valid Unicode text (it holds a lone surrogate)',
     'zh-CN': '必须是有效的 Unicode 文本（其中含有孤立的代理字符）',
   },
+  notAllowed: { en: 'is not one of the allowed values', 'zh-CN': '不是允许的值' },
+  currencyCode: {
+    en: 'is not an active ISO 4217 currency code',
+    'zh-CN': '不是有效的 ISO 4217 币种代码',
+  },
+  notCurrencyCode: {
+    en: '"{code}" is not an active ISO 4217 code',
+    'zh-CN': '“{code}”不是有效的 ISO 4217 币种代码',
+  },
 });

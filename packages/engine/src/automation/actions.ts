@@ -1,4 +1,4 @@
-import { labelText } from '@atrium/metadata';
+import { labelText, type Message } from '@atrium/metadata';
 import type { Db } from '../db.js';
 import { type Engine, moduleOf, type RequestContext } from '../engine.js';
 import { AtriumError } from '../errors.js';
@@ -42,14 +42,11 @@ export async function applyBefore(
   const bp = m.blueprint;
   if (bp && bp.field in set && set[bp.field] !== values[bp.field])
     throw new AtriumError('BLUEPRINT_FIELD', [
-      {
-        path: bp.field,
-        message: automationMsg(ctx.locale, 'blueprintField', {
-          name: a.key,
-          field: bp.field,
-          blueprint: bp.doc.name,
-        }),
-      },
+      automationMsg.at(bp.field, 'blueprintField', {
+        name: a.key,
+        field: bp.field,
+        blueprint: bp.doc.name,
+      }),
     ]);
   try {
     const { version: _, ...checked } = validateBody(
@@ -69,7 +66,7 @@ export async function applyBefore(
         }
       : { index, type: action.type, values: checked };
   } catch (e) {
-    throw rephrased(e, (message) => automationMsg(ctx.locale, 'setBy', { name: a.key, message }));
+    throw rephrased(e, (message) => automationMsg('setBy', { name: a.key, message }));
   }
 }
 
@@ -122,7 +119,7 @@ export async function applyAfter(
   const { index, action } = step;
   const fail = (e: unknown) =>
     rephrased(e, (message) =>
-      automationMsg(ctx.locale, 'actionFailed', { name: a.key, index, type: action.type, message }),
+      automationMsg('actionFailed', { name: a.key, index, type: action.type, message }),
     );
   const recordId = row.id as string;
   let job: { kind: string; payload: unknown } | undefined;
@@ -213,13 +210,14 @@ function addresses(value: unknown): string[] {
 
 /**
  * A refusal met while running an automation, with each detail saying which automation (and
- * action) met it. The recursion guard's own refusals pass as they are: they already say.
+ * action) met it. The recursion guard's own refusals pass as they are: they already say. The
+ * detail's own message becomes a parameter, so the error handler says both in one language.
  */
-export function rephrased(e: unknown, say: (message: string) => string): unknown {
+export function rephrased(e: unknown, say: (message: Message) => Message): unknown {
   if (!(e instanceof AtriumError)) return e;
   if (e.code === 'AUTOMATION_LOOP' || e.code === 'AUTOMATION_DEPTH') return e;
   return new AtriumError(
     e.code,
-    e.details.map((d) => ({ path: d.path, message: say(d.message) })),
+    e.details.map(({ path, ...message }) => ({ path, ...say(message) })),
   );
 }

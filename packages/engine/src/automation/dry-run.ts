@@ -1,11 +1,13 @@
+import { type Problem, valueMsg } from '@atrium/metadata';
 import { sql } from 'kysely';
 import type { Engine, RequestContext } from '../engine.js';
 import type { ErrorBody } from '../errors.js';
 import { AtriumError } from '../errors.js';
-import { msg } from '../records/messages.js';
+import { recordMsg } from '../records/messages.js';
 import { getRecord } from '../records/read.js';
 import type { Row } from '../records/row-writes.js';
 import { createWithin, inWriteTransaction, UUID, updateWithin } from '../records/write.js';
+import { automationMsg } from './messages.js';
 import { conditionHolds, recordData } from './record-data.js';
 import { type Recorder, recordingContext } from './run-context.js';
 import { dueAt } from './timed.js';
@@ -51,7 +53,7 @@ export async function dryRunAutomations(
       en: 'Only an administrator may dry-run automations',
       'zh-CN': '只有管理员可以试运行自动化规则',
     });
-  const { module, recordId, changes } = parse(body, ctx);
+  const { module, recordId, changes } = parse(body);
   const recorder: Recorder = { runs: [], scheduled: [], seq: 0 };
   const rctx = recordingContext(ctx, recorder);
   const mode = recordId === undefined ? 'create' : changes === undefined ? 'evaluate' : 'update';
@@ -118,27 +120,24 @@ async function versionOf(trx: Parameters<typeof updateWithin>[0], table: string,
   return r.rows[0]?.version ?? 1;
 }
 
-function parse(
-  body: unknown,
-  ctx: RequestContext,
-): { module: string; recordId?: string; changes?: Record<string, unknown> } {
-  const problems: { path: string; message: string }[] = [];
+function parse(body: unknown): {
+  module: string;
+  recordId?: string;
+  changes?: Record<string, unknown>;
+} {
+  const problems: Problem[] = [];
   if (body === null || typeof body !== 'object' || Array.isArray(body))
-    throw new AtriumError('VALIDATION_FAILED', [
-      { path: '(body)', message: msg(ctx.locale, 'jsonObject') },
-    ]);
+    throw new AtriumError('VALIDATION_FAILED', [recordMsg.at('(body)', 'jsonObject')]);
   const { module, recordId, changes, ...rest } = body as Record<string, unknown>;
-  for (const k of Object.keys(rest))
-    problems.push({ path: k, message: msg(ctx.locale, 'unknownField') });
-  if (typeof module !== 'string' || module === '')
-    problems.push({ path: 'module', message: msg(ctx.locale, 'required') });
+  for (const k of Object.keys(rest)) problems.push(valueMsg.at(k, 'unknownField'));
+  if (typeof module !== 'string' || module === '') problems.push(valueMsg.at('module', 'required'));
   if (recordId !== undefined && (typeof recordId !== 'string' || !UUID.test(recordId)))
-    problems.push({ path: 'recordId', message: 'must be a record id (uuid)' });
+    problems.push(automationMsg.at('recordId', 'recordId'));
   if (
     changes !== undefined &&
     (changes === null || typeof changes !== 'object' || Array.isArray(changes))
   )
-    problems.push({ path: 'changes', message: msg(ctx.locale, 'jsonObject') });
+    problems.push(recordMsg.at('changes', 'jsonObject'));
   if (problems.length > 0) throw new AtriumError('VALIDATION_FAILED', problems);
   return {
     module: module as string,

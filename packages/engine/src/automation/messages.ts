@@ -1,7 +1,7 @@
-import type { Locale } from '@atrium/metadata';
+import { defineMessages } from '@atrium/metadata';
 
-/** The messages automation refusals put in `details[].message`, in every language Atrium speaks. */
-const MESSAGES = {
+/** What automation refusals put in `details[].message`, en and zh-CN. */
+export const automationMsg = defineMessages('automations', {
   loop: {
     en: 'automation "{name}" would run again inside its own run ({chain}); the automations trigger each other in a loop',
     'zh-CN': '自动化规则“{name}”会在自身的执行中再次触发（{chain}），这些规则相互触发形成循环',
@@ -27,15 +27,5 @@ const MESSAGES = {
     en: 'automation "{name}" could not evaluate its condition: {message}',
     'zh-CN': '自动化规则“{name}”无法计算其条件：{message}',
   },
-} as const satisfies Record<string, Record<Locale, string>>;
-
-/** An automation message in `locale`, placeholders filled in. */
-export function automationMsg(
-  locale: Locale,
-  key: keyof typeof MESSAGES,
-  params: Record<string, string | number> = {},
-): string {
-  return MESSAGES[key][locale].replace(/\{(\w+)\}/g, (_, name: string) =>
-    String(params[name] ?? `{${name}}`),
-  );
-}
+  recordId: { en: 'must be a record id (uuid)', 'zh-CN': '必须是记录 ID（UUID）' },
+});

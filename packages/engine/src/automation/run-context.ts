@@ -42,22 +42,16 @@ export function guard(ctx: RequestContext, a: CompiledAutomation): void {
   const trail = [...chain, a.key].join(' → ');
   if (chain.includes(a.key))
     throw new AtriumError('AUTOMATION_LOOP', [
-      {
-        path: `automations.${a.key}`,
-        message: automationMsg(ctx.locale, 'loop', { name: a.key, chain: trail }),
-      },
+      automationMsg.at(`automations.${a.key}`, 'loop', { name: a.key, chain: trail }),
     ]);
   if (chain.length >= MAX_AUTOMATION_DEPTH)
     throw new AtriumError('AUTOMATION_DEPTH', [
-      {
-        path: `automations.${a.key}`,
-        message: automationMsg(ctx.locale, 'depth', {
-          name: a.key,
-          chain: trail,
-          depth: chain.length + 1,
-          max: MAX_AUTOMATION_DEPTH,
-        }),
-      },
+      automationMsg.at(`automations.${a.key}`, 'depth', {
+        name: a.key,
+        chain: trail,
+        depth: chain.length + 1,
+        max: MAX_AUTOMATION_DEPTH,
+      }),
     ]);
 }
 

@@ -212,13 +212,10 @@ function holds(a: CompiledAutomation, data: Values, ctx: RequestContext): boolea
     return conditionHolds(a.when, data, ctx);
   } catch (e) {
     throw new AtriumError('AUTOMATION_FAILED', [
-      {
-        path: `automations.${a.key}.when`,
-        message: automationMsg(ctx.locale, 'conditionFailed', {
-          name: a.key,
-          message: (e as Error).message,
-        }),
-      },
+      automationMsg.at(`automations.${a.key}.when`, 'conditionFailed', {
+        name: a.key,
+        message: (e as Error).message,
+      }),
     ]);
   }
 }

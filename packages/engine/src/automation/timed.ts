@@ -325,7 +325,7 @@ function runTimed(
         },
       );
     } catch (e) {
-      throw rephrased(e, (message) => automationMsg(ctx.locale, 'setBy', { name: a.key, message }));
+      throw rephrased(e, (message) => automationMsg('setBy', { name: a.key, message }));
     }
   };
   return runOnRow(trx, engine, ctx, m, a, row, { id: event, name: a.doc.trigger.on }, update);

@@ -5,7 +5,7 @@ import type { Engine } from '../engine.js';
 import { AtriumError } from '../errors.js';
 import { type ApplyResult, applyChange, type ChangeRequest, planChange } from '../meta/apply.js';
 import { metaMsg } from '../meta/meta-messages.js';
-import type { PlannedStep } from '../meta/plan.js';
+import { type PlannedStep, summaryMessage } from '../meta/plan.js';
 import { revertRequest } from '../meta/revert.js';
 import { getRevision, listRevisions } from '../meta/revisions.js';
 import { contextOf, localeOf, requireAdmin } from './request-context.js';
@@ -145,19 +145,25 @@ function plannedIn(planned: Awaited<ReturnType<typeof planChange>>, locale: Loca
   };
 }
 
-/** A plan's steps as the caller reads them: each impact's message in their language. */
+/**
+ * A plan's steps as the caller reads them: `summary` stays English (as it always was), with
+ * `summaryKey` naming it and `localSummary` saying it in their language; each impact's message
+ * in their language.
+ */
 function stepsIn(steps: readonly PlannedStep[], locale: Locale) {
-  return steps.map((s) =>
-    s.impact
+  return steps.map(({ summaryParams, ...s }) => {
+    const local = messageIn(summaryMessage({ ...s, summaryParams }), locale);
+    const said = { ...s, localSummary: local };
+    return s.impact
       ? {
-          ...s,
+          ...said,
           impact: s.impact.map(({ key: _k, params: _p, ...i }) => ({
             ...i,
             message: messageIn({ message: i.message, key: _k, params: _p }, locale),
           })),
         }
-      : s,
-  );
+      : said;
+  });
 }
 
 /** Revisions are numbered by a Postgres `integer`. */

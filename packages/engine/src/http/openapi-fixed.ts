@@ -154,6 +154,11 @@ export const fixedSchemas: Record<string, Schema> = {
       },
       destructive: { type: 'boolean' },
       summary: { type: 'string' },
+      summaryKey: {
+        type: 'string',
+        description: 'The catalog key of the summary (plan.addColumn …)',
+      },
+      localSummary: { type: 'string', description: "The summary in the caller's language" },
     },
   },
   Plan: {

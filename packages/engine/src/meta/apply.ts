@@ -3,7 +3,6 @@ import {
   checkDocuments,
   docKey,
   followRenames,
-  type Message,
   type MetadataDoc,
   type Problem,
 } from '@atrium/metadata';
@@ -21,7 +20,7 @@ import { accessInUseProblems } from './access-in-use.js';
 import { measureImpact, resolutionProblems, runDataStep } from './data-impact.js';
 import { stepSql } from './ddl.js';
 import { metaMsg } from './meta-messages.js';
-import { type Plan, plan, type Resolutions, type Step } from './plan.js';
+import { type Plan, plan, type Resolutions, summaryMessage } from './plan.js';
 import { loadMetadata, META_CHANNEL, META_LOCK, mergeDocuments } from './store.js';
 
 /** What plan and apply need of the engine: its database, workspace and metadata cache. */
@@ -126,7 +125,7 @@ async function applyInTransaction(
         'DESTRUCTIVE_CHANGE',
         planned.steps
           .filter((s) => s.destructive)
-          .map((s) => ({ ...destructiveSummary(s.step, s.summary), path: stepPath(s.step) })),
+          .map((s) => ({ ...summaryMessage(s), path: stepPath(s.step) })),
       );
     }
     // Under the exclusive lock no write can slip in between this measure and the DDL.
@@ -134,7 +133,8 @@ async function applyInTransaction(
     conflicts.push(...(await accessInUseProblems(trx, planned)));
     if (conflicts.length > 0) throw new AtriumError('DATA_CONFLICT', conflicts);
     const revision = stored.revision + 1;
-    for (const { step, summary } of planned.steps) {
+    for (const { step, ...said } of planned.steps) {
+      const summary = summaryMessage(said);
       if (step.kind === 'fill_values' || step.kind === 'map_values') {
         try {
           await runDataStep(trx, ws.schema, step, actorId);
@@ -246,14 +246,6 @@ function keptPath(p: Problem, requestedCount: number, kept: MetadataDoc[]): Prob
   if (!m || i < requestedCount) return p;
   const doc = kept[i - requestedCount];
   return { ...p, path: `existing[${doc ? docKey(doc) : i}]${m[2]}` };
-}
-
-/** The summary of a destructive step, in words the caller's language has too. */
-function destructiveSummary(step: Step, summary: string): Message {
-  if (step.kind === 'drop_column')
-    return metaMsg('dropField', { module: step.module, field: step.column });
-  if (step.kind === 'drop_table') return metaMsg('dropModule', { module: step.module });
-  return { message: summary };
 }
 
 async function writeBookkeeping(

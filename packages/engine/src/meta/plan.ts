@@ -5,11 +5,14 @@ import {
   type FieldDef,
   fieldColumns,
   type Message,
+  type MessageParams,
   type MetadataDoc,
   type ModuleDoc,
   valueSpec,
 } from '@atrium/metadata';
 import { type ScopeIndex, scopeIndexes } from '../access-indexes.js';
+import { metaMsg } from './meta-messages.js';
+import { planMsg } from './plan-messages.js';
 
 /**
  * A rule the values already stored must meet after the change. plan() lists them; the engine
@@ -80,10 +83,24 @@ export interface PlannedStep {
   step: Step;
   /** Drops or may lose data: needs an explicit allowDestructive. */
   destructive: boolean;
-  /** A sentence for the person applying it. */
+  /** A sentence for the person applying it, in English (the CLI prints it). */
   summary: string;
+  /** The summary's catalog key and parameters, to say it in the caller's language (`planMsg`). */
+  summaryKey?: string;
+  summaryParams?: MessageParams;
   /** What the step does to the rows already stored (set by the engine, which measures it). */
   impact?: Impact[];
+}
+
+/** A step's summary as a message: said in the caller's language where it has a key. */
+export function summaryMessage(
+  s: Pick<PlannedStep, 'summary' | 'summaryKey' | 'summaryParams'>,
+): Message {
+  return {
+    message: s.summary,
+    ...(s.summaryKey !== undefined && { key: s.summaryKey }),
+    ...(s.summaryParams !== undefined && { params: s.summaryParams }),
+  };
 }
 
 /** One measured rule of a `check_values` step. */
@@ -162,8 +179,18 @@ export function plan(
   options: PlanOptions,
 ): Plan {
   const steps: PlannedStep[] = [];
-  const add = (step: Step, summary: string, destructive = false) =>
-    steps.push({ step, summary, destructive });
+  const add = (step: Step, summary: string | Message, destructive = false) =>
+    steps.push(
+      typeof summary === 'string'
+        ? { step, summary, destructive }
+        : {
+            step,
+            summary: summary.message,
+            ...(summary.key !== undefined && { summaryKey: summary.key }),
+            ...(summary.params !== undefined && { summaryParams: summary.params }),
+            destructive,
+          },
+    );
   const now = byKey(current);
   const next = byKey(desired);
   const modules = (docs: Map<string, MetadataDoc>) =>
@@ -182,11 +209,14 @@ export function plan(
         // Its indexes and keys come back with the table.
         add(
           { kind: 'restore_table', module: name, columns, revision: kept },
-          `bring module ${name} back from the trash (dropped in revision ${kept}) with its records`,
+          planMsg('restoreTable', { module: name, revision: kept }),
         );
         continue;
       }
-      add({ kind: 'create_table', module: name, columns }, `create table for module ${name}`);
+      add(
+        { kind: 'create_table', module: name, columns },
+        planMsg('createTable', { module: name }),
+      );
       for (const c of columns) addColumnExtras(name, c, add, options);
       continue;
     }
@@ -200,7 +230,7 @@ export function plan(
       if (stored && from !== undefined) {
         add(
           { kind: 'rename_column', module: name, from: stored, to: c.name },
-          `rename field ${name}.${from} to ${c.name} (values, references and history kept)`,
+          planMsg('renameField', { module: name, from, to: c.name }),
         );
       }
       const was = stored && { ...stored, name: c.name };
@@ -212,12 +242,12 @@ export function plan(
         if (kept !== undefined) {
           add(
             { kind: 'restore_column', module: name, column: c, revision: kept },
-            `bring field ${name}.${c.name} back from the trash (dropped in revision ${kept}) with its values`,
+            planMsg('restoreField', { module: name, field: c.name, revision: kept }),
           );
         } else {
           add(
             { kind: 'add_column', module: name, column: c },
-            `add column ${name}.${c.name} (${c.type})`,
+            planMsg('addColumn', { module: name, field: c.name, type: c.type }),
           );
         }
         addColumnExtras(name, c, add, options);
@@ -231,40 +261,47 @@ export function plan(
       if (was.references)
         add(
           { kind: 'drop_foreign_key', module: name, column: was },
-          `drop foreign key of ${name}.${col}`,
+          planMsg('dropForeignKey', { module: name, field: col }),
         );
       if (was.index)
-        add({ kind: 'drop_index', module: name, column: was }, `drop index of ${name}.${col}`);
+        add(
+          { kind: 'drop_index', module: name, column: was },
+          planMsg('dropIndex', { module: name, field: col }),
+        );
       if (was.sortIndex)
         add(
           { kind: 'drop_sort_index', module: name, column: was },
-          `drop sort index of ${name}.${col}`,
+          planMsg('dropSortIndex', { module: name, field: col }),
         );
       add(
         { kind: 'drop_column', module: name, column: col },
-        `drop field ${name}.${col} (kept in the trash)`,
+        metaMsg('dropField', { module: name, field: col }),
         true,
       );
     }
   }
   for (const name of before.keys()) {
     if (!after.has(name))
-      add({ kind: 'drop_table', module: name }, `drop module ${name} (kept in the trash)`, true);
+      add({ kind: 'drop_table', module: name }, metaMsg('dropModule', { module: name }), true);
   }
   scopeIndexSteps(current, desired, add);
   for (const [key, doc] of next) {
     const old = now.get(key);
     if (!old || !sameJson(old, doc))
-      add({ kind: 'put_document', key, document: doc }, `${old ? 'update' : 'add'} ${key}`);
+      add(
+        { kind: 'put_document', key, document: doc },
+        planMsg(old ? 'updateDocument' : 'addDocument', { key }),
+      );
   }
   for (const key of now.keys()) {
-    if (!next.has(key)) add({ kind: 'delete_document', key }, `remove ${key}`);
+    if (!next.has(key)) add({ kind: 'delete_document', key }, planMsg('removeDocument', { key }));
   }
   steps.sort((a, b) => ORDER.indexOf(a.step.kind) - ORDER.indexOf(b.step.kind));
   return { steps, destructive: steps.some((s) => s.destructive) };
 }
 
-type Add = (step: Step, summary: string, destructive?: boolean) => void;
+/** Adds a step with its summary: a catalog message (or, for now, English text alone). */
+type Add = (step: Step, summary: string | Message, destructive?: boolean) => void;
 
 /** The scope indexes (access-indexes.ts) the desired documents call for and the current lack. */
 function scopeIndexSteps(
@@ -280,11 +317,14 @@ function scopeIndexSteps(
     if (!want.has(name))
       add(
         { kind: 'drop_scope_index', module: i.module, index: i },
-        `drop scope index ${describe(i)}`,
+        planMsg('dropScopeIndex', { index: describe(i) }),
       );
   for (const [name, i] of want)
     if (!had.has(name))
-      add({ kind: 'create_scope_index', module: i.module, index: i }, `scope index ${describe(i)}`);
+      add(
+        { kind: 'create_scope_index', module: i.module, index: i },
+        planMsg('scopeIndex', { index: describe(i) }),
+      );
 }
 
 /** New column name → old one, for renames whose old column exists and whose new one does not. */
@@ -327,19 +367,21 @@ function valueSteps(
       stored: stored ? { name: stored.name, type: stored.type } : null,
       checks,
     },
-    `check the values of ${module}.${c.name} stored so far (${rules})`,
+    planMsg('checkValues', { module, field: c.name, rules }),
   );
   if (resolution?.fill !== undefined && checks.some((k) => k.rule === 'required')) {
     add(
       { kind: 'fill_values', module, column: c, value: resolution.fill },
-      `fill empty ${module}.${c.name} with ${JSON.stringify(resolution.fill)} (with history)`,
+      planMsg('fillValues', { module, field: c.name, value: JSON.stringify(resolution.fill) }),
     );
   }
   if (resolution?.map && checks.some((k) => k.rule === 'options')) {
-    const pairs = Object.entries(resolution.map).map(([a, b]) => `${a} → ${b ?? 'empty'}`);
+    const pairs = Object.entries(resolution.map).map(([from, to]) =>
+      to === null ? planMsg('movePairEmpty', { from }) : planMsg('movePair', { from, to }),
+    );
     add(
       { kind: 'map_values', module, column: c, map: resolution.map },
-      `move ${module}.${c.name} values ${pairs.join(', ')} (with history)`,
+      planMsg('moveValues', { module, field: c.name, pairs }),
     );
   }
 }
@@ -391,14 +433,20 @@ function valueChecks(stored: ColumnSpec | undefined, c: ColumnSpec): ValueCheck[
 
 function addColumnExtras(module: string, c: ColumnSpec, add: Add, options: PlanOptions): void {
   if (c.autonumber)
-    add({ kind: 'set_autonumber', module, column: c }, `number ${module}.${c.name} automatically`);
+    add(
+      { kind: 'set_autonumber', module, column: c },
+      planMsg('autonumber', { module, field: c.name }),
+    );
   if (c.references)
     add(
       { kind: 'add_foreign_key', module, column: c },
-      `link ${module}.${c.name} to ${refName(c)}`,
+      planMsg('addForeignKey', { module, field: c.name, target: refName(c) }),
     );
   if (c.index)
-    add({ kind: 'create_index', module, column: c }, `index ${module}.${c.name} (${c.index})`);
+    add(
+      { kind: 'create_index', module, column: c },
+      planMsg('createIndex', { module, field: c.name, index: c.index }),
+    );
   if (c.sortIndex) addSortIndex(module, c, add, options);
 }
 
@@ -406,7 +454,7 @@ function addSortIndex(module: string, c: ColumnSpec, add: Add, options: PlanOpti
   const collation = options.sortCollation as string;
   add(
     { kind: 'create_sort_index', module, column: c, collation },
-    `index ${module}.${c.name} for sorting (${collation})`,
+    planMsg('createSortIndex', { module, field: c.name, collation }),
   );
 }
 
@@ -423,34 +471,51 @@ function diffColumn(
   if (was.references && (refChanges || typeChanges)) {
     add(
       { kind: 'drop_foreign_key', module, column: was },
-      `drop foreign key of ${module}.${c.name}`,
+      planMsg('dropForeignKey', { module, field: c.name }),
     );
   }
   if (was.index && indexChanges)
-    add({ kind: 'drop_index', module, column: was }, `drop index of ${module}.${c.name}`);
+    add(
+      { kind: 'drop_index', module, column: was },
+      planMsg('dropIndex', { module, field: c.name }),
+    );
   // The sort expression depends on the column's type: a type change rebuilds it.
   const sortIndexChanges = !was.sortIndex !== !c.sortIndex || typeChanges;
   if (was.sortIndex && sortIndexChanges)
-    add({ kind: 'drop_sort_index', module, column: was }, `drop sort index of ${module}.${c.name}`);
+    add(
+      { kind: 'drop_sort_index', module, column: was },
+      planMsg('dropSortIndex', { module, field: c.name }),
+    );
   if (typeChanges) {
     const safe = isWidening(was.type, c.type);
     add(
       { kind: 'alter_column_type', module, column: c.name, from: was.type, to: c.type },
-      `change ${module}.${c.name} from ${was.type} to ${c.type}${safe ? '' : ' (values that do not fit fail the apply)'}`,
+      planMsg(safe ? 'alterType' : 'alterTypeUnsafe', {
+        module,
+        field: c.name,
+        from: was.type,
+        to: c.type,
+      }),
       !safe,
     );
   }
   if (c.autonumber && !sameJson(was.autonumber ?? null, c.autonumber)) {
-    add({ kind: 'set_autonumber', module, column: c }, `number ${module}.${c.name} automatically`);
+    add(
+      { kind: 'set_autonumber', module, column: c },
+      planMsg('autonumber', { module, field: c.name }),
+    );
   }
   if (c.references && (refChanges || typeChanges)) {
     add(
       { kind: 'add_foreign_key', module, column: c },
-      `link ${module}.${c.name} to ${refName(c)}`,
+      planMsg('addForeignKey', { module, field: c.name, target: refName(c) }),
     );
   }
   if (c.index && indexChanges)
-    add({ kind: 'create_index', module, column: c }, `index ${module}.${c.name} (${c.index})`);
+    add(
+      { kind: 'create_index', module, column: c },
+      planMsg('createIndex', { module, field: c.name, index: c.index }),
+    );
   if (c.sortIndex && sortIndexChanges) addSortIndex(module, c, add, options);
 }
 

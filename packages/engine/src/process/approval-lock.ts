@@ -27,12 +27,6 @@ export async function refuseWhileAwaitingApproval(
   const pending = r.rows[0];
   if (!pending || pending.id === ctx.approval) return;
   throw new AtriumError('RECORD_AWAITING_APPROVAL', [
-    {
-      path: 'id',
-      message: approvalMsg(ctx.locale, 'locked', {
-        id: pending.id,
-        transition: pending.transition,
-      }),
-    },
+    approvalMsg.at('id', 'locked', { id: pending.id, transition: pending.transition }),
   ]);
 }

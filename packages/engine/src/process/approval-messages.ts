@@ -1,7 +1,7 @@
-import type { Locale } from '@atrium/metadata';
+import { defineMessages } from '@atrium/metadata';
 
 /** What approvals say: refusals' details and the notifications' titles, in every language. */
-const MESSAGES = {
+export const approvalMsg = defineMessages('approvals', {
   locked: {
     en: 'waits for approval {id} of the transition "{transition}"; it cannot change until that is approved or rejected',
     'zh-CN': '正在等待流转“{transition}”的审批（{id}），审批通过或驳回之前不能修改',
@@ -27,14 +27,8 @@ const MESSAGES = {
   approvedStatus: { en: 'approved', 'zh-CN': '批准' },
   rejectedStatus: { en: 'rejected', 'zh-CN': '驳回' },
   pendingStatus: { en: 'pending', 'zh-CN': '待处理' },
-} as const satisfies Record<string, Record<Locale, string>>;
-
-export function approvalMsg(
-  locale: Locale,
-  key: keyof typeof MESSAGES,
-  params: Record<string, string | number> = {},
-): string {
-  return MESSAGES[key][locale].replace(/\{(\w+)\}/g, (_, name: string) =>
-    String(params[name] ?? `{${name}}`),
-  );
-}
+  comment: {
+    en: 'must be text of at most {max} characters',
+    'zh-CN': '必须是最多 {max} 个字符的文本',
+  },
+});

@@ -4,13 +4,15 @@ import {
   type Locale,
   labelText,
   truthy,
+  valueMsg,
 } from '@atrium/metadata';
 import { sql } from 'kysely';
 import type { Db } from '../db.js';
 import type { Engine, RequestContext } from '../engine.js';
 import { AtriumError } from '../errors.js';
 import type { CompiledModule } from '../records/compiled-module.js';
-import { msg } from '../records/messages.js';
+import { listMsg } from '../records/list-messages.js';
+import { recordMsg } from '../records/messages.js';
 import { type Row, writeHistory } from '../records/row-writes.js';
 import { canonicalTimes, type Values } from '../records/values.js';
 import { inWriteTransaction } from '../records/write.js';
@@ -152,30 +154,22 @@ export async function decideApproval(
   decision: 'approve' | 'reject',
   body: unknown,
 ): Promise<{ approval: Approval; record: Row | null }> {
-  const comment = commentOf(body, ctx.locale);
-  if (!/^[1-9][0-9]{0,17}$/.test(id)) throw missing(ctx.locale, id);
+  const comment = commentOf(body);
+  if (!/^[1-9][0-9]{0,17}$/.test(id)) throw missing(id);
   const first = await sql<{ module: string }>`select module from ${table(engine.workspace.schema)}
     where id = ${id}`.execute(engine.db);
   const module = first.rows[0]?.module;
-  if (module === undefined) throw missing(ctx.locale, id);
+  if (module === undefined) throw missing(id);
   return inWriteTransaction(engine, module, async (trx, m, snapshot) => {
     const locked = await sql<Approval>`select ${COLUMNS} from ${table(m.schema)}
       where id = ${id} for update`.execute(trx);
     const a = locked.rows[0] as Approval;
     if (a.status !== 'pending')
       throw new AtriumError('APPROVAL_DECIDED', [
-        {
-          path: 'id',
-          message: approvalMsg(ctx.locale, 'decided', {
-            id,
-            status: approvalMsg(ctx.locale, `${a.status}Status`),
-          }),
-        },
+        approvalMsg.at('id', 'decided', { id, status: approvalMsg(`${a.status}Status`) }),
       ]);
     if (!ctx.actor.isAdmin && !a.approvers.includes(ctx.actor.id))
-      throw new AtriumError('FORBIDDEN', [
-        { path: 'id', message: approvalMsg(ctx.locale, 'notApprover', { id }) },
-      ]);
+      throw new AtriumError('FORBIDDEN', [approvalMsg.at('id', 'notApprover', { id })]);
     const status = decision === 'approve' ? 'approved' : 'rejected';
     const decided = await sql<Approval>`update ${table(m.schema)} set status = ${status},
         comment = ${comment}, decided_by = ${ctx.actor.id}, decided_at = now()
@@ -197,7 +191,7 @@ export async function decideApproval(
     let record: Row | null = null;
     if (status === 'approved') {
       const requester = await getUser(trx, a.requestedBy);
-      if (!requester) throw missing(ctx.locale, id);
+      if (!requester) throw missing(id);
       const actor: Actor = {
         id: requester.id,
         email: requester.email,
@@ -247,10 +241,10 @@ export async function listApprovals(
 ): Promise<{ data: Approval[] }> {
   const problems = [];
   if (query.mine !== undefined && query.mine !== 'true' && query.mine !== 'false')
-    problems.push({ path: 'mine', message: 'must be true or false' });
+    problems.push(listMsg.at('mine', 'trueOrFalse'));
   const statuses = ['pending', 'approved', 'rejected'];
   if (query.status !== undefined && !statuses.includes(query.status))
-    problems.push({ path: 'status', message: `must be one of ${statuses.join(', ')}` });
+    problems.push(valueMsg.at('status', 'oneOf', { values: statuses.join(', ') }));
   if (problems.length > 0) throw new AtriumError('INVALID_QUERY', problems);
   const me = ctx.actor.id;
   const who =
@@ -321,7 +315,7 @@ async function notify(
       idempotencyKey: `approval:${m.schema}:${approval.id}:${step}:${locale}`,
       payload: {
         userIds: ids,
-        title: approvalMsg(locale, step, {
+        title: approvalMsg.text(locale, step, {
           requester: who?.name || who?.email || '',
           transition: labelText(t?.label, locale, approval.transition),
           record: recordName,
@@ -334,30 +328,26 @@ async function notify(
   }
 }
 
-function commentOf(body: unknown, locale: Locale): string | null {
+function commentOf(body: unknown): string | null {
   if (body === undefined || body === null) return null;
   if (typeof body !== 'object' || Array.isArray(body))
-    throw new AtriumError('VALIDATION_FAILED', [
-      { path: '(body)', message: msg(locale, 'jsonObject') },
-    ]);
+    throw new AtriumError('VALIDATION_FAILED', [recordMsg.at('(body)', 'jsonObject')]);
   const { comment, ...rest } = body as Record<string, unknown>;
-  const unknown = Object.keys(rest).map((k) => ({ path: k, message: msg(locale, 'unknownField') }));
+  const unknown = Object.keys(rest).map((k) => valueMsg.at(k, 'unknownField'));
   if (unknown.length > 0) throw new AtriumError('VALIDATION_FAILED', unknown);
   if (comment === undefined || comment === null) return null;
-  if (typeof comment !== 'string' || comment.length > 2000)
+  if (typeof comment !== 'string' || comment.length > MAX_COMMENT)
     throw new AtriumError('VALIDATION_FAILED', [
-      { path: 'comment', message: 'must be text of at most 2000 characters' },
+      approvalMsg.at('comment', 'comment', { max: MAX_COMMENT }),
     ]);
   return comment;
 }
 
-function missing(locale: Locale, id: string): AtriumError {
-  return new AtriumError(
-    'NOT_FOUND',
-    [{ path: 'id', message: approvalMsg(locale, 'missing', { id }) }],
-    {
-      en: 'No such approval',
-      'zh-CN': '审批不存在',
-    },
-  );
+const MAX_COMMENT = 2000;
+
+function missing(id: string): AtriumError {
+  return new AtriumError('NOT_FOUND', [approvalMsg.at('id', 'missing', { id })], {
+    en: 'No such approval',
+    'zh-CN': '审批不存在',
+  });
 }

@@ -1,7 +1,7 @@
-import type { Locale } from '@atrium/metadata';
+import { defineMessages } from '@atrium/metadata';
 
-/** The messages blueprint refusals put in `details[].message`, in every language Atrium speaks. */
-const MESSAGES = {
+/** What blueprint refusals put in `details[].message`, en and zh-CN. */
+export const blueprintMsg = defineMessages('blueprints', {
   fieldOwned: {
     en: 'follows the blueprint "{blueprint}" and changes only through a transition; from "{state}": {available}',
     'zh-CN': '由流程蓝图“{blueprint}”控制，只能通过流转更改；当前“{state}”可用的流转：{available}',
@@ -20,15 +20,4 @@ const MESSAGES = {
     'zh-CN': '由流转“{name}”设置为“{to}”',
   },
   none: { en: 'none', 'zh-CN': '无' },
-} as const satisfies Record<string, Record<Locale, string>>;
-
-/** A blueprint message in `locale`, placeholders filled in. */
-export function blueprintMsg(
-  locale: Locale,
-  key: keyof typeof MESSAGES,
-  params: Record<string, string> = {},
-): string {
-  return MESSAGES[key][locale].replace(/\{(\w+)\}/g, (_, name: string) =>
-    String(params[name] ?? `{${name}}`),
-  );
-}
+});

@@ -3,14 +3,15 @@ import {
   type BlueprintTransition,
   evaluate,
   type Label,
-  type Locale,
   labelText,
+  type Message,
   type MetadataDoc,
   type Problem,
   truthy,
 } from '@atrium/metadata';
 import type { RequestContext } from '../engine.js';
 import { AtriumError } from '../errors.js';
+import { namedLabel } from '../label-messages.js';
 import type { CompiledModule } from '../records/compiled-module.js';
 import { canonicalTimes, type Values } from '../records/values.js';
 import type { Actor } from '../system/users.js';
@@ -98,7 +99,7 @@ export function blueprintGuard(
 ): void {
   const bp = m.blueprint;
   if (!bp) {
-    if (ctx.transition !== undefined) throw unknownTransition(ctx.locale, ctx.transition);
+    if (ctx.transition !== undefined) throw unknownTransition(ctx.transition);
     return;
   }
   const sent = values[bp.field];
@@ -114,23 +115,20 @@ export function blueprintGuard(
     return;
   }
   const t = bp.transitions.get(ctx.transition);
-  if (!t) throw unknownTransition(ctx.locale, ctx.transition);
+  if (!t) throw unknownTransition(ctx.transition);
   if (!isAvailable(bp, t, canonicalTimes(m, { ...current }), ctx.actor, ctx.timeZone)) {
     throw new AtriumError('TRANSITION_UNAVAILABLE', [
-      {
-        path: 'transition',
-        message: blueprintMsg(ctx.locale, 'unavailable', {
-          name: t.name,
-          state: String(state ?? ''),
-          available: listed(availableTransitions(m, current, ctx), ctx.locale),
-        }),
-      },
+      blueprintMsg.at('transition', 'unavailable', {
+        name: t.name,
+        state: String(state ?? ''),
+        available: listed(bp, availableTransitions(m, current, ctx)),
+      }),
     ]);
   }
   values[bp.field] = t.to;
   const missing: Problem[] = (t.require ?? [])
     .filter((f) => isEmpty(values[f]))
-    .map((f) => ({ path: f, message: blueprintMsg(ctx.locale, 'requiredBy', { name: t.name }) }));
+    .map((f) => blueprintMsg.at(f, 'requiredBy', { name: t.name }));
   if (missing.length > 0) throw new AtriumError('VALIDATION_FAILED', missing);
 }
 
@@ -229,27 +227,27 @@ function fieldRefusal(
 ): AtriumError {
   const available = availableTransitions(m, record, ctx);
   return new AtriumError('BLUEPRINT_FIELD', [
-    {
-      path: bp.field,
-      message: blueprintMsg(ctx.locale, 'fieldOwned', {
-        blueprint: bp.doc.name,
-        state: String(record[bp.field] ?? ''),
-        available: listed(available, ctx.locale),
-      }),
-    },
+    blueprintMsg.at(bp.field, 'fieldOwned', {
+      blueprint: bp.doc.name,
+      state: String(record[bp.field] ?? ''),
+      available: listed(bp, available),
+    }),
   ]);
 }
 
-function unknownTransition(locale: Locale, name: string): AtriumError {
+function unknownTransition(name: string): AtriumError {
   return new AtriumError('UNKNOWN_TRANSITION', [
-    { path: 'transition', message: blueprintMsg(locale, 'unknown', { name }) },
+    blueprintMsg.at('transition', 'unknown', { name }),
   ]);
 }
 
-/** `Qualify (qualify), Mark as lost (lose)`, or a word saying there is none. */
-function listed(list: AvailableTransition[], locale: Locale): string {
-  if (list.length === 0) return blueprintMsg(locale, 'none');
-  return list.map((t) => `${t.label} (${t.name})`).join(locale === 'zh-CN' ? '、' : ', ');
+/**
+ * `Qualify (qualify), Mark as lost (lose)`, or a word saying there is none: messages, so each
+ * label is said in the caller's language and the list joined the locale's way.
+ */
+function listed(bp: Blueprint, list: AvailableTransition[]): Message | Message[] {
+  if (list.length === 0) return blueprintMsg('none');
+  return list.map((t) => namedLabel(bp.transitions.get(t.name)?.label, t.name));
 }
 
 function isEmpty(v: unknown): boolean {

@@ -1,7 +1,7 @@
-import type { Locale } from '@atrium/metadata';
+import { defineMessages } from '@atrium/metadata';
 
 /** The messages conversion refusals put in `details[].message`, in every language Atrium speaks. */
-const MESSAGES = {
+export const conversionMsg = defineMessages('conversions', {
   noConversion: {
     en: 'no conversion is defined for {module}',
     'zh-CN': '模块 {module} 未定义转化',
@@ -23,15 +23,4 @@ const MESSAGES = {
     en: 'every target is skipped; nothing would be created',
     'zh-CN': '所有目标均被跳过，不会创建任何记录',
   },
-} as const satisfies Record<string, Record<Locale, string>>;
-
-/** A conversion message in `locale`, placeholders filled in. */
-export function conversionMsg(
-  locale: Locale,
-  key: keyof typeof MESSAGES,
-  params: Record<string, string> = {},
-): string {
-  return MESSAGES[key][locale].replace(/\{(\w+)\}/g, (_, name: string) =>
-    String(params[name] ?? `{${name}}`),
-  );
-}
+});

@@ -1,11 +1,11 @@
-import type { ConversionDoc, ConversionTarget, Locale } from '@atrium/metadata';
+import type { ConversionDoc, ConversionTarget, Problem } from '@atrium/metadata';
 import { sql } from 'kysely';
 import { maskRow, rowScope } from '../access-writes.js';
 import type { Db } from '../db.js';
 import type { Engine, RequestContext } from '../engine.js';
 import { AtriumError } from '../errors.js';
 import type { CompiledModule, Snapshot } from '../records/compiled-module.js';
-import { msg } from '../records/messages.js';
+import { recordMsg } from '../records/messages.js';
 import type { Row } from '../records/row-writes.js';
 import type { Values } from '../records/values.js';
 import {
@@ -46,31 +46,24 @@ export async function convertRecord(
   body: unknown,
 ): Promise<ConversionResult> {
   return inWriteTransaction(engine, module, async (trx, m, snapshot) => {
-    const doc = conversionOf(snapshot, m.doc.name, ctx.locale);
+    const doc = conversionOf(snapshot, m.doc.name);
     engine.access.authorize(ctx.actor, m, 'update');
-    const request = conversionBody(doc, body, ctx.locale);
+    const request = conversionBody(doc, body);
     const targets = doc.targets.filter((t) => request.overrides.get(t.module) !== false);
     if (targets.length === 0)
-      throw new AtriumError('VALIDATION_FAILED', [
-        { path: '(body)', message: conversionMsg(ctx.locale, 'nothing') },
-      ]);
+      throw new AtriumError('VALIDATION_FAILED', [conversionMsg.at('(body)', 'nothing')]);
     const compiled = new Map(targets.map((t) => [t.module, moduleIn(snapshot, t.module)]));
     for (const tm of compiled.values()) engine.access.authorize(ctx.actor, tm, 'create');
 
     const current = await lockSource(trx, engine, ctx, m, id);
     if (isConverted(doc, current))
-      throw new AtriumError('ALREADY_CONVERTED', [
-        { path: 'id', message: conversionMsg(ctx.locale, 'converted', { id }) },
-      ]);
+      throw new AtriumError('ALREADY_CONVERTED', [conversionMsg.at('id', 'converted', { id })]);
     if (request.version !== undefined && request.version !== current.version)
       throw new AtriumError('VERSION_CONFLICT', [
-        {
-          path: 'version',
-          message: msg(ctx.locale, 'versionConflict', {
-            current: current.version as number,
-            sent: request.version,
-          }),
-        },
+        recordMsg.at('version', 'versionConflict', {
+          current: current.version as number,
+          sent: request.version,
+        }),
       ]);
     // The source as the caller may read it: a field hidden from them is not copied anywhere.
     const source = maskRow(engine.access, ctx.actor, m, { ...current });
@@ -113,13 +106,13 @@ export async function convertRecord(
 }
 
 /** The module's conversion document (a module has at most one), or 404. */
-export function conversionOf(snapshot: Snapshot, module: string, locale: Locale): ConversionDoc {
+export function conversionOf(snapshot: Snapshot, module: string): ConversionDoc {
   const doc = snapshot.documents.find(
     (d): d is ConversionDoc => d.kind === 'conversion' && d.module === module,
   );
   if (!doc)
     throw new AtriumError('NO_CONVERSION', [
-      { path: 'module', message: conversionMsg(locale, 'noConversion', { module }) },
+      conversionMsg.at('module', 'noConversion', { module }),
     ]);
   return doc;
 }
@@ -130,32 +123,27 @@ interface ConversionRequest {
   version: number | undefined;
 }
 
-function conversionBody(doc: ConversionDoc, body: unknown, locale: Locale): ConversionRequest {
+function conversionBody(doc: ConversionDoc, body: unknown): ConversionRequest {
   const input = body ?? {};
   if (typeof input !== 'object' || Array.isArray(input))
-    throw new AtriumError('VALIDATION_FAILED', [
-      { path: '(body)', message: msg(locale, 'jsonObject') },
-    ]);
+    throw new AtriumError('VALIDATION_FAILED', [recordMsg.at('(body)', 'jsonObject')]);
   const names = doc.targets.map((t) => t.module);
   const overrides = new Map<string, Values | false>();
-  const problems = [];
+  const problems: Problem[] = [];
   let version: number | undefined;
   for (const [key, value] of Object.entries(input)) {
     if (key === 'version') {
       if (Number.isInteger(value)) version = value as number;
-      else problems.push({ path: key, message: conversionMsg(locale, 'version') });
+      else problems.push(conversionMsg.at(key, 'version'));
     } else if (!names.includes(key)) {
-      problems.push({
-        path: key,
-        message: conversionMsg(locale, 'notATarget', { targets: names.join(', ') }),
-      });
+      problems.push(conversionMsg.at(key, 'notATarget', { targets: names.join(', ') }));
     } else if (
       value === false ||
       (value !== null && typeof value === 'object' && !Array.isArray(value))
     ) {
       overrides.set(key, value as Values | false);
     } else {
-      problems.push({ path: key, message: conversionMsg(locale, 'override') });
+      problems.push(conversionMsg.at(key, 'override'));
     }
   }
   if (problems.length > 0) throw new AtriumError('VALIDATION_FAILED', problems);
@@ -178,8 +166,7 @@ async function lockSource(
   m: CompiledModule,
   id: string,
 ): Promise<Row> {
-  const missing = () =>
-    new AtriumError('NOT_FOUND', [{ path: 'id', message: msg(ctx.locale, 'notFound', { id }) }]);
+  const missing = () => new AtriumError('NOT_FOUND', [recordMsg.at('id', 'notFound', { id })]);
   if (!UUID.test(id)) throw missing();
   const scope = rowScope(engine.access, ctx.actor, m);
   const write = scope.write ?? sql`true`;
@@ -192,10 +179,7 @@ async function lockSource(
   const row = r.rows[0];
   if (!row) throw missing();
   const { __writable: writable, ...current } = row;
-  if (!writable)
-    throw new AtriumError('FORBIDDEN', [
-      { path: 'id', message: msg(ctx.locale, 'readOnlyRecord', { id }) },
-    ]);
+  if (!writable) throw new AtriumError('FORBIDDEN', [recordMsg.at('id', 'readOnlyRecord', { id })]);
   return current;
 }
 

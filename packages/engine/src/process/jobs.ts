@@ -1,3 +1,4 @@
+import { valueMsg } from '@atrium/metadata';
 import { sql } from 'kysely';
 import type { Db } from '../db.js';
 import { AtriumError } from '../errors.js';
@@ -66,7 +67,7 @@ export async function listJobs(
   const status = query.status;
   if (status !== undefined && !(STATUSES as readonly string[]).includes(status))
     throw new AtriumError('INVALID_QUERY', [
-      requestMsg.at('status', 'statusOneOf', { values: STATUSES.join(', ') }),
+      valueMsg.at('status', 'oneOf', { values: STATUSES.join(', ') }),
     ]);
   const r = await sql<Job>`select ${JOB_COLUMNS} from ${jobsTable(schema)}
     ${status === undefined ? sql`` : sql`where status = ${status}`}

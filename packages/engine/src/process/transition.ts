@@ -1,11 +1,11 @@
-import type { Locale } from '@atrium/metadata';
+import { valueMsg } from '@atrium/metadata';
 import { automationsAfterSave } from '../automation/run.js';
 import { transitionAfterActions } from '../automation/transition-after.js';
 import type { Db } from '../db.js';
 import { type Engine, moduleOf, type RequestContext } from '../engine.js';
 import { AtriumError } from '../errors.js';
 import type { CompiledModule, Snapshot } from '../records/compiled-module.js';
-import { msg } from '../records/messages.js';
+import { recordMsg } from '../records/messages.js';
 import { getRecord } from '../records/read.js';
 import { type Row, updateRow, writeHistory } from '../records/row-writes.js';
 import type { Values } from '../records/values.js';
@@ -72,7 +72,7 @@ export async function requestTransition(
   name: string,
   body: unknown,
 ): Promise<TransitionOutcome> {
-  const { values, version } = transitionBody(body, ctx.locale);
+  const { values, version } = transitionBody(body);
   return inWriteTransaction(engine, module, (trx, m, snapshot) =>
     transitionWithin(trx, engine, ctx, snapshot, m, id, name, values, version),
   );
@@ -108,10 +108,7 @@ export async function transitionWithin(
   const to = t?.to;
   if (field !== undefined && to !== undefined && field in values && values[field] !== to) {
     throw new AtriumError('BLUEPRINT_FIELD', [
-      {
-        path: `values.${field}`,
-        message: blueprintMsg(ctx.locale, 'setByTransition', { name, to }),
-      },
+      blueprintMsg.at(`values.${field}`, 'setByTransition', { name, to }),
     ]);
   }
   const run = { ...ctx, transition: name };
@@ -145,17 +142,13 @@ export async function transitionWithin(
 }
 
 /** `{values?: object, version}`; `values` are the fields the transition asks for, and others. */
-function transitionBody(body: unknown, locale: Locale): { values: Values; version: unknown } {
+function transitionBody(body: unknown): { values: Values; version: unknown } {
   if (body === null || typeof body !== 'object' || Array.isArray(body))
-    throw new AtriumError('VALIDATION_FAILED', [
-      { path: '(body)', message: msg(locale, 'jsonObject') },
-    ]);
+    throw new AtriumError('VALIDATION_FAILED', [recordMsg.at('(body)', 'jsonObject')]);
   const { values = {}, version, ...rest } = body as Record<string, unknown>;
-  const unknown = Object.keys(rest).map((k) => ({ path: k, message: msg(locale, 'unknownField') }));
+  const unknown = Object.keys(rest).map((k) => valueMsg.at(k, 'unknownField'));
   if (unknown.length > 0) throw new AtriumError('VALIDATION_FAILED', unknown);
   if (values === null || typeof values !== 'object' || Array.isArray(values))
-    throw new AtriumError('VALIDATION_FAILED', [
-      { path: 'values', message: msg(locale, 'jsonObject') },
-    ]);
+    throw new AtriumError('VALIDATION_FAILED', [recordMsg.at('values', 'jsonObject')]);
   return { values: values as Values, version };
 }

@@ -1,4 +1,4 @@
-import type { Locale, Problem } from '@atrium/metadata';
+import { type Locale, type Problem, valueMsg } from '@atrium/metadata';
 import { sql } from 'kysely';
 import { maskedFieldProblems, maskRow, rowScope } from '../access-writes.js';
 import type { Engine, RequestContext } from '../engine.js';
@@ -229,7 +229,7 @@ function parseBulk(body: unknown, locale: Locale): BulkOps {
   const problems: Problem[] = [];
   for (const key of Object.keys(b)) {
     if (key !== 'create' && key !== 'update' && key !== 'delete')
-      problems.push({ path: key, message: msg(locale, 'unknownField') });
+      problems.push({ path: key, message: valueMsg.text(locale, 'unknownField') });
   }
   const list = (key: string): unknown[] => {
     const v = b[key];
@@ -248,7 +248,7 @@ function parseBulk(body: unknown, locale: Locale): BulkOps {
   const id = (item: unknown, at: string): string => {
     const v = (item as { id?: unknown } | null)?.id;
     if (typeof v === 'string' && v.length > 0 && v.length <= 100) return v;
-    problems.push({ path: `${at}.id`, message: msg(locale, 'required') });
+    problems.push({ path: `${at}.id`, message: valueMsg.text(locale, 'required') });
     return '';
   };
   const ops: BulkOps = {
@@ -266,7 +266,7 @@ function parseBulk(body: unknown, locale: Locale): BulkOps {
       const at = `delete[${i}]`;
       const version = (item as { version?: unknown } | null)?.version;
       if (!Number.isInteger(version) || (version as number) < 1)
-        problems.push({ path: `${at}.version`, message: msg(locale, 'required') });
+        problems.push({ path: `${at}.version`, message: valueMsg.text(locale, 'required') });
       return { id: id(item, at), version: version as number };
     }),
   };

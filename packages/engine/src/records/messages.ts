@@ -1,13 +1,13 @@
-import { defineMessages, type Locale, type Problem, pointerToPath } from '@atrium/metadata';
+import {
+  ajvProblems,
+  defineMessages,
+  type Locale,
+  type Message,
+  type Problem,
+  pointerToPath,
+  valueMsg,
+} from '@atrium/metadata';
 import type { ErrorObject } from 'ajv';
-import localizeModule from 'ajv-i18n';
-
-// ajv-i18n is CommonJS: at run time the languages are the module itself, for the type checker
-// they sit on `.default`.
-type Localizers = (typeof localizeModule)['default'];
-const localize: Localizers =
-  (localizeModule as unknown as { default?: Localizers }).default ??
-  (localizeModule as unknown as Localizers);
 
 /**
  * The messages the write path puts in `details[].message`, in every language Atrium speaks.
@@ -15,17 +15,7 @@ const localize: Localizers =
  * uses `msg`; code that does not records the key (`recordMsg.at(path, key)`).
  */
 export const recordMsg = defineMessages('records', {
-  required: { en: 'is required', 'zh-CN': '必填' },
-  unknownField: { en: 'is not a known field', 'zh-CN': '不是已知字段' },
-  tooManyDecimals: { en: 'has too many decimal places', 'zh-CN': '小数位数过多' },
-  oneOf: { en: 'must be one of {values}', 'zh-CN': '必须是以下之一：{values}' },
-  notAllowed: { en: 'is not one of the allowed values', 'zh-CN': '不是允许的值' },
-  currencyCode: {
-    en: 'is not an active ISO 4217 currency code',
-    'zh-CN': '不是有效的 ISO 4217 币种代码',
-  },
   jsonObject: { en: 'must be a JSON object', 'zh-CN': '必须是 JSON 对象' },
-  nul: { en: 'must not contain NUL characters (\\u0000)', 'zh-CN': '不能包含 NUL 字符（\\u0000）' },
   inexactNumber: {
     en: 'cannot be held exactly as a number; send it with fewer digits',
     'zh-CN': '无法精确表示为数字，请减少位数',
@@ -90,16 +80,13 @@ export function msg(
 const SPELLED_OUT = 20;
 
 /**
- * Ajv errors of a record body as problems in the caller's language: Ajv's own wording through
- * ajv-i18n, ours for the keywords we name differently (required, unknown field, enum, scale).
+ * Ajv errors of a record body as problems, each keyed so the error handler says it in the
+ * caller's language: the `value` area's words (shared with document and query checks through
+ * ajvProblems) and Ajv's own through the `ajv` area, with two rules of records on top — a
+ * currency code's list and a long option list are not spelled out.
  */
-export function valueProblems(
-  errors: readonly ErrorObject[] | null | undefined,
-  locale: Locale,
-): Problem[] {
-  const list = [...(errors ?? [])];
-  if (locale === 'zh-CN') localize.zh(list);
-  return list.map((e) => {
+export function valueProblems(errors: readonly ErrorObject[] | null | undefined): Problem[] {
+  return (errors ?? []).map((e) => {
     const extra =
       e.keyword === 'required'
         ? String(e.params.missingProperty)
@@ -107,26 +94,18 @@ export function valueProblems(
           ? String(e.params.additionalProperty)
           : undefined;
     const path = pointerToPath(extra === undefined ? e.instancePath : `${e.instancePath}/${extra}`);
-    return { path: path || '(record)', message: messageOf(e, path, locale) };
+    return { path: path || '(record)', ...messageOf(e, path) };
   });
 }
 
-function messageOf(e: ErrorObject, path: string, locale: Locale): string {
-  switch (e.keyword) {
-    case 'required':
-      return msg(locale, 'required');
-    case 'additionalProperties':
-      return msg(locale, 'unknownField');
-    case 'decimalScale':
-      return msg(locale, 'tooManyDecimals');
-    case 'enum': {
-      if (path === 'currency_code') return msg(locale, 'currencyCode');
-      const values = (e.params.allowedValues as unknown[]).filter((v) => v !== null);
-      return values.length > SPELLED_OUT
-        ? msg(locale, 'notAllowed')
-        : msg(locale, 'oneOf', { values: JSON.stringify(values) });
-    }
-    default:
-      return e.message ?? 'is invalid';
+function messageOf(e: ErrorObject, path: string): Message {
+  if (e.keyword === 'enum') {
+    if (path === 'currency_code') return valueMsg('currencyCode');
+    const values = (e.params.allowedValues as unknown[]).filter((v) => v !== null);
+    if (values.length > SPELLED_OUT) return valueMsg('notAllowed');
   }
+  const [said] = ajvProblems([e]);
+  if (!said) return valueMsg('invalid');
+  const { path: _, ...message } = said;
+  return message;
 }

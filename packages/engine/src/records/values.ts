@@ -8,6 +8,7 @@ import {
   type Problem,
   truthy,
   UNTRACKED_SYSTEM_COLUMNS,
+  valueMsg,
   valueSpec,
 } from '@atrium/metadata';
 import type { ValidateFunction } from 'ajv';
@@ -35,7 +36,7 @@ export function validateBody(
   }
   const values = { ...defaults, ...normalize(body as Values) };
   const problems = nulProblems(values, locale);
-  if (!validate(values)) problems.push(...valueProblems(validate.errors, locale));
+  if (!validate(values)) problems.push(...valueProblems(validate.errors));
   if (problems.length > 0) throw new AtriumError('VALIDATION_FAILED', problems);
   return values;
 }
@@ -50,7 +51,7 @@ export function checkRequired(m: CompiledModule, values: Values, locale: Locale)
   const problems: Problem[] = [];
   for (const f of m.doc.fields) {
     if (f.required && !FIELD_TYPES[f.type].computed && isEmpty(values[f.name]))
-      problems.push({ path: f.name, message: msg(locale, 'required') });
+      problems.push({ path: f.name, message: valueMsg.text(locale, 'required') });
   }
   if (problems.length > 0) throw new AtriumError('VALIDATION_FAILED', problems);
 }
@@ -73,11 +74,11 @@ function nulProblems(values: Values, locale: Locale): Problem[] {
   const problems: Problem[] = [];
   for (const [k, v] of Object.entries(values)) {
     if (typeof v === 'string' && v.includes('\u0000'))
-      problems.push({ path: k, message: msg(locale, 'nul') });
+      problems.push({ path: k, message: valueMsg.text(locale, 'nul') });
     else if (Array.isArray(v))
       v.forEach((item, i) => {
         if (typeof item === 'string' && item.includes('\u0000'))
-          problems.push({ path: `${k}[${i}]`, message: msg(locale, 'nul') });
+          problems.push({ path: `${k}[${i}]`, message: valueMsg.text(locale, 'nul') });
       });
   }
   return problems;

@@ -70,16 +70,12 @@ export const AGGREGATE_QUERY_SCHEMA: JsonSchema = {
   },
 };
 
-function refuse(path: string, message: string): never {
-  throw new AtriumError('INVALID_QUERY', [{ path, message }]);
-}
-
 /** Runs a metadata spec parser, turning its SpecError into INVALID_QUERY at `path`. */
 export function specAt<T>(path: string, parse: () => T): T {
   try {
     return parse();
   } catch (e) {
-    if (e instanceof SpecError) refuse(path, e.message);
+    if (e instanceof SpecError) throw new AtriumError('INVALID_QUERY', [{ path, ...e.said }]);
     throw e;
   }
 }

@@ -15,12 +15,14 @@ import { collationFor, textCollations } from '../records/collation.js';
 import type { CompiledModule } from '../records/compiled-module.js';
 import { filterSql } from '../records/filter-sql.js';
 import { withFreshMetadata } from '../records/fresh-metadata.js';
+import { listMsg } from '../records/list-messages.js';
 import type { QueryJoins } from '../records/lookup-join.js';
 import { callerVars, compile, scopedJoins } from '../records/read.js';
 import { q, qt } from '../sql-names.js';
 import { DEFAULT_GROUP_ROWS } from './aggregate-query.js';
 import { homeCurrency, isCalendarDate } from './currencies.js';
 import { groupHeading, groupLabel, measureHeading } from './group-labels.js';
+import { reportMsg } from './report-messages.js';
 
 /** A column of an answer: a group (`stage`) or a figure (`sum:amount`), headed in the caller's language. */
 export interface AggregateColumn {
@@ -131,9 +133,7 @@ export async function buildAggregate(
   const scope = engine.access.scope(ctx.actor, base, 'read');
   if (scope) where.push(scope);
   if (plan.asOf !== undefined && !isCalendarDate(plan.asOf))
-    throw new AtriumError('INVALID_QUERY', [
-      { path: 'asOf', message: 'must be a date (YYYY-MM-DD)' },
-    ]);
+    throw new AtriumError('INVALID_QUERY', [reportMsg.at('asOf', 'date')]);
   const timeZone = ctx.timeZone ?? 'UTC';
   const asOf = plan.asOf ?? periodDates('today', new Date(), 1, timeZone).from;
   const [home, collations] = await Promise.all([homeCurrency(engine), textCollations(engine.db)]);
@@ -367,9 +367,7 @@ function orderSql(
     if (mj >= 0) parts.push(sql`${sql.raw(`m${mj}`)} ${dir} nulls last`);
     else if (gi >= 0) parts.push(...groupOrder(groups[gi] as GroupSpec, gi, collation, dir));
     else
-      throw new AtriumError('INVALID_QUERY', [
-        { path: 'sort', message: `"${key}" is neither a group nor a measure of this aggregate` },
-      ]);
+      throw new AtriumError('INVALID_QUERY', [reportMsg.at('sort', 'notGroupOrMeasure', { key })]);
   }
   groups.forEach((g, i) => {
     parts.push(...groupOrder(g, i, collation, sql.raw('asc')));
@@ -415,8 +413,6 @@ export function requestFilter(raw: string | undefined): { logic: JsonLogic; path
   try {
     return [{ logic: JSON.parse(raw) as JsonLogic, path: 'filter' }];
   } catch {
-    throw new AtriumError('INVALID_FILTER', [
-      { path: 'filter', message: 'is not JSON (URL-encode a JSON Logic object)' },
-    ]);
+    throw new AtriumError('INVALID_FILTER', [listMsg.at('filter', 'filterNotJson')]);
   }
 }

@@ -1,8 +1,9 @@
-import { isCurrencyCode, type Problem } from '@atrium/metadata';
+import { isCurrencyCode, type Problem, valueMsg } from '@atrium/metadata';
 import { sql } from 'kysely';
 import type { Engine } from '../engine.js';
 import { AtriumError } from '../errors.js';
 import { qt } from '../sql-names.js';
+import { reportMsg } from './report-messages.js';
 
 /** One exchange rate: `rate` units of the home currency buy one unit of `currency`, from `date` on. */
 export interface ExchangeRate {
@@ -82,27 +83,19 @@ export async function getCurrencies(engine: Engine): Promise<Currencies> {
 export async function putCurrencies(engine: Engine, body: Currencies): Promise<Currencies> {
   const problems: Problem[] = [];
   if (!isCurrencyCode(body.home))
-    problems.push({ path: 'home', message: `"${body.home}" is not an active ISO 4217 code` });
+    problems.push(valueMsg.at('home', 'notCurrencyCode', { code: body.home }));
   const seen = new Set<string>();
   body.rates.forEach((r, i) => {
     if (!isCurrencyCode(r.currency))
-      problems.push({
-        path: `rates[${i}].currency`,
-        message: `"${r.currency}" is not an active ISO 4217 code`,
-      });
+      problems.push(valueMsg.at(`rates[${i}].currency`, 'notCurrencyCode', { code: r.currency }));
     else if (r.currency === body.home)
-      problems.push({
-        path: `rates[${i}].currency`,
-        message: 'the home currency needs no rate (it is 1)',
-      });
-    if (!isCalendarDate(r.date))
-      problems.push({ path: `rates[${i}].date`, message: 'must be a date (YYYY-MM-DD)' });
+      problems.push(reportMsg.at(`rates[${i}].currency`, 'homeNoRate'));
+    if (!isCalendarDate(r.date)) problems.push(reportMsg.at(`rates[${i}].date`, 'date'));
     const key = `${r.currency}@${r.date}`;
     if (seen.has(key))
-      problems.push({
-        path: `rates[${i}]`,
-        message: `${r.currency} has two rates from ${r.date}`,
-      });
+      problems.push(
+        reportMsg.at(`rates[${i}]`, 'twoRates', { currency: r.currency, date: r.date }),
+      );
     seen.add(key);
   });
   if (problems.length > 0) throw new AtriumError('VALIDATION_FAILED', problems);

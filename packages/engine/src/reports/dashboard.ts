@@ -2,6 +2,7 @@ import { type DashboardDoc, type DashboardWidget, labelText } from '@atrium/meta
 import type { Engine, RequestContext } from '../engine.js';
 import { AtriumError } from '../errors.js';
 import type { Snapshot } from '../records/compiled-module.js';
+import { reportMsg } from './report-messages.js';
 import { type Period, previousPeriod, type ReportQuery, resolvePeriod } from './report-query.js';
 import { type ReportResult, reportsOf, runReportDoc } from './report-run.js';
 
@@ -65,15 +66,11 @@ export async function runDashboard(
   const snapshot = engine.metadata.current;
   const doc = dashboardsOf(snapshot).get(name);
   if (!doc)
-    throw new AtriumError('UNKNOWN_DASHBOARD', [
-      { path: 'name', message: `no dashboard named "${name}"` },
-    ]);
+    throw new AtriumError('UNKNOWN_DASHBOARD', [reportMsg.at('name', 'noDashboard', { name })]);
   const period = resolvePeriod(query.period ?? doc.filter?.period, ctx);
   const owner = doc.filter?.owner === false ? undefined : query.owner;
   if (doc.filter?.owner === false && query.owner !== undefined)
-    throw new AtriumError('INVALID_QUERY', [
-      { path: 'owner', message: 'this dashboard has no owner filter' },
-    ]);
+    throw new AtriumError('INVALID_QUERY', [reportMsg.at('owner', 'noOwnerFilter')]);
   const reports = reportsOf(snapshot);
   const rest = {
     ...(owner !== undefined && { owner }),
@@ -91,7 +88,9 @@ export async function runDashboard(
       };
       try {
         if (!report)
-          throw new AtriumError('UNKNOWN_REPORT', [{ path: 'report', message: w.report }]);
+          throw new AtriumError('UNKNOWN_REPORT', [
+            reportMsg.at('report', 'noReport', { name: w.report }),
+          ]);
         const result = await runReportDoc(engine, ctx, report, period, rest);
         answer.result = result;
         if (w.type === 'kpi') {

@@ -5,6 +5,7 @@ import { moduleOf } from '../engine.js';
 import { AtriumError } from '../errors.js';
 import { filterSql } from '../records/filter-sql.js';
 import { withFreshMetadata } from '../records/fresh-metadata.js';
+import { listMsg } from '../records/list-messages.js';
 import { callerVars, compile, scopedJoins } from '../records/read.js';
 import { qt } from '../sql-names.js';
 import type { AggregateColumn } from './aggregate.js';
@@ -43,7 +44,7 @@ async function funnel(run: ReportRun): Promise<ReportResult> {
   const ref = doc.field ? m.resolve(doc.field) : undefined;
   if (ref?.field.type !== 'picklist')
     throw new AtriumError('INVALID_QUERY', [
-      { path: 'report.field', message: `"${doc.field}" is not a field of ${doc.module}` },
+      listMsg.at('report.field', 'notAField', { name: String(doc.field), module: doc.module }),
     ]);
   const field = ref.field;
   const stages = doc.stages ?? (field.options ?? []).map((o) => o.value);

@@ -8,6 +8,7 @@ import {
 import type { RequestContext } from '../engine.js';
 import { AtriumError } from '../errors.js';
 import { isCalendarDate } from './currencies.js';
+import { reportMsg } from './report-messages.js';
 
 /** Parameters of `GET /api/reports/:name` and `GET /api/dashboards/:name`. */
 export interface ReportQuery {
@@ -71,10 +72,7 @@ export function resolvePeriod(
   if (m && isCalendarDate(m[1]) && isCalendarDate(m[2]) && (m[1] as string) <= (m[2] as string))
     return { name: raw, from: m[1] as string, to: addDays(m[2] as string, 1) };
   throw new AtriumError('INVALID_QUERY', [
-    {
-      path: 'period',
-      message: `must be all, one of ${REPORT_PERIODS.join(', ')}, or from..to as YYYY-MM-DD..YYYY-MM-DD`,
-    },
+    reportMsg.at('period', 'period', { periods: REPORT_PERIODS.join(', ') }),
   ]);
 }
 
@@ -111,7 +109,7 @@ export function ownerFilter(raw: string | undefined): JsonLogic | undefined {
   if (raw === undefined) return undefined;
   if (raw === 'me') return { '==': [{ var: 'owner_id' }, { var: '$user.id' }] };
   if (UUID.test(raw)) return { '==': [{ var: 'owner_id' }, raw.toLowerCase()] };
-  throw new AtriumError('INVALID_QUERY', [{ path: 'owner', message: 'must be me or a user id' }]);
+  throw new AtriumError('INVALID_QUERY', [reportMsg.at('owner', 'owner')]);
 }
 
 export function addDays(day: string, n: number): string {

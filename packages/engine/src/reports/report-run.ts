@@ -19,6 +19,7 @@ import { specAt } from './aggregate-query.js';
 import { runForecast } from './forecast.js';
 import { runFunnel } from './funnel.js';
 import { runLeaderboard } from './leaderboard.js';
+import { reportMsg } from './report-messages.js';
 import {
   ownerFilter,
   type Period,
@@ -86,10 +87,7 @@ export function reportsOf(snapshot: Snapshot): Map<string, ReportDoc> {
 
 export function reportDoc(engine: Engine, name: string): ReportDoc {
   const doc = reportsOf(engine.metadata.current).get(name);
-  if (!doc)
-    throw new AtriumError('UNKNOWN_REPORT', [
-      { path: 'name', message: `no report named "${name}"` },
-    ]);
+  if (!doc) throw new AtriumError('UNKNOWN_REPORT', [reportMsg.at('name', 'noReport', { name })]);
   return doc;
 }
 

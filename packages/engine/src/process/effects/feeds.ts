@@ -1,7 +1,10 @@
+import { type Problem, valueMsg } from '@atrium/metadata';
 import { sql } from 'kysely';
 import type { Db } from '../../db.js';
 import { AtriumError } from '../../errors.js';
+import { listMsg } from '../../records/list-messages.js';
 import { qt } from '../../sql-names.js';
+import { processMsg } from '../process-messages.js';
 
 /**
  * The readable side of the side effects: the mail outbox (administrators) and each user's
@@ -49,13 +52,13 @@ interface PageQuery {
 
 /** `limit` (1–100, default 50) and `before` (an id), refused on their paths when odd. */
 function paging(query: PageQuery): { limit: number; before: string | null } {
-  const problems: { path: string; message: string }[] = [];
+  const problems: Problem[] = [];
   const limit = query.limit === undefined ? 50 : Number(query.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 100)
-    problems.push({ path: 'limit', message: 'must be a whole number from 1 to 100' });
+    problems.push(processMsg.at('limit', 'pageLimit', { min: 1, max: 100 }));
   const before = query.before ?? null;
   if (before !== null && !/^[1-9][0-9]{0,17}$/.test(before))
-    problems.push({ path: 'before', message: 'must be an id from a previous page' });
+    problems.push(processMsg.at('before', 'pageBefore'));
   if (problems.length > 0) throw new AtriumError('INVALID_QUERY', problems);
   return { limit, before };
 }
@@ -79,7 +82,7 @@ export async function listOutbox(
   const { limit, before } = paging(query);
   if (query.status !== undefined && !MAIL_STATUSES.includes(query.status))
     throw new AtriumError('INVALID_QUERY', [
-      { path: 'status', message: `must be one of ${MAIL_STATUSES.join(', ')}` },
+      valueMsg.at('status', 'oneOf', { values: MAIL_STATUSES.join(', ') }),
     ]);
   const r = await sql<OutboxMail>`select id::int as id, message_id as "messageId",
       recipients as "to", subject, text, locale, module, record_id as "recordId", status,
@@ -101,7 +104,7 @@ export async function listNotifications(
 ): Promise<Page<Notification> & { unread: number }> {
   const { limit, before } = paging(query);
   if (query.unread !== undefined && query.unread !== 'true' && query.unread !== 'false')
-    throw new AtriumError('INVALID_QUERY', [{ path: 'unread', message: 'must be true or false' }]);
+    throw new AtriumError('INVALID_QUERY', [listMsg.at('unread', 'trueOrFalse')]);
   const table = sql.raw(qt(schema, '_notifications'));
   const r = await sql<Notification>`select id::int as id, title, body, module,
       record_id as "recordId", created_at as "createdAt", read_at as "readAt"
@@ -122,7 +125,7 @@ export async function markNotificationRead(
   id: string,
 ): Promise<Notification> {
   const missing = () =>
-    new AtriumError('NOT_FOUND', [{ path: 'id', message: `no notification ${id}` }], {
+    new AtriumError('NOT_FOUND', [processMsg.at('id', 'noNotification', { id })], {
       en: 'No such notification',
       'zh-CN': '通知不存在',
     });

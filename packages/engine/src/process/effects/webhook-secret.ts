@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { Db } from '../../db.js';
 import { AtriumError } from '../../errors.js';
 import { qt } from '../../sql-names.js';
+import { processMsg } from '../process-messages.js';
 
 /**
  * The secret webhooks are signed with. `ATRIUM_WEBHOOK_SECRET` when the server is given one
@@ -47,9 +48,7 @@ export async function rotateWebhookSecret(
   fromEnv: string | undefined,
 ): Promise<WebhookSecret> {
   if (fromEnv)
-    throw new AtriumError('WEBHOOK_SECRET_FIXED', [
-      { path: 'secret', message: 'set by ATRIUM_WEBHOOK_SECRET' },
-    ]);
+    throw new AtriumError('WEBHOOK_SECRET_FIXED', [processMsg.at('secret', 'secretFromEnv')]);
   const r = await sql<{ value: string; rotatedAt: string }>`
     insert into ${sql.raw(qt(schema, '_secrets'))} (name, value) values (${NAME}, ${fresh()})
     on conflict (name) do update set value = excluded.value, rotated_at = now()
