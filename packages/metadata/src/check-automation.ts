@@ -1,8 +1,10 @@
+import { automationDocMsg as say } from './automation-document-messages.js';
+import { documentMsg } from './document-messages.js';
 import type { AutomationAction, AutomationDoc, JsonLogic, ModuleDoc } from './documents.js';
 import { fieldValue } from './field-value.js';
 import { compileFilter, FilterError } from './logic/compile-filter.js';
 import { usedVars } from './logic/evaluate.js';
-import type { Problem } from './messages.js';
+import type { Message, Problem } from './messages.js';
 import { fieldResolver } from './module-fields.js';
 
 /** Which trigger properties each `on` takes (besides `on`). */
@@ -39,7 +41,8 @@ export function automationProblems(
   at: string,
 ): Problem[] {
   const problems: Problem[] = [];
-  const add = (path: string, message: string) => problems.push({ path: `${at}${path}`, message });
+  const add = (path: string, message: Message) =>
+    problems.push({ ...message, path: `${at}${path}` });
   const resolve = fieldResolver(module, modules);
   const own = (name: string) => {
     const ref = resolve(name);
@@ -47,8 +50,7 @@ export function automationProblems(
   };
   const reads = (expression: JsonLogic, path: string) => {
     for (const v of usedVars(expression)) {
-      if (!resolve(v))
-        add(path, `unknown field "${v}" (a field, or a lookup's field one level deep)`);
+      if (!resolve(v)) add(path, say('unknownVar', { name: v }));
     }
   };
 
@@ -56,42 +58,44 @@ export function automationProblems(
   const allowed = TRIGGER_PROPERTIES[t.on] ?? [];
   for (const key of Object.keys(t)) {
     if (key !== 'on' && !allowed.includes(key))
-      add(`.trigger.${key}`, `a "${t.on}" trigger does not take "${key}"`);
+      add(`.trigger.${key}`, say('triggerTakes', { on: t.on, key }));
   }
   (t.fields ?? []).forEach((f, i) => {
-    if (!own(f)) add(`.trigger.fields[${i}]`, `unknown field "${f}" in module ${module.name}`);
+    if (!own(f))
+      add(`.trigger.fields[${i}]`, documentMsg('unknownFieldIn', { name: f, module: module.name }));
   });
-  if (t.field !== undefined && !own(t.field)) add('.trigger.field', `unknown field "${t.field}"`);
+  if (t.field !== undefined && !own(t.field))
+    add('.trigger.field', documentMsg('unknownField', { name: t.field }));
   if (t.on === 'field_change' && t.field === undefined && (t.fields ?? []).length === 0)
-    add('.trigger.field', 'a "field_change" trigger needs "field"');
+    add('.trigger.field', say('triggerNeeds', { on: t.on, key: 'field' }));
   if (t.on === 'date') {
     const f = t.field === undefined ? undefined : own(t.field);
-    if (t.field === undefined) add('.trigger.field', 'a "date" trigger needs "field"');
+    if (t.field === undefined)
+      add('.trigger.field', say('triggerNeeds', { on: t.on, key: 'field' }));
     else if (f && !isDateField(f.type, f.returns))
-      add('.trigger.field', `"${t.field}" is not a date or datetime field`);
+      add('.trigger.field', say('notDateField', { name: t.field }));
   }
   if (t.on === 'schedule') {
-    if (t.cron === undefined) add('.trigger.cron', 'a "schedule" trigger needs "cron"');
-    else if (!CRON.test(t.cron))
-      add('.trigger.cron', 'must have five fields: minute hour day-of-month month day-of-week');
+    if (t.cron === undefined) add('.trigger.cron', say('triggerNeeds', { on: t.on, key: 'cron' }));
+    else if (!CRON.test(t.cron)) add('.trigger.cron', say('cronFields'));
     // A schedule picks its records in SQL: its condition must compile to a filter.
     if (doc.when !== undefined) {
       try {
         compileFilter(doc.when, resolve, { path: 'when' });
       } catch (e) {
         if (!(e instanceof FilterError)) throw e;
-        add(`.${e.path}`, e.message);
+        add(`.${e.path}`, e.problem);
       }
     }
   }
   if (t.on === 'no_activity' && t.days === undefined)
-    add('.trigger.days', 'a "no_activity" trigger needs "days"');
+    add('.trigger.days', say('triggerNeeds', { on: t.on, key: 'days' }));
   if (doc.when !== undefined) reads(doc.when, '.when');
 
   doc.actions.forEach((a, i) => {
     const path = `.actions[${i}]`;
     if (t.on === 'delete' && BEFORE_SAVE.has(a.type))
-      add(`${path}.type`, `a deleted record cannot be changed by "${a.type}"`);
+      add(`${path}.type`, say('deletedRecord', { type: a.type }));
     actionProblems(a, path);
   });
   return problems;
@@ -102,19 +106,19 @@ export function automationProblems(
         for (const [field, expression] of Object.entries(a.values)) {
           const f = own(field);
           if (!f || !writable(module, field))
-            add(`${path}.values.${field}`, `"${field}" is not a field an automation can set`);
+            add(`${path}.values.${field}`, say('notSettable', { name: field }));
           reads(expression, `${path}.values.${field}`);
         }
         return;
       case 'create_record': {
         const target = modules.get(a.module);
         if (!target) {
-          add(`${path}.module`, `no module named "${a.module}"`);
+          add(`${path}.module`, documentMsg('noModule', { name: a.module }));
           return;
         }
         for (const [field, expression] of Object.entries(a.values)) {
           if (!writable(target, field))
-            add(`${path}.values.${field}`, `"${field}" is not a field of ${a.module} one can set`);
+            add(`${path}.values.${field}`, say('notSettableIn', { name: field, module: a.module }));
           reads(expression, `${path}.values.${field}`);
         }
         return;
@@ -123,13 +127,12 @@ export function automationProblems(
         const field = a.field ?? 'owner_id';
         const f = own(field);
         if (!f || (f.type !== 'user' && field !== 'owner_id'))
-          add(`${path}.field`, `"${field}" is not a user field`);
+          add(`${path}.field`, say('notUserField', { name: field }));
         if (a.strategy === 'round_robin') {
-          if (a.role === undefined)
-            add(`${path}.role`, 'round robin needs the role to rotate over');
-          else if (!roles.has(a.role)) add(`${path}.role`, `no role named "${a.role}"`);
+          if (a.role === undefined) add(`${path}.role`, say('roundRobinRole'));
+          else if (!roles.has(a.role)) add(`${path}.role`, documentMsg('noRole', { name: a.role }));
         } else if ((a.rules ?? []).length === 0) {
-          add(`${path}.rules`, 'a rule table needs at least one rule');
+          add(`${path}.rules`, say('needsRule'));
         }
         (a.rules ?? []).forEach((r, j) => {
           reads(r.when, `${path}.rules[${j}].when`);
@@ -142,7 +145,10 @@ export function automationProblems(
           for (const [locale, text] of Object.entries(a[part])) {
             for (const m of String(text).matchAll(MERGE_FIELD)) {
               if (!resolve(m[1] as string))
-                add(`${path}.${part}.${locale}`, `unknown merge field "{{${m[1]}}}"`);
+                add(
+                  `${path}.${part}.${locale}`,
+                  say('unknownMergeField', { field: `{{${m[1]}}}` }),
+                );
             }
           }
         }
@@ -153,10 +159,10 @@ export function automationProblems(
           const at = Array.isArray(a.to) ? `${path}.to[${j}]` : `${path}.to`;
           if (typeof r === 'object' && 'field' in r) {
             const f = own(r.field);
-            if (f?.type !== 'user') add(`${at}.field`, `"${r.field}" is not a user field`);
+            if (f?.type !== 'user') add(`${at}.field`, say('notUserField', { name: r.field }));
           }
           if (typeof r === 'object' && 'role' in r && !roles.has(r.role))
-            add(`${at}.role`, `no role named "${r.role}"`);
+            add(`${at}.role`, documentMsg('noRole', { name: r.role }));
         });
         return;
       }

@@ -1,8 +1,10 @@
 import { createAjv } from './ajv.js';
+import { conversionDocMsg as say } from './conversion-document-messages.js';
+import { documentMsg } from './document-messages.js';
 import type { ConversionDoc, FieldDef, ModuleDoc } from './documents.js';
 import { valueSpec } from './field-types.js';
 import { fieldValue } from './field-value.js';
-import type { Problem } from './messages.js';
+import type { Message, Problem } from './messages.js';
 
 /**
  * The checks of a conversion document across modules, run at apply: every module and field it
@@ -16,94 +18,104 @@ export function conversionProblems(
   modules: ReadonlyMap<string, ModuleDoc>,
 ): Problem[] {
   const problems: Problem[] = [];
-  const add = (path: string, message: string) => problems.push({ path, message });
+  const add = (path: string, message: Message) => problems.push({ ...message, path });
   const source = modules.get(doc.module);
-  if (!source) return [{ path: '.module', message: `no module named "${doc.module}"` }];
+  if (!source) return [documentMsg.at('.module', 'noModule', { name: doc.module })];
   const sourceFields = fieldsOf(source);
   const earlier = new Set<string>();
   for (const [i, t] of doc.targets.entries()) {
     const at = `.targets[${i}]`;
     const target = modules.get(t.module);
     if (!target) {
-      add(`${at}.module`, `no module named "${t.module}"`);
+      add(`${at}.module`, documentMsg('noModule', { name: t.module }));
       continue;
     }
     if (t.module === doc.module) {
-      add(`${at}.module`, 'a conversion cannot create its own module');
+      add(`${at}.module`, say('ownModule'));
       continue;
     }
     if (earlier.has(t.module)) {
-      add(`${at}.module`, `"${t.module}" is a target twice`);
+      add(`${at}.module`, say('targetTwice', { module: t.module }));
       continue;
     }
     const fields = fieldsOf(target);
     const set = new Set<string>();
     const writable = (name: string, path: string): FieldDef | undefined => {
       const f = fields.get(name);
-      if (!f) return void add(path, `unknown field "${name}" in module ${t.module}`);
+      if (!f) return void add(path, documentMsg('unknownFieldIn', { name, module: t.module }));
       if (fieldValue(f).computed)
-        return void add(path, `${t.module}.${name} computes its own value`);
-      if (set.has(name)) return void add(path, `${t.module}.${name} is given more than one value`);
+        return void add(path, say('computes', { module: t.module, name }));
+      if (set.has(name)) return void add(path, say('twoValues', { module: t.module, name }));
       set.add(name);
       return f;
     };
     for (const [to, from] of Object.entries(t.fields ?? {})) {
       const f = writable(to, `${at}.fields.${to}`);
       const s = sourceFields.get(from);
-      if (!s) add(`${at}.fields.${to}`, `unknown field "${from}" in module ${doc.module}`);
+      if (!s)
+        add(
+          `${at}.fields.${to}`,
+          documentMsg('unknownFieldIn', { name: from, module: doc.module }),
+        );
       else if (f) {
         const why = incompatible(s, f);
         if (why)
-          add(`${at}.fields.${to}`, `${doc.module}.${from} cannot fill ${t.module}.${to}: ${why}`);
+          add(
+            `${at}.fields.${to}`,
+            say('cannotFill', { source: doc.module, from, target: t.module, to, why }),
+          );
       }
     }
     for (const [to, value] of Object.entries(t.values ?? {})) {
       const f = writable(to, `${at}.values.${to}`);
-      if (f && !validValue(f, value)) add(`${at}.values.${to}`, `is not a valid ${f.type} value`);
+      if (f && !validValue(f, value))
+        add(`${at}.values.${to}`, documentMsg('notValidValue', { type: f.type }));
     }
     for (const [to, linked] of Object.entries(t.links ?? {})) {
       const f = writable(to, `${at}.links.${to}`);
       if (!f) continue;
       if (f.type !== 'lookup' || f.target !== linked)
-        add(`${at}.links.${to}`, `${t.module}.${to} is not a lookup to ${linked}`);
+        add(
+          `${at}.links.${to}`,
+          say('notLookupTo', { module: t.module, name: to, target: linked }),
+        );
       else if (!earlier.has(linked))
-        add(`${at}.links.${to}`, `"${linked}" must be a target listed before ${t.module}`);
+        add(`${at}.links.${to}`, say('targetBefore', { linked, module: t.module }));
     }
     if (t.match !== undefined) {
       const f = fields.get(t.match);
-      if (!f) add(`${at}.match`, `unknown field "${t.match}" in module ${t.module}`);
+      if (!f)
+        add(`${at}.match`, documentMsg('unknownFieldIn', { name: t.match, module: t.module }));
       else if (f.type === 'formula' || valueSpec(f).valueKind === 'array')
-        add(`${at}.match`, `cannot match records by a ${f.type} field`);
+        add(`${at}.match`, say('cannotMatch', { type: f.type }));
     }
     earlier.add(t.module);
   }
 
   const marks =
     Object.keys(doc.mark.values ?? {}).length + Object.keys(doc.mark.links ?? {}).length;
-  if (marks === 0)
-    add('.mark', 'mark the source (a value or a link) so that it cannot be converted twice');
+  if (marks === 0) add('.mark', say('markSource'));
   const marked = new Set<string>();
   const sourceWritable = (name: string, path: string): FieldDef | undefined => {
     const f = sourceFields.get(name);
-    if (!f) return void add(path, `unknown field "${name}" in module ${doc.module}`);
+    if (!f) return void add(path, documentMsg('unknownFieldIn', { name, module: doc.module }));
     if (fieldValue(f).computed)
-      return void add(path, `${doc.module}.${name} computes its own value`);
-    if (marked.has(name))
-      return void add(path, `${doc.module}.${name} is given more than one value`);
+      return void add(path, say('computes', { module: doc.module, name }));
+    if (marked.has(name)) return void add(path, say('twoValues', { module: doc.module, name }));
     marked.add(name);
     return f;
   };
   for (const [name, value] of Object.entries(doc.mark.values ?? {})) {
     const f = sourceWritable(name, `.mark.values.${name}`);
     if (f && (value === null || !validValue(f, value)))
-      add(`.mark.values.${name}`, `is not a valid ${f.type} value`);
+      add(`.mark.values.${name}`, documentMsg('notValidValue', { type: f.type }));
   }
   for (const [name, linked] of Object.entries(doc.mark.links ?? {})) {
     const f = sourceWritable(name, `.mark.links.${name}`);
     if (!f) continue;
     if (f.type !== 'lookup' || f.target !== linked)
-      add(`.mark.links.${name}`, `${doc.module}.${name} is not a lookup to ${linked}`);
-    else if (!earlier.has(linked)) add(`.mark.links.${name}`, `"${linked}" is not a target`);
+      add(`.mark.links.${name}`, say('notLookupTo', { module: doc.module, name, target: linked }));
+    else if (!earlier.has(linked)) add(`.mark.links.${name}`, say('notTarget', { linked }));
   }
   return problems;
 }
@@ -129,28 +141,28 @@ function valueType(f: FieldDef): string {
  * text, a number into a number (a whole number into an integer), a picklist into a picklist
  * offering all its options (or into text), a lookup into a lookup to the same module.
  */
-function incompatible(source: FieldDef, target: FieldDef): string | undefined {
+function incompatible(source: FieldDef, target: FieldDef): Message | undefined {
   const from = valueType(source);
   const to = target.type;
   if (to === 'text' || to === 'textarea')
-    return TEXTS.has(from) || from === 'picklist' ? undefined : `${from} is not text`;
+    return TEXTS.has(from) || from === 'picklist' ? undefined : say('notText', { from });
   if (to === 'email' || to === 'phone' || to === 'url')
-    return from === to ? undefined : `${from} is not ${to}`;
+    return from === to ? undefined : say('notType', { from, to });
   if (NUMBERS.has(to)) {
-    if (!NUMBERS.has(from)) return `${from} is not a number`;
-    return to === 'integer' && from !== 'integer' ? `${from} is not a whole number` : undefined;
+    if (!NUMBERS.has(from)) return say('notNumber', { from });
+    return to === 'integer' && from !== 'integer' ? say('notWhole', { from }) : undefined;
   }
   if (to === 'picklist' || to === 'multipicklist') {
-    if (from !== to) return `${from} is not ${to}`;
+    if (from !== to) return say('notType', { from, to });
     const offered = new Set((target.options ?? []).map((o) => o.value));
     const missing = (source.options ?? []).map((o) => o.value).filter((v) => !offered.has(v));
-    return missing.length > 0 ? `options ${missing.join(', ')} are not offered` : undefined;
+    return missing.length > 0 ? say('notOffered', { options: missing.join(', ') }) : undefined;
   }
   if (to === 'tags')
-    return from === 'tags' || from === 'multipicklist' ? undefined : `${from} is not tags`;
+    return from === 'tags' || from === 'multipicklist' ? undefined : say('notTags', { from });
   if (to === 'lookup')
     return from === 'lookup' && source.target === target.target
       ? undefined
-      : `not a lookup to ${target.target}`;
-  return from === to ? undefined : `${from} is not ${to}`;
+      : say('notLookup', { target: target.target });
+  return from === to ? undefined : say('notType', { from, to });
 }

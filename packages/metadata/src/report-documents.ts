@@ -1,9 +1,11 @@
 import { groupSpecs, measureSpecs, numericRef, SpecError, storedType } from './aggregate-spec.js';
+import { documentMsg } from './document-messages.js';
 import type { DashboardDoc, JsonLogic, ModuleDoc, ReportDoc } from './documents.js';
 import { compileFilter, FilterError } from './logic/compile-filter.js';
 import { DATE_PERIODS } from './logic/date-range.js';
-import type { Problem } from './messages.js';
+import type { Message, Problem } from './messages.js';
 import { type FieldResolver, fieldResolver } from './module-fields.js';
+import { reportDocMsg as say } from './report-document-messages.js';
 
 /** Properties each report type reads; any other type-specific property is refused. */
 const USES: Record<ReportDoc['type'], readonly (keyof ReportDoc)[]> = {
@@ -34,28 +36,28 @@ export function reportProblems(
   modules: ReadonlyMap<string, ModuleDoc>,
 ): Problem[] {
   const problems: Problem[] = [];
-  const add = (path: string, message: string) => problems.push({ path, message });
+  const add = (path: string, message: Message) => problems.push({ ...message, path });
   const reports = new Map<string, string>();
   for (const { doc, at } of docs) {
     if (doc.kind !== 'report') continue;
     const other = reports.get(doc.name);
     // Reported on the document of the request (they come first) rather than a stored one.
-    if (other) add(`${other}.name`, `the report "${doc.name}" is also defined at ${at}`);
+    if (other) add(`${other}.name`, say('definedTwice', { name: doc.name, other: at }));
     else reports.set(doc.name, at);
   }
   for (const { doc, at } of docs) {
     if (doc.kind === 'dashboard') {
       doc.widgets.forEach((w, i) => {
         if (!reports.has(w.report))
-          add(`${at}.widgets[${i}].report`, `no report named "${w.report}"`);
+          add(`${at}.widgets[${i}].report`, say('noReport', { name: w.report }));
       });
       if (doc.filter?.period !== undefined && !isReportPeriod(doc.filter.period))
-        add(`${at}.filter.period`, `"${doc.filter.period}" is not a period`);
+        add(`${at}.filter.period`, say('notPeriod', { value: doc.filter.period }));
       continue;
     }
     const module = modules.get(doc.module);
     if (!module) {
-      add(`${at}.module`, `no module named "${doc.module}"`);
+      add(`${at}.module`, documentMsg('noModule', { name: doc.module }));
       continue;
     }
     new ReportChecker(doc, at, module, modules, add).check();
@@ -70,7 +72,7 @@ class ReportChecker {
     private readonly at: string,
     private readonly module: ModuleDoc,
     private readonly modules: ReadonlyMap<string, ModuleDoc>,
-    private readonly add: (path: string, message: string) => void,
+    private readonly add: (path: string, message: Message) => void,
   ) {
     this.resolve = fieldResolver(module, modules);
   }
@@ -79,10 +81,10 @@ class ReportChecker {
     const { doc, at } = this;
     for (const p of SPECIFIC)
       if (doc[p] !== undefined && !USES[doc.type].includes(p))
-        this.add(`${at}.${p}`, `a ${doc.type} report does not use "${p}"`);
+        this.add(`${at}.${p}`, say('notUsed', { type: doc.type, key: p }));
     if (doc.filter !== undefined) this.filter(this.resolve, doc.filter, '.filter');
     if (doc.defaultPeriod !== undefined && !isReportPeriod(doc.defaultPeriod))
-      this.add(`${at}.defaultPeriod`, `"${doc.defaultPeriod}" is not a period`);
+      this.add(`${at}.defaultPeriod`, say('notPeriod', { value: doc.defaultPeriod }));
     if (doc.dateField !== undefined) this.dateField(this.resolve, doc.dateField, '.dateField');
     switch (doc.type) {
       case 'summary':
@@ -92,31 +94,34 @@ class ReportChecker {
       case 'funnel': {
         const field = doc.field ? this.resolve(doc.field) : undefined;
         if (!field || field.path.length > 1 || field.field.type !== 'picklist') {
-          this.add(`${at}.field`, 'a funnel needs "field": a picklist of the module');
+          this.add(`${at}.field`, say('funnelField'));
           return;
         }
         const values = new Set((field.field.options ?? []).map((o) => o.value));
         (doc.stages ?? []).forEach((s, i) => {
           if (!values.has(s))
-            this.add(`${at}.stages[${i}]`, `"${s}" is not an option of ${doc.field}`);
+            this.add(
+              `${at}.stages[${i}]`,
+              documentMsg('notOptionOf', { value: s, field: doc.field }),
+            );
         });
         return;
       }
       case 'forecast':
         this.money(this.resolve, doc.amount, '.amount', doc.module);
         if (doc.probability === undefined)
-          this.add(`${at}.probability`, 'a forecast needs "probability"');
+          this.add(`${at}.probability`, say('forecastNeeds', { key: 'probability' }));
         else
           this.spec('.probability', () =>
             numericRef(this.resolve, doc.module, doc.probability as string),
           );
         if (doc.dateField === undefined)
-          this.add(`${at}.dateField`, 'a forecast needs "dateField"');
+          this.add(`${at}.dateField`, say('forecastNeeds', { key: 'dateField' }));
         if (doc.payments) {
           const p = doc.payments;
           const target = this.modules.get(p.module);
           if (!target) {
-            this.add(`${at}.payments.module`, `no module named "${p.module}"`);
+            this.add(`${at}.payments.module`, documentMsg('noModule', { name: p.module }));
             return;
           }
           const resolve = fieldResolver(target, this.modules);
@@ -128,9 +133,8 @@ class ReportChecker {
       case 'leaderboard':
         this.money(this.resolve, doc.amount, '.amount', doc.module);
         if (doc.dateField === undefined)
-          this.add(`${at}.dateField`, 'a leaderboard needs "dateField"');
-        if (doc.won === undefined)
-          this.add(`${at}.won`, 'a leaderboard needs "won": when a record is won');
+          this.add(`${at}.dateField`, say('leaderboardNeeds', { key: 'dateField' }));
+        if (doc.won === undefined) this.add(`${at}.won`, say('leaderboardWon'));
         else this.filter(this.resolve, doc.won, '.won');
         if (doc.lost !== undefined) this.filter(this.resolve, doc.lost, '.lost');
         return;
@@ -142,7 +146,7 @@ class ReportChecker {
       parse();
     } catch (e) {
       if (!(e instanceof SpecError)) throw e;
-      this.add(`${this.at}${path}`, e.message);
+      this.add(`${this.at}${path}`, e.said);
     }
   }
 
@@ -153,7 +157,10 @@ class ReportChecker {
     module: string,
   ): void {
     if (name === undefined) {
-      this.add(`${this.at}${path}`, `a ${this.doc.type} report needs "${path.split('.').pop()}"`);
+      this.add(
+        `${this.at}${path}`,
+        say('needs', { type: this.doc.type, key: path.split('.').pop() }),
+      );
       return;
     }
     this.spec(path, () => numericRef(resolve, module, name));
@@ -163,7 +170,7 @@ class ReportChecker {
     const ref = name.includes('.') ? undefined : resolve(name);
     const type = ref ? storedType(ref) : undefined;
     if (type !== 'date' && type !== 'datetime')
-      this.add(`${this.at}${path}`, `"${name}" is not a date or date-time field`);
+      this.add(`${this.at}${path}`, say('notDateField', { name }));
   }
 
   private filter(resolve: FieldResolver, logic: JsonLogic, path: string): void {
@@ -171,7 +178,7 @@ class ReportChecker {
       compileFilter(logic, resolve, { path: 'filter' });
     } catch (e) {
       if (!(e instanceof FilterError)) throw e;
-      this.add(`${this.at}${path}${e.path.slice('filter'.length)}`, e.message);
+      this.add(`${this.at}${path}${e.path.slice('filter'.length)}`, e.problem);
     }
   }
 }
