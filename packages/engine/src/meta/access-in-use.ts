@@ -1,7 +1,14 @@
 import type { Problem } from '@atrium/metadata';
 import { sql } from 'kysely';
 import type { Db } from '../db.js';
+import { metaMsg } from './meta-messages.js';
 import type { Plan } from './plan.js';
+
+/** The message keys for one user and for several, by the kind of document removed. */
+const IN_USE = {
+  role: ['roleInUseOne', 'roleInUse'],
+  profile: ['profileInUseOne', 'profileInUse'],
+} as const;
 
 /**
  * The refusals of a change that removes a role or a profile some users still have: they would
@@ -20,10 +27,9 @@ export async function accessInUseProblems(trx: Db, planned: Plan): Promise<Probl
       where ${column} = ${name}`.execute(trx);
     const n = r.rows[0]?.n ?? 0;
     if (n > 0)
-      problems.push({
-        path: `existing[${step.key}]`,
-        message: `${n} user${n === 1 ? ' has' : 's have'} the ${kind} "${name}"; give them another ${kind} first`,
-      });
+      problems.push(
+        metaMsg.at(`existing[${step.key}]`, IN_USE[kind][n === 1 ? 0 : 1], { n, name }),
+      );
   }
   return problems;
 }

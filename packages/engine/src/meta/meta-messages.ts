@@ -93,4 +93,20 @@ export const metaMsg = defineMessages('meta', {
     'zh-CN':
       '{module} 中有 {records} 条记录处于 {states}，流程蓝图“{blueprint}”没有任何流转进入或离开这些状态；这些记录将保持原状',
   },
+  roleInUseOne: {
+    en: '1 user has the role "{name}"; give them another role first',
+    'zh-CN': '有 1 位用户使用角色“{name}”；请先为其指定其他角色',
+  },
+  roleInUse: {
+    en: '{n} users have the role "{name}"; give them another role first',
+    'zh-CN': '有 {n} 位用户使用角色“{name}”；请先为他们指定其他角色',
+  },
+  profileInUseOne: {
+    en: '1 user has the profile "{name}"; give them another profile first',
+    'zh-CN': '有 1 位用户使用简档“{name}”；请先为其指定其他简档',
+  },
+  profileInUse: {
+    en: '{n} users have the profile "{name}"; give them another profile first',
+    'zh-CN': '有 {n} 位用户使用简档“{name}”；请先为他们指定其他简档',
+  },
 });
