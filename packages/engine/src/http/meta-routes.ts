@@ -94,7 +94,9 @@ export async function metaRoutes(
 
   app.get<{ Params: { n: string } }>('/meta/revisions/:n', async (request) => {
     contextOf(request);
-    return getRevision(engine.db, schema, revisionNumber(request.params.n));
+    const revision = await getRevision(engine.db, schema, revisionNumber(request.params.n));
+    // Its steps read as a plan's do: the English summary kept, localSummary in the caller's language.
+    return { ...revision, steps: stepsIn(revision.steps, localeOf(request)) };
   });
 
   app.post<{ Params: { n: string }; Body: RevertBody }>(
