@@ -430,6 +430,9 @@ describe('message catalogs', () => {
         'process',
         'reports',
         'plan',
+        'automationDocs',
+        'reportDocs',
+        'conversionDocs',
       ]),
     );
     const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
