@@ -192,7 +192,12 @@ export function diffRows(
     if (UNTRACKED_SYSTEM_COLUMNS.has(c)) continue;
     const from = before[c] ?? null;
     const to = after[c] ?? null;
-    if (JSON.stringify(from) !== JSON.stringify(to)) changes[c] = { from, to };
+    // Equal primitives need no serializing (most columns of most writes); JSON decides the rest.
+    if (from === to) continue;
+    if (typeof from === 'object' || typeof to === 'object') {
+      if (JSON.stringify(from) === JSON.stringify(to)) continue;
+    }
+    changes[c] = { from, to };
   }
   return changes;
 }

@@ -218,12 +218,13 @@ export async function insertRecord(
     actor: ctx.actor.id,
   });
   if (!row) return undefined;
-  const stored = historyEntry(m, row);
   // Postgres stored a value other than the one sent (a column default, a rounding): the entry
   // says what is stored, as when it was written after the insert.
-  if (JSON.stringify(stored.changes) !== changes)
+  if (Object.keys(diffRows(m, full, row)).length > 0) {
+    const stored = historyEntry(m, row);
     await sql`update ${sql.raw(table)} set changes = ${JSON.stringify(stored.changes)}::jsonb
       where record_id = ${stored.id} and action = 'create'`.execute(trx);
+  }
   if (m.automations) await automationsAfterSave(trx, engine, ctx, m, [{ values, row }]);
   return row;
 }
