@@ -161,10 +161,11 @@ describe('a server on a shared Postgres', () => {
       const write = api.call('POST', '/api/records/notes', { title: 'cut off' });
       await waitFor(
         'the write waiting on its INSERT',
-        () => waitingOn(db.url, 'insert into%'),
+        // A create's INSERT is the first part of its statement (its history entry is in a CTE).
+        () => waitingOn(db.url, '%insert into "ws_main"."notes"%'),
         10_000,
       );
-      expect(await terminateSessions(db.url, 'insert into%', true)).toBe(1);
+      expect(await terminateSessions(db.url, '%insert into "ws_main"."notes"%', true)).toBe(1);
       a = await write;
       await blocker.query('rollback');
     } finally {

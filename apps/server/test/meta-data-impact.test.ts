@@ -329,6 +329,27 @@ describe('a unique check past the first rows', () => {
     expect(fine.body.conflicts).toEqual([]);
     expect(impacts(fine.body, 'sku')[0]).toMatchObject({ outcome: 'ok', records: 0 });
   });
+
+  it('counts every record a change meets, past ten thousand', async () => {
+    const documents = [
+      { kind: 'module', name: 'items', fields: [{ name: 'sku', type: 'text', maxLength: 5 }] },
+    ];
+    const longer = await sql<{ n: number }>`select count(*)::int as n from ws_main.items
+      where length(sku) > 5`.execute(t.handle.db);
+    const n = longer.rows[0]?.n as number;
+    expect(n).toBeGreaterThan(10_000);
+    const plan = await t.call('POST', '/api/meta/plan', { documents });
+    expect(impacts(plan.body, 'sku')[0]).toMatchObject({
+      rule: 'maxLength',
+      outcome: 'refused',
+      records: n,
+      more: false,
+    });
+    expect(impacts(plan.body, 'sku')[0]?.examples).toHaveLength(5);
+    expect(plan.body.conflicts).toEqual([
+      { path: 'items.sku', message: expect.stringContaining(`${n} records`) },
+    ]);
+  });
 });
 
 describe('renaming a field', () => {

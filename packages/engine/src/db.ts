@@ -30,6 +30,55 @@ export function isoTimestamp(value: string): string {
   return Number.isNaN(at.getTime()) ? value : at.toISOString();
 }
 
+type QueryResult = pg.QueryResult<Record<string, unknown>>;
+
+/** What a statement that was not sent answers: the command, no rows. */
+function unsent(command: string): QueryResult {
+  return { command, rowCount: null, oid: 0, fields: [], rows: [] };
+}
+
+/**
+ * A pg client that holds back a transaction's plain `begin` until its first statement: when that
+ * statement has no parameters (a write's first is the metadata lock), both go as one simple
+ * query, one round trip less per transaction. A statement with parameters is preceded by the
+ * `begin` as before; a transaction that sent nothing commits or rolls back without a word.
+ * Anything else (callbacks, query objects, cursors) passes through untouched.
+ */
+class DeferredBeginClient extends pg.Client {
+  beginHeld = false;
+
+  // biome-ignore lint/suspicious/noExplicitAny: pg's overloads, passed through as they come.
+  override query(...args: any[]): any {
+    const [text, values, callback] = args;
+    if (typeof text !== 'string' || typeof values === 'function' || callback !== undefined)
+      return this.release(args);
+    if (text === 'begin' && !this.beginHeld) {
+      this.beginHeld = true;
+      return Promise.resolve(unsent('BEGIN'));
+    }
+    if (!this.beginHeld) return super.query(text, values);
+    this.beginHeld = false;
+    if (text === 'commit') return Promise.resolve(unsent('COMMIT'));
+    if (text === 'rollback') return Promise.resolve(unsent('ROLLBACK'));
+    if (Array.isArray(values) && values.length > 0)
+      return super.query('begin').then(() => super.query(text, values));
+    return (super.query(`begin; ${text}`) as Promise<QueryResult | QueryResult[]>).then((r) =>
+      Array.isArray(r) ? r[r.length - 1] : r,
+    );
+  }
+
+  /** A call this client does not rewrite, after the held `begin` if there is one. */
+  // biome-ignore lint/suspicious/noExplicitAny: as above.
+  private release(args: any[]): any {
+    if (!this.beginHeld) return (super.query as (...a: unknown[]) => unknown)(...args);
+    this.beginHeld = false;
+    // Rare (no such call inside a write transaction today): send the begin first, synchronously
+    // queued before the call, as pg runs queries in the order they are made.
+    super.query('begin').catch(() => {});
+    return (super.query as (...a: unknown[]) => unknown)(...args);
+  }
+}
+
 /** A Kysely instance over a pg pool; the schema of records is dynamic, so rows are untyped. */
 export type Db = Kysely<any>;
 
@@ -61,6 +110,7 @@ export interface DbOptions {
  */
 export function createDb(url: string, options: DbOptions = {}): DbHandle {
   const pool = new pg.Pool({
+    Client: DeferredBeginClient,
     connectionString: url,
     max: options.max ?? 10,
     connectionTimeoutMillis: options.connectionTimeoutMillis ?? 10_000,
@@ -75,6 +125,11 @@ export function createDb(url: string, options: DbOptions = {}): DbHandle {
   // 'error' on itself, where the pool does not listen. Its next query fails with the cause and
   // the pool discards it on release, so nothing else is needed here.
   pool.on('connect', (client) => client.on('error', () => {}));
+  // A held `begin` never outlives the checkout that held it (kysely always ends a transaction
+  // with commit or rollback; this is for a checkout that ended otherwise).
+  pool.on('release', (_e, client) => {
+    (client as unknown as DeferredBeginClient).beginHeld = false;
+  });
   const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
   return { db, pool, url, destroy: () => db.destroy() };
 }

@@ -5,20 +5,16 @@ import { q, qt } from '../sql-names.js';
 import { metaMsg } from './meta-messages.js';
 import type { Impact, Plan, Resolutions, Step, ValueCheck } from './plan.js';
 
-/**
- * Counts stop here, as the read path's do: planning stays fast on a table of any size, and
- * "more than 10,000 records" is all a person deciding needs to know.
- */
-const COUNT_LIMIT = 10_000;
 /** Offending values listed per rule. */
 const EXAMPLES = 5;
 
 type CheckStep = Extract<Step, { kind: 'check_values' }>;
 
 /**
- * Measures every `check_values` step of `planned` against the rows stored now (bounded queries:
- * counts capped, examples limited), attaches the result to the step as `impact`, and returns the
- * refusals: what would leave data invalid and the request does not resolve.
+ * Measures every `check_values` step of `planned` against the rows stored now, attaches the
+ * result to the step as `impact`, and returns the refusals: what would leave data invalid and the
+ * request does not resolve. Counts are exact: one scan per table counts every condition its
+ * steps check at once; examples come from `LIMIT`ed queries only where something matched.
  */
 export async function measureImpact(db: Db, schema: string, planned: Plan): Promise<Problem[]> {
   if (!planned.steps.some((s) => s.step.kind === 'check_values')) return [];
@@ -30,20 +26,42 @@ export async function measureImpact(db: Db, schema: string, planned: Plan): Prom
   });
 }
 
+/** What one check needs of the shared scan: a condition whose matching rows it counts. */
+interface Counted {
+  step: CheckStep;
+  check: ValueCheck;
+  where: RawBuilder<unknown>;
+}
+
 async function measureAll(db: Db, schema: string, planned: Plan): Promise<Problem[]> {
   await sql`set local work_mem = '64MB'`.execute(db);
   // Scans that may stop early (LIMIT) still use parallel workers: when nothing matches, the
   // whole table is read, and that is the case to make fast.
   await sql`set local parallel_setup_cost = 0`.execute(db);
   await sql`set local parallel_tuple_cost = 0`.execute(db);
+  // Compiling the expressions costs more than it saves on one scan of a million rows.
+  await sql`set local jit = off`.execute(db);
+  const steps = planned.steps.filter(
+    (s): s is typeof s & { step: CheckStep } => s.step.kind === 'check_values',
+  );
+  const counts = new Map<ValueCheck, number>();
+  for (const module of new Set(steps.map((s) => s.step.module))) {
+    const entries = steps.filter((s) => s.step.module === module);
+    const counted = entries.flatMap(({ step }) =>
+      step.checks.flatMap((check) => {
+        const where = condition(step, check);
+        return where ? [{ step, check, where }] : [];
+      }),
+    );
+    for (const [check, n] of await countAll(db, qt(schema, module), counted)) counts.set(check, n);
+  }
   const conflicts: Problem[] = [];
-  for (const entry of planned.steps) {
+  for (const entry of steps) {
     const step = entry.step;
-    if (step.kind !== 'check_values') continue;
     const { fill, map } = resolutionSteps(planned, `${step.module}.${step.column}`);
     const impacts: Impact[] = [];
     for (const check of step.checks) {
-      const impact = await measure(db, schema, step, check, {
+      const impact = await measure(db, schema, step, check, counts.get(check) ?? 0, {
         fill: fill !== undefined,
         map: map?.map,
       });
@@ -60,37 +78,97 @@ async function measureAll(db: Db, schema: string, planned: Plan): Promise<Proble
   return conflicts;
 }
 
+/** Every condition counted in one scan of `table` (`count(*) filter (…)` each). */
+async function countAll(
+  db: Db,
+  table: string,
+  counted: Counted[],
+): Promise<Map<ValueCheck, number>> {
+  const result = new Map<ValueCheck, number>();
+  if (counted.length === 0) return result;
+  const columns = counted.map(
+    (c, i) => sql`count(*) filter (where ${c.where})::int as ${sql.raw(`n${i}`)}`,
+  );
+  const r = await sql<Record<string, number>>`select ${sql.join(columns)}
+    from ${sql.raw(table)}`.execute(db);
+  const row = r.rows[0] ?? {};
+  for (const [i, c] of counted.entries()) result.set(c.check, Number(row[`n${i}`] ?? 0));
+  return result;
+}
+
+/** The stored column a step checks, as SQL, and whether it holds an array. */
+function column(step: CheckStep) {
+  const stored = step.stored ?? { name: step.column, type: '' };
+  return { stored, x: sql.raw(q(stored.name)), array: stored.type.endsWith('[]') };
+}
+
+/**
+ * The rows `check` is about (empty ones for required, offending ones for the others), or
+ * undefined when the check does not count through the shared scan: unique looks for duplicates
+ * its own way, a single-valued picklist counts per value (the sum is the count).
+ */
+function condition(step: CheckStep, check: ValueCheck): RawBuilder<unknown> | undefined {
+  const { stored, x, array } = column(step);
+  switch (check.rule) {
+    case 'required':
+      return !step.stored
+        ? sql`true`
+        : array
+          ? sql`${x} is null or cardinality(${x}) = 0`
+          : stored.type === 'text'
+            ? sql`${x} is null or ${x} = ''`
+            : sql`${x} is null`;
+    case 'unique':
+      return undefined;
+    case 'options':
+      return array ? sql`${x} is not null and ${outside(x, true, check.allowed)}` : undefined;
+    case 'maxLength':
+      return sql`${x} is not null and length(${x}::text) > ${check.max}`;
+    case 'range': {
+      const bounds = rangeBounds(x, check);
+      if (!/^(numeric|bigint|integer)/.test(stored.type) || bounds.length === 0) return undefined;
+      return sql`${x} is not null and (${sql.join(bounds, sql` or `)})`;
+    }
+    case 'type':
+      return sql`${x} is not null and (${castMisfit(x, check.from, check.to)})`;
+  }
+}
+
+const outside = (x: RawBuilder<unknown>, array: boolean, values: string[]) =>
+  array ? sql`not (${x} <@ ${values}::text[])` : sql`${x} <> all(${values}::text[])`;
+
+function rangeBounds(x: RawBuilder<unknown>, check: Extract<ValueCheck, { rule: 'range' }>) {
+  return [
+    ...(check.min === undefined ? [] : [sql`${x} < ${check.min}`]),
+    ...(check.max === undefined ? [] : [sql`${x} > ${check.max}`]),
+  ];
+}
+
 async function measure(
   db: Db,
   schema: string,
   step: CheckStep,
   check: ValueCheck,
+  /** Rows matching the check's condition, from the shared scan. */
+  records: number,
   resolution: { fill: boolean; map: Record<string, string | null> | undefined },
 ): Promise<Impact> {
   const table = sql.raw(qt(schema, step.module));
   const field = `${step.module}.${step.column}`;
-  const stored = step.stored ?? { name: step.column, type: '' };
-  const x = sql.raw(q(stored.name));
-  const array = stored.type.endsWith('[]');
+  const { x, array } = column(step);
+  const where = condition(step, check);
+  const first = async (shown: RawBuilder<unknown>) =>
+    records === 0 || !where ? [] : await examplesOf(db, table, where, shown);
   switch (check.rule) {
     case 'required': {
-      const empty = step.stored
-        ? array
-          ? sql`${x} is null or cardinality(${x}) = 0`
-          : stored.type === 'text'
-            ? sql`${x} is null or ${x} = ''`
-            : sql`${x} is null`
-        : sql`true`;
-      const found = await matching(db, table, empty, sql`id`);
-      const { records, more } = found;
-      const examples = found.examples.map((value) => ({ value, records: 1 }));
       if (records === 0) return ok(check, metaMsg('noneEmpty', { field }));
-      const n = count(records, more);
+      const examples = (await first(sql`id`)).map((value) => ({ value, records: 1 }));
+      const n = count(records);
       return resolution.fill
         ? {
             rule: check.rule,
             records,
-            more,
+            more: false,
             examples,
             outcome: 'resolved',
             ...metaMsg('willFill', { field, count: n }),
@@ -98,7 +176,7 @@ async function measure(
         : {
             rule: check.rule,
             records,
-            more,
+            more: false,
             examples,
             outcome: 'warning',
             ...metaMsg('emptyWarning', { field, count: n }),
@@ -115,7 +193,7 @@ async function measure(
         sql<{ value: unknown; n: number }>`select value, count(*)::int as n
           from (select ${x} as value from ${table} where ${where} ${rows}) s
           group by value having count(*) > 1 order by n desc, value limit ${EXAMPLES}`.execute(db);
-      let r = await duplicates(live, sql`limit ${COUNT_LIMIT}`);
+      let r = await duplicates(live, sql`limit ${FIRST_ROWS}`);
       if (r.rows.length === 0) {
         // As text: the pool reads bigints as JS numbers, which would round them.
         const repeated = await sql<{ h: string }>`select h::text as h from (
@@ -127,10 +205,10 @@ async function measure(
       }
       const examples = r.rows.map((row) => ({ value: row.value, records: row.n }));
       if (examples.length === 0) return ok(check, metaMsg('noneShared', { field }));
-      const records = examples.reduce((a, e) => a + e.records, 0);
+      const shared = examples.reduce((a, e) => a + e.records, 0);
       return {
         rule: check.rule,
-        records,
+        records: shared,
         more: examples.length === EXAMPLES,
         examples,
         outcome: 'refused',
@@ -139,120 +217,87 @@ async function measure(
     }
     case 'options': {
       const allowed = check.allowed;
-      const outside = (values: string[]) =>
-        array ? sql`not (${x} <@ ${values}::text[])` : sql`${x} <> all(${values}::text[])`;
+      // Every value no longer allowed, with its exact count: one pass (the index of a picklist
+      // column serves it when the planner finds that cheaper).
       const r = array
         ? await sql<{ value: string; n: number }>`select v as value, count(*)::int as n
-            from (select unnest(${x}) as v from ${table} where ${x} is not null and ${outside(allowed)}
-                  limit ${COUNT_LIMIT + 1}) s
+            from (select unnest(${x}) as v from ${table} where ${where}) s
             where v <> all(${allowed}::text[]) group by v order by n desc, v`.execute(db)
-        : await sql<{ value: string; n: number }>`select value, count(*)::int as n
-            from (select ${x} as value from ${table} where ${x} is not null and ${outside(allowed)}
-                  limit ${COUNT_LIMIT + 1}) s
-            group by value order by n desc, value`.execute(db);
+        : await sql<{ value: string; n: number }>`select ${x} as value, count(*)::int as n
+            from ${table} where ${x} is not null and ${outside(x, false, allowed)}
+            group by ${x} order by n desc, value`.execute(db);
       const examples = r.rows.map((row) => ({ value: row.value, records: row.n }));
-      const total = examples.reduce((a, e) => a + e.records, 0);
-      const records = Math.min(total, COUNT_LIMIT);
-      const more = total > COUNT_LIMIT;
       if (examples.length === 0) return ok(check, metaMsg('allOptions', { field }));
-      const mapped = [...allowed, ...Object.keys(resolution.map ?? {})];
-      const unmapped = resolution.map
-        ? (
-            await sql<{ found: boolean }>`select exists (select 1 from ${table}
-              where ${x} is not null and ${outside(mapped)}) as found`.execute(db)
-          ).rows[0]?.found
-        : true;
+      const total = array ? records : examples.reduce((a, e) => a + e.records, 0);
+      const unmapped = examples.some((e) => !(e.value in (resolution.map ?? {})));
       const shown = examples.slice(0, EXAMPLES * 4);
       if (!unmapped)
         return {
           rule: check.rule,
-          records,
-          more,
+          records: total,
+          more: false,
           examples: shown,
           outcome: 'resolved',
-          ...metaMsg('moveToMapped', { count: count(records, more) }),
+          ...metaMsg('moveToMapped', { count: count(total) }),
         };
       const left = shown.filter((e) => !(e.value in (resolution.map ?? {})));
       return {
         rule: check.rule,
-        records,
-        more,
+        records: total,
+        more: false,
         examples: shown,
         outcome: 'refused',
-        ...metaMsg('optionsGone', { count: count(records, more), field, examples: list(left) }),
+        ...metaMsg('optionsGone', { count: count(total), field, examples: list(left) }),
       };
     }
     case 'maxLength':
       return misfits(
-        db,
-        table,
-        x,
         check,
         field,
-        sql`length(${x}::text) > ${check.max}`,
+        records,
+        await first(sql`left(${x}, 60)`),
         metaMsg('longerThan', { max: check.max }),
-        sql`left(${x}, 60)`,
       );
-    case 'range': {
-      const bounds = [
-        ...(check.min === undefined ? [] : [sql`${x} < ${check.min}`]),
-        ...(check.max === undefined ? [] : [sql`${x} > ${check.max}`]),
-      ];
-      if (!/^(numeric|bigint|integer)/.test(stored.type) || bounds.length === 0)
-        return ok(check, metaMsg('notANumber', { field }));
+    case 'range':
+      if (!where) return ok(check, metaMsg('notANumber', { field }));
       return misfits(
-        db,
-        table,
-        x,
         check,
         field,
-        sql.join(bounds, sql` or `),
+        records,
+        await first(x),
         metaMsg('outside', { min: check.min ?? '…', max: check.max ?? '…' }),
-        x,
       );
-    }
     case 'type':
       return misfits(
-        db,
-        table,
-        x,
         check,
         field,
-        castMisfit(x, check.from, check.to),
+        records,
+        await first(sql`${x}::text`),
         metaMsg('notConvert', { from: check.from, to: check.to }),
-        sql`${x}::text`,
       );
   }
 }
 
-/** Refuses when any non-empty value matches `misfit`; counts and lists them. */
-async function misfits(
-  db: Db,
-  table: RawBuilder<unknown>,
-  x: RawBuilder<unknown>,
+/** Rows a uniqueness check looks at first, where duplicates are common. */
+const FIRST_ROWS = 10_000;
+
+/** Refuses when any non-empty value offends; says how many and lists a few. */
+function misfits(
   check: ValueCheck,
   field: string,
-  misfit: RawBuilder<unknown>,
+  records: number,
+  found: unknown[],
   what: Message,
-  shown: RawBuilder<unknown>,
-): Promise<Impact> {
-  const where = sql`${x} is not null and (${misfit})`;
-  const found = await matching(db, table, where, shown);
-  const { records, more } = found;
+): Impact {
   if (records === 0) return ok(check, metaMsg('allFit', { field }));
-  const examples = found.examples.map((value) => ({ value, records: 1 }));
+  const examples = found.map((value) => ({ value, records: 1 }));
   return {
     rule: check.rule,
     records,
-    more,
+    more: false,
     examples,
     outcome: 'refused',
-    ...metaMsg('wouldNotFit', {
-      count: count(records, more),
-      field,
-      what,
-      examples: list(examples),
-    }),
+    ...metaMsg('wouldNotFit', { count: count(records), field, what, examples: list(examples) }),
   };
 }
 
@@ -260,19 +305,34 @@ const NUMBER = `'^\\s*[-+]?([0-9]+\\.?[0-9]*|\\.[0-9]+)\\s*$'`;
 /** The largest integer a JSON number holds exactly, as the integer type's value schema says. */
 const SAFE_INTEGER = '9007199254740991';
 
+/** Digits before and after the point a numeric column type holds (unbounded: Infinity). */
+function numericShape(type: string): { whole: number; scale: number } | undefined {
+  if (type === 'bigint' || type === 'integer') return { whole: 19, scale: 0 };
+  const m = /^numeric\((\d+),(\d+)\)$/.exec(type);
+  if (m) return { whole: Number(m[1]) - Number(m[2]), scale: Number(m[2]) };
+  return type === 'numeric' ? { whole: Infinity, scale: Infinity } : undefined;
+}
+
 /**
  * True for a value of type `from` that a cast to `to` would refuse, round or truncate. Pairs it
- * does not know count every value: the change is refused rather than risked.
+ * does not know count every value: the change is refused rather than risked. Between numbers,
+ * only what the narrowing can lose is tested (a scale kept needs no rounding test).
  */
 function castMisfit(x: RawBuilder<unknown>, from: string, to: string): RawBuilder<unknown> {
   const numericTo = /^numeric\((\d+),(\d+)\)$/.exec(to);
-  const isNumber = from === 'bigint' || from.startsWith('numeric');
+  const fromShape = numericShape(from);
+  const isNumber = fromShape !== undefined;
   if (numericTo) {
     const whole = Number(numericTo[1]) - Number(numericTo[2]);
     const scale = Number(numericTo[2]);
-    const bad = (v: RawBuilder<unknown>) =>
-      sql`abs(${v}) >= ${sql.raw(`1e${whole}`)} or ${v} <> round(${v}, ${sql.raw(String(scale))})`;
-    if (isNumber) return bad(sql`${x}::numeric`);
+    const bad = (v: RawBuilder<unknown>, shape = { whole: Infinity, scale: Infinity }) => {
+      const tests = [
+        ...(shape.whole > whole ? [sql`abs(${v}) >= ${sql.raw(`1e${whole}`)}`] : []),
+        ...(shape.scale > scale ? [sql`${v} <> round(${v}, ${sql.raw(String(scale))})`] : []),
+      ];
+      return tests.length === 0 ? sql`false` : sql.join(tests, sql` or `);
+    };
+    if (isNumber) return bad(sql`${x}::numeric`, fromShape);
     if (from === 'text')
       return sql`case when ${x} ~ ${sql.raw(NUMBER)} then ${bad(sql`${x}::numeric`)} else true end`;
   }
@@ -299,36 +359,24 @@ function castMisfit(x: RawBuilder<unknown>, from: string, to: string): RawBuilde
   return sql`true`;
 }
 
-/**
- * Rows matching `where`, counted up to the cap, and the first few of `shown`: one scan that stops
- * at the cap (or finds nothing, the common case, in one pass).
- */
-async function matching(
+/** The first few values of `shown` among the rows matching `where`. */
+async function examplesOf(
   db: Db,
   table: RawBuilder<unknown>,
   where: RawBuilder<unknown>,
   shown: RawBuilder<unknown>,
-): Promise<{ records: number; more: boolean; examples: unknown[] }> {
+): Promise<unknown[]> {
   const r = await sql<{ value: unknown }>`select ${shown} as value from ${table} where ${where}
-    limit ${COUNT_LIMIT + 1}`.execute(db);
-  const n = r.rows.length;
-  return {
-    records: Math.min(n, COUNT_LIMIT),
-    more: n > COUNT_LIMIT,
-    examples: r.rows.slice(0, EXAMPLES).map((row) => row.value),
-  };
+    limit ${EXAMPLES}`.execute(db);
+  return r.rows.map((row) => row.value);
 }
 
 function ok(check: ValueCheck, message: Message): Impact {
   return { rule: check.rule, records: 0, more: false, examples: [], outcome: 'ok', ...message };
 }
 
-function count(records: number, more: boolean): Message {
-  return more
-    ? metaMsg('moreThan', { n: COUNT_LIMIT.toLocaleString('en') })
-    : records === 1
-      ? metaMsg('oneRecord')
-      : metaMsg('records', { n: records });
+function count(records: number): Message {
+  return records === 1 ? metaMsg('oneRecord') : metaMsg('records', { n: records });
 }
 
 function list(examples: { value: unknown; records: number }[]): Message[] {

@@ -107,7 +107,7 @@ export function summaryMessage(
 export interface Impact extends Message {
   /** `blueprint_states`: records per state of a blueprint's field (process/blueprint-impact.ts). */
   rule: ValueCheck['rule'] | 'blueprint_states';
-  /** Records concerned, counted up to a cap (`more`: there are more). */
+  /** Records concerned (`more`: there are more than counted; data checks count exactly). */
   records: number;
   more: boolean;
   /** A few offending values (or record ids for empty ones), with how many records hold each. */

@@ -39,19 +39,27 @@ export async function insertRow(trx: Db, m: CompiledModule, row: Values): Promis
 /**
  * Inserts one row only when `guard` (SQL) holds, in the same statement; undefined when it did
  * not. The values are bound in a SELECT list, where Postgres types each from its column as it
- * does in VALUES.
+ * does in VALUES. With `history`, the row's history entry is written by the same statement (a
+ * data-modifying CTE over the inserted row: nothing when the guard failed), one round trip less.
  */
 export async function insertRowWhere(
   trx: Db,
   m: CompiledModule,
   row: Values,
   guard: RawBuilder<unknown>,
+  history?: { table: string; action: HistoryAction; changes: string; actor: string },
 ): Promise<Row | undefined> {
   const columns = Object.keys(row);
-  const result =
-    await sql<Row>`insert into ${sql.raw(m.table)} as r (${sql.raw(columns.map(q).join(', '))})
+  const insert = sql`insert into ${sql.raw(m.table)} as r (${sql.raw(columns.map(q).join(', '))})
     select ${sql.join(columns.map((c) => row[c]))} where ${guard}
-    returning ${sql.raw(m.selectList)}`.execute(trx);
+    returning ${sql.raw(m.selectList)}`;
+  const result = history
+    ? await sql<Row>`with r as (${insert}),
+        h as (insert into ${sql.raw(history.table)} (module, record_id, action, changes, actor)
+          select ${m.doc.name}, r.id, ${history.action}, ${history.changes}::jsonb, ${history.actor}
+          from r)
+        select * from r`.execute(trx)
+    : await sql<Row>`${insert}`.execute(trx);
   return result.rows[0];
 }
 

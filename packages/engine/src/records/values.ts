@@ -90,15 +90,23 @@ function nulProblems(values: Values, locale: Locale): Problem[] {
  * no change where the instant is the same.
  */
 export function canonicalTimes(m: CompiledModule, values: Values): Values {
+  let datetimes = datetimeFields.get(m);
+  if (!datetimes) {
+    datetimes = new Set([...m.fields].filter(([, f]) => isDatetime(f)).map(([name]) => name));
+    datetimeFields.set(m, datetimes);
+  }
   for (const [k, v] of Object.entries(values)) {
     if (v instanceof Date) values[k] = v.toISOString();
-    else if (typeof v === 'string' && isDatetime(m.fields.get(k))) {
+    else if (typeof v === 'string' && datetimes.has(k)) {
       const at = Date.parse(v);
       if (!Number.isNaN(at)) values[k] = new Date(at).toISOString();
     }
   }
   return values;
 }
+
+/** The datetime fields of each compiled module (compiled once per revision, never changed). */
+const datetimeFields = new WeakMap<CompiledModule, Set<string>>();
 
 function isDatetime(f: FieldDef | undefined): boolean {
   return f !== undefined && valueSpec(f).valueKind === 'datetime';
@@ -142,9 +150,16 @@ function formulaValue(f: FieldDef, value: unknown): unknown {
   }
 }
 
+/** Value schemas of formula fields, derived once per field definition (documents are immutable). */
+const formulaSchemas = new WeakMap<FieldDef, Record<string, unknown>>();
+
 /** A computed number the column cannot hold is stored as null, not refused by Postgres. */
 function fitsColumn(f: FieldDef, n: number): boolean {
-  const { schema } = fieldValue(f);
+  let schema = formulaSchemas.get(f);
+  if (!schema) {
+    schema = fieldValue(f).schema;
+    formulaSchemas.set(f, schema);
+  }
   const num = (k: string) => schema[k] as number | undefined;
   if (num('maximum') !== undefined && n > (num('maximum') as number)) return false;
   if (num('exclusiveMaximum') !== undefined && n >= (num('exclusiveMaximum') as number))
@@ -193,7 +208,12 @@ export function diffRows(
     if (UNTRACKED_SYSTEM_COLUMNS.has(c)) continue;
     const from = before[c] ?? null;
     const to = after[c] ?? null;
-    if (JSON.stringify(from) !== JSON.stringify(to)) changes[c] = { from, to };
+    // Equal primitives need no serializing (most columns of most writes); JSON decides the rest.
+    if (from === to) continue;
+    if (typeof from === 'object' || typeof to === 'object') {
+      if (JSON.stringify(from) === JSON.stringify(to)) continue;
+    }
+    changes[c] = { from, to };
   }
   return changes;
 }

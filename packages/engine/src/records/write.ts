@@ -8,6 +8,7 @@ import { AtriumError } from '../errors.js';
 import { lockRevisionShared } from '../meta/store.js';
 import { refuseWhileAwaitingApproval } from '../process/approval-lock.js';
 import { blueprintGuard } from '../process/blueprint.js';
+import { qt } from '../sql-names.js';
 import { auditOwnerChange } from '../system/audit.js';
 import type { CompiledModule, Snapshot } from './compiled-module.js';
 import { lookupGuard, lookupProblems } from './lookup-targets.js';
@@ -205,10 +206,25 @@ export async function insertRecord(
   values: Values,
   guard?: RawBuilder<unknown>,
 ): Promise<Row | undefined> {
-  if (!guard) return (await insertRecords(trx, engine, ctx, m, [values]))[0] as Row;
-  const row = await insertRowWhere(trx, m, withSystemValues(ctx, values), guard);
+  const full = withSystemValues(ctx, values);
+  // The entry is known before the insert (the id is ours, every tracked value is in `full`), so
+  // the insert writes it too; checked below against the row as stored.
+  const changes = JSON.stringify(diffRows(m, {}, full));
+  const table = qt(engine.workspace.schema, '_history');
+  const row = await insertRowWhere(trx, m, full, guard ?? sql`true`, {
+    table,
+    action: 'create',
+    changes,
+    actor: ctx.actor.id,
+  });
   if (!row) return undefined;
-  await writeHistory(trx, engine, ctx, m.doc.name, [historyEntry(m, row)], 'create');
+  // Postgres stored a value other than the one sent (a column default, a rounding): the entry
+  // says what is stored, as when it was written after the insert.
+  if (Object.keys(diffRows(m, full, row)).length > 0) {
+    const stored = historyEntry(m, row);
+    await sql`update ${sql.raw(table)} set changes = ${JSON.stringify(stored.changes)}::jsonb
+      where record_id = ${stored.id} and action = 'create'`.execute(trx);
+  }
   if (m.automations) await automationsAfterSave(trx, engine, ctx, m, [{ values, row }]);
   return row;
 }
