@@ -65,28 +65,30 @@ async function funnel(run: ReportRun): Promise<ReportResult> {
   const inPeriod = to === null ? sql`true` : sql`entered < ${to}::timestamptz`;
   // One row per record (a grouped pass over the window's output, which is already in record
   // order, so no hash table and no sort): per position i of the stage list, its first entry into
-  // stage i in the period (f_i), its last entry into stage i at all (l_i), and how long each of
-  // its stays in stage i that began in the period lasted (d_i). The figures are then counts over
-  // these rows; no self-join, no per-stage sort of ids.
+  // stage i in the period (f_i) and its last entry into stage i at all (l_i); and the stays in
+  // a stage of the list that began in the period and have ended, as two arrays (how long, which
+  // stage) whose medians are taken per stage in one pass. The figures are then counts over these
+  // rows; no self-join, no per-stage sort of ids.
   const perRecord: RawBuilder<unknown>[] = [sql`record_id`];
   stages.forEach((stage, i) => {
     perRecord.push(
       sql`min(entered) filter (where stage = ${stage} and ${inPeriod}) as ${sql.raw(`f${i}`)}`,
       sql`max(entered) filter (where stage = ${stage}) as ${sql.raw(`l${i}`)}`,
-      sql`array_agg(extract(epoch from left_at - entered)) filter (where stage = ${stage}
-        and left_at is not null and ${inPeriod}) as ${sql.raw(`d${i}`)}`,
     );
   });
+  const ended = sql`left_at is not null and ${inPeriod} and stage = any(${stages}::text[])`;
+  perRecord.push(
+    sql`array_agg(extract(epoch from left_at - entered)) filter (where ${ended}) as d`,
+    sql`array_agg(stage) filter (where ${ended}) as ds`,
+  );
   // Ids for a drill-down only while a figure counts at most DRILL_IDS records: 101 are enough
   // to know there are more.
   const ids = (cond: RawBuilder<unknown>) =>
     sql`(select array_agg(record_id) from (select record_id from rec where ${cond}
       limit ${DRILL_IDS + 1}) x)`;
-  const medians = stages.map(
-    (_, i) =>
-      sql`(select round((percentile_cont(0.5) within group (order by x) / 86400)::numeric, 2)
-        from rec, unnest(${sql.raw(`d${i}`)}) x) as ${sql.raw(`m${i}`)}`,
-  );
+  const medians = sql`(select json_object_agg(stage, days) from (
+      select stage, round((percentile_cont(0.5) within group (order by secs) / 86400)::numeric, 2) as days
+      from rec, unnest(d, ds) as u(secs, stage) where d is not null group by stage) x) as medians`;
   const result = await sql<Record<string, unknown>>`with stays as (
       select h.record_id, h.at as entered, h.changes -> ${field.name} ->> 'to' as stage,
         lead(h.at) over (partition by h.record_id order by h.id) as left_at
@@ -111,8 +113,9 @@ async function funnel(run: ReportRun): Promise<ReportResult> {
             : sql`null::uuid[] as ${sql.raw(`ai${i}`)}`,
         ];
       }),
-    )}, ${sql.join(medians)} from rec`.execute(engine.db);
+    )}, ${medians} from rec`.execute(engine.db);
   const [figuresRow] = result.rows as [Record<string, unknown>];
+  const medianDays = (figuresRow.medians ?? {}) as Record<string, number>;
   const idsOf = (v: unknown): string[] | null => {
     const list = (v as string[] | null) ?? [];
     return list.length > DRILL_IDS ? null : [...list].sort();
@@ -121,7 +124,7 @@ async function funnel(run: ReportRun): Promise<ReportResult> {
     stage,
     entered: figuresRow[`e${i}`] as number,
     advanced: figuresRow[`a${i}`] as number | null,
-    median_days: figuresRow[`m${i}`] as number | null,
+    median_days: medianDays[stage] ?? null,
     entered_ids: idsOf(figuresRow[`ei${i}`]),
     advanced_ids: i + 1 < stages.length ? idsOf(figuresRow[`ai${i}`]) : null,
   }));
