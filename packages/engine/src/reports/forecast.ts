@@ -1,4 +1,5 @@
 import {
+  forecastCategories,
   groupSpec,
   type JsonLogic,
   type Locale,
@@ -18,6 +19,10 @@ import { resultHead } from './report-run.js';
 
 const HEADINGS = {
   month: { en: 'Month', 'zh-CN': '月份' },
+  'category:closed': { en: 'Closed', 'zh-CN': '已成交' },
+  'category:commit': { en: 'Commit', 'zh-CN': '承诺' },
+  'category:best_case': { en: 'Best case', 'zh-CN': '最佳情况' },
+  'category:pipeline': { en: 'In pipeline', 'zh-CN': '管道中' },
   pipeline: { en: 'Pipeline', 'zh-CN': '商机金额' },
   expected: { en: 'Expected revenue', 'zh-CN': '预计收入' },
   payments: { en: 'Payments due', 'zh-CN': '应收回款' },
@@ -25,9 +30,14 @@ const HEADINGS = {
 
 /**
  * Per close month from the first day of this quarter over `quarters` quarters: the records
- * closing then, their amount, and amount × probability; with `payments`, the payments due each
+ * closing then, their amount, and amount × probability (or, by category, closed + commit); with
+ * `categories`, the amount in each forecast category; with `payments`, the payments due each
  * month. Two aggregates (one per module), both through the one read path.
  */
+function narrowed(drill: DrillDown, logic: JsonLogic): DrillDown {
+  return { module: drill.module, filter: andOf([drill.filter, logic]) };
+}
+
 export async function runForecast(run: ReportRun): Promise<ReportResult> {
   const { engine, ctx, doc } = run;
   const quarter = periodDates('this_quarter', new Date(), 1, ctx.timeZone ?? 'UTC');
@@ -56,6 +66,15 @@ export async function runForecast(run: ReportRun): Promise<ReportResult> {
   });
 
   const dealFilters = [...run.filters, within(doc.module, dateField)];
+  // By category: one sum per category, and (without a probability) expected = closed + commit.
+  const categories = doc.categories ? forecastCategories(doc.categories) : [];
+  const inCategories = (names: readonly string[]): JsonLogic => ({
+    in: [
+      { var: doc.categories?.field ?? '' },
+      categories.filter(([k]) => names.includes(k)).flatMap(([, stages]) => stages),
+    ],
+  });
+  const committed = doc.probability === undefined ? inCategories(['closed', 'commit']) : undefined;
   const asOf = run.asOf !== undefined ? { asOf: run.asOf } : {};
   const deals = await aggregate(
     engine,
@@ -65,14 +84,22 @@ export async function runForecast(run: ReportRun): Promise<ReportResult> {
       const amount = specAt('report.amount', () =>
         numericRef(m.resolve, m.doc.name, doc.amount ?? ''),
       );
-      const probability = specAt('report.probability', () =>
-        numericRef(m.resolve, m.doc.name, doc.probability ?? ''),
-      );
       const measures: MeasureSpec[] = [
         { key: 'count', fn: 'count' },
         { key: 'pipeline', fn: 'sum', field: amount },
-        { key: 'expected', fn: 'sum', field: amount, weight: probability },
+        committed
+          ? { key: 'expected', fn: 'sum', field: amount, where: committed }
+          : {
+              key: 'expected',
+              fn: 'sum',
+              field: amount,
+              weight: specAt('report.probability', () =>
+                numericRef(m.resolve, m.doc.name, doc.probability ?? ''),
+              ),
+            },
       ];
+      for (const [k] of categories)
+        measures.push({ key: `category:${k}`, fn: 'sum', field: amount, where: inCategories([k]) });
       return { groups: [groupSpec(m.resolve, m.doc.name, `${dateField}:month`)], measures };
     },
   );
@@ -132,6 +159,14 @@ export async function runForecast(run: ReportRun): Promise<ReportResult> {
     { key: 'count', label: word(ctx.locale, 'count'), role: 'measure', type: 'number' },
     { key: 'pipeline', label: HEADINGS.pipeline[ctx.locale], role: 'measure', type: 'currency' },
     { key: 'expected', label: HEADINGS.expected[ctx.locale], role: 'measure', type: 'currency' },
+    ...categories.map(
+      ([k]): AggregateColumn => ({
+        key: `category:${k}`,
+        label: HEADINGS[`category:${k}`][ctx.locale],
+        role: 'measure',
+        type: 'currency',
+      }),
+    ),
   ];
   if (payments)
     columns.push({
@@ -157,8 +192,16 @@ export async function runForecast(run: ReportRun): Promise<ReportResult> {
       pipeline: (d?.pipeline as number | undefined) ?? 0,
       expected: (d?.expected as number | undefined) ?? 0,
       $labels: { month: bucketLabel(month, 'month', ctx.locale) },
-      $drill: { count: dealDrill, pipeline: dealDrill, expected: dealDrill },
+      $drill: {
+        count: dealDrill,
+        pipeline: dealDrill,
+        expected: committed ? narrowed(dealDrill, committed) : dealDrill,
+      },
     };
+    for (const [k] of categories) {
+      row[`category:${k}`] = (d?.[`category:${k}`] as number | undefined) ?? 0;
+      row.$drill[`category:${k}`] = narrowed(dealDrill, inCategories([k]));
+    }
     if (payments && p) {
       row.payments = (paymentRows.get(month)?.payments as number | undefined) ?? 0;
       row.$drill.payments = {
