@@ -76,7 +76,8 @@ export async function runForecast(run: ReportRun): Promise<ReportResult> {
   });
   const committed = doc.probability === undefined ? inCategories(['closed', 'commit']) : undefined;
   const asOf = run.asOf !== undefined ? { asOf: run.asOf } : {};
-  const deals = await aggregate(
+  // The deals' and the payments' aggregates are independent: both are asked for at once.
+  const dealsAsked = aggregate(
     engine,
     ctx,
     { module: doc.module, groups: [], measures: [], filters: dealFilters, ...asOf, limit: 1000 },
@@ -105,7 +106,7 @@ export async function runForecast(run: ReportRun): Promise<ReportResult> {
   );
 
   const p = doc.payments;
-  let payments: AggregateResult | undefined;
+  let paymentsAsked: Promise<AggregateResult | undefined> = Promise.resolve(undefined);
   let paymentFilters: { logic: JsonLogic; path: string }[] = [];
   if (p) {
     paymentFilters = [
@@ -113,36 +114,36 @@ export async function runForecast(run: ReportRun): Promise<ReportResult> {
       ...run.filters.filter((f) => f.path === 'owner'),
       within(p.module, p.dateField),
     ];
-    try {
-      payments = await aggregate(
-        engine,
-        ctx,
-        {
-          module: p.module,
-          groups: [],
-          measures: [],
-          filters: paymentFilters,
-          ...asOf,
-          limit: 1000,
-        },
-        (m) => ({
-          groups: [groupSpec(m.resolve, m.doc.name, `${p.dateField}:month`)],
-          measures: [
-            {
-              key: 'payments',
-              fn: 'sum',
-              field: specAt('report.payments.amount', () =>
-                numericRef(m.resolve, m.doc.name, p.amount),
-              ),
-            },
-          ],
-        }),
-      );
-    } catch (e) {
+    paymentsAsked = aggregate(
+      engine,
+      ctx,
+      {
+        module: p.module,
+        groups: [],
+        measures: [],
+        filters: paymentFilters,
+        ...asOf,
+        limit: 1000,
+      },
+      (m) => ({
+        groups: [groupSpec(m.resolve, m.doc.name, `${p.dateField}:month`)],
+        measures: [
+          {
+            key: 'payments',
+            fn: 'sum',
+            field: specAt('report.payments.amount', () =>
+              numericRef(m.resolve, m.doc.name, p.amount),
+            ),
+          },
+        ],
+      }),
+    ).catch((e: unknown) => {
       // A caller who may not read payments still gets the deals' forecast.
       if (!(e instanceof AtriumError && e.code === 'FORBIDDEN')) throw e;
-    }
+      return undefined;
+    });
   }
+  const [deals, payments] = await Promise.all([dealsAsked, paymentsAsked]);
 
   const byMonth = (r: AggregateResult | undefined, key: string) =>
     new Map((r?.rows ?? []).map((row) => [row[key] as string | null, row]));
