@@ -17,6 +17,7 @@
  * DATABASE_URL is used when set, else an embedded Postgres (as `pnpm bench`). Not part of CI.
  */
 import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import { parseArgs } from 'node:util';
 import {
   applyChange,
@@ -242,6 +243,15 @@ async function main(): Promise<void> {
     const scan: number[] = [];
     for (let i = 0; i < 5; i++)
       await time(() => direct.query(`select count(*), sum(amount) from ${deals.table}`), scan);
+    // That one is answered from the index on amount; a read of every row of the table is what
+    // the widgets over the whole table pay at least.
+    const read: number[] = [];
+    for (let i = 0; i < 5; i++)
+      await time(
+        () =>
+          direct.query(`select count(*), sum(amount) from ${deals.table} where deleted_at is null`),
+        read,
+      );
 
     const m = (xs: number[]) => median(xs);
     const lines = [
@@ -249,15 +259,20 @@ async function main(): Promise<void> {
       `database: ${database.server}; ${rows.toLocaleString('en')} deals; ${runs} runs per side`,
       '',
       'aggregate: group by stage, count and sum:amount (money converted in SQL)',
-      `  route (HTTP, all of it)   median ${m(route).toFixed(1)} ms  p90 ${p90(route).toFixed(1)} ms`,
-      `  same SQL through pg       median ${m(plain).toFixed(1)} ms  p90 ${p90(plain).toFixed(1)} ms`,
+      `  route (HTTP, all of it)   median ${m(route).toFixed(1)} ms  p95 ${p95(route).toFixed(1)} ms`,
+      `  same SQL through pg       median ${m(plain).toFixed(1)} ms  p95 ${p95(plain).toFixed(1)} ms`,
       `  ratio (pg / route)        ${(m(plain) / m(route)).toFixed(2)}  (target ≥ 0.80)`,
       '',
       `dashboard of ${widgets.length} widgets (one request, period this_quarter, KPI with previous period)`,
-      `  median ${m(dashboard).toFixed(0)} ms  p90 ${p90(dashboard).toFixed(0)} ms  best ${Math.min(...dashboard).toFixed(0)} ms  (target ≤ 500 ms)`,
+      `  median ${m(dashboard).toFixed(0)} ms  p95 ${p95(dashboard).toFixed(0)} ms  best ${Math.min(...dashboard).toFixed(0)} ms  (target ≤ 500 ms)`,
       `  rows per widget: ${widgets.map((w) => `${w.report}=${w.result?.rows.length ?? 0}`).join(', ')}`,
-      `  each report alone (median ms): ${each.map(([n, xs]) => `${n} ${m(xs).toFixed(0)}`).join(', ')}`,
+      `  each report alone (median / p95 ms): ${each.map(([n, xs]) => `${n} ${m(xs).toFixed(0)} / ${p95(xs).toFixed(0)}`).join(', ')}`,
       `  one plain scan of the table (select count(*), sum(amount)) ${m(scan).toFixed(0)} ms: the dashboard costs ${(m(dashboard) / m(scan)).toFixed(1)} scans`,
+      `  one read of every row (the same where deleted_at is null) ${m(read).toFixed(0)} ms: the dashboard costs ${(m(dashboard) / m(read)).toFixed(1)} reads`,
+      `load average at the end: ${os
+        .loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')}`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
@@ -300,9 +315,9 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)] as number;
 }
 
-function p90(xs: number[]): number {
+function p95(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(s.length * 0.9))] as number;
+  return s[Math.min(s.length - 1, Math.ceil(s.length * 0.95) - 1)] as number;
 }
 
 main().catch((e: unknown) => {

@@ -36,6 +36,13 @@ interface Manifest {
   users?: string;
   /** The home currency and exchange rates reports convert money with (`PUT /api/currencies`). */
   currencies?: string;
+  /**
+   * `YYYY-MM-DD`: the day the sample's dates are written as of. At install every date and
+   * date-time of the sample (and every exchange rate's date) moves by the days from it to
+   * today, so the sample sits around the install day (deals closing soon, one won today) and a
+   * dashboard shows current figures whenever it is installed.
+   */
+  sampleDate?: string;
 }
 
 /**
@@ -58,8 +65,14 @@ export async function installTemplate(
   const actor = await firstAdmin(booted);
   const applied = await applyChange(engine, { documents }, actor.id);
   log(`template ${name}: metadata revision ${applied.revision}`);
-  if (manifest.currencies)
-    await putCurrencies(engine, await readJson<Currencies>(path.join(dir, manifest.currencies)));
+  const shift = manifest.sampleDate ? daysFrom(manifest.sampleDate, new Date()) : 0;
+  if (manifest.currencies) {
+    const currencies = await readJson<Currencies>(path.join(dir, manifest.currencies));
+    await putCurrencies(engine, {
+      ...currencies,
+      rates: currencies.rates.map((r) => ({ ...r, date: shiftDate(r.date, 'date', shift) })),
+    });
+  }
   if (!manifest.sample) return { documents: documents.length, records: 0 };
   const sample = await readJson<Record<string, Record<string, unknown>[]>>(
     path.join(dir, manifest.sample),
@@ -78,9 +91,16 @@ export async function installTemplate(
   for (const [module, rows] of Object.entries(sample)) {
     // A record at a later stage of a blueprint is created at its start and walked there
     // through the transitions, as a user would: the blueprint refuses any other way.
-    const blueprint = engine.metadata.current.modules.get(module)?.blueprint;
+    const compiled = engine.metadata.current.modules.get(module);
+    const blueprint = compiled?.blueprint;
+    const types = new Map(compiled?.doc.fields.map((f) => [f.name, f.type]));
     for (const { $key, ...values } of rows) {
       const body = resolveKeys(values, ids);
+      for (const [k, v] of Object.entries(body)) {
+        const type = types.get(k);
+        if (typeof v === 'string' && (type === 'date' || type === 'datetime'))
+          body[k] = shiftDate(v, type, shift);
+      }
       const stage = blueprint ? body[blueprint.field] : undefined;
       if (blueprint) delete body[blueprint.field];
       const ctx = { actor, locale: 'en' as const };
@@ -98,6 +118,21 @@ export async function installTemplate(
     }
   }
   return { documents: documents.length, records };
+}
+
+const DAY_MS = 86_400_000;
+
+/** Whole days from `YYYY-MM-DD` to the (UTC) day of `now`. */
+export function daysFrom(day: string, now: Date): number {
+  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  return Math.round((today - Date.parse(`${day}T00:00:00Z`)) / DAY_MS);
+}
+
+/** A sample date (`YYYY-MM-DD`) or date-time (ISO instant) `days` later. */
+export function shiftDate(value: string, type: 'date' | 'datetime', days: number): string {
+  if (days === 0) return value;
+  const at = new Date(Date.parse(type === 'date' ? `${value}T00:00:00Z` : value) + days * DAY_MS);
+  return type === 'date' ? at.toISOString().slice(0, 10) : at.toISOString();
 }
 
 function resolveKeys(

@@ -535,4 +535,111 @@ describe('reports: documents, funnel, leaderboard, forecast, dashboards, export'
       'format',
     );
   });
+
+  // Last in the file: it moves R7 and adds R8, which the figures above do not count.
+  it('forecasts by stage category: closed + commit expected, the amount per category', async () => {
+    const r7 = (await t.call('GET', `/api/records/deals/${ids.R7}`)).body;
+    expect(
+      (await t.call('PATCH', `/api/records/deals/${ids.R7}`, { stage: 'c', version: r7.version }))
+        .status,
+    ).toBe(200);
+    const r8 = await t.call('POST', '/api/records/deals', {
+      name: 'R8',
+      amount: 250,
+      probability: 80,
+      stage: 'b',
+      close_date: forecastDay,
+    });
+    expect(r8.status).toBe(201);
+    const categories = { field: 'stage', closed: ['c'], commit: ['b'], best_case: ['a'] };
+    const byCategory = { kind: 'report', module: 'deals', type: 'forecast', amount: 'amount' };
+    const applied = await t.apply([
+      ...REPORTS,
+      { ...byCategory, name: 'forecast_categories', dateField: 'close_date', categories },
+      {
+        ...byCategory,
+        name: 'forecast_both',
+        dateField: 'close_date',
+        probability: 'probability',
+        categories,
+      },
+    ]);
+    expect(applied.status, JSON.stringify(applied.body)).toBe(200);
+    // In the month: R6 1000 USD at a (best case), R7 200 EUR = 400 USD at c (closed), R8 250 USD
+    // at b (commit). Expected by category = closed + commit = 650.
+    const body = (await run('forecast_categories')).json();
+    expect(body.columns.map((c: { key: string }) => c.key)).toEqual([
+      'month',
+      'count',
+      'pipeline',
+      'expected',
+      'category:closed',
+      'category:commit',
+      'category:best_case',
+    ]);
+    expect(body.columns[6].label).toBe('Best case');
+    const month = body.rows.find((x: { month: string }) => x.month === forecastMonth);
+    expect(
+      figures(
+        [month],
+        [
+          'count',
+          'pipeline',
+          'expected',
+          'category:closed',
+          'category:commit',
+          'category:best_case',
+        ],
+      ),
+    ).toEqual([
+      {
+        count: 3,
+        pipeline: 1650,
+        expected: 650,
+        'category:closed': 400,
+        'category:commit': 250,
+        'category:best_case': 1000,
+      },
+    ]);
+    const names = async (filter: unknown) =>
+      (
+        await t.call(
+          'GET',
+          `/api/records/deals?fields=name&sort=name&filter=${filterParam(filter)}`,
+        )
+      ).body.data.map((d: { name: string }) => d.name);
+    expect(await names(month.$drill['category:best_case'].filter)).toEqual(['R6']);
+    expect(await names(month.$drill.expected.filter)).toEqual(['R7', 'R8']);
+    // With a probability too: expected is amount × probability (300 + 200 + 200), categories kept.
+    const both = (await run('forecast_both')).json();
+    const m2 = both.rows.find((x: { month: string }) => x.month === forecastMonth);
+    expect(figures([m2], ['expected', 'category:commit'])).toEqual([
+      { expected: 700, 'category:commit': 250 },
+    ]);
+    const zh = (await run('forecast_categories', '', t.token, 'zh-CN')).json();
+    expect(zh.columns[4].label).toBe('已成交');
+
+    const bad = await t.call('POST', '/api/meta/apply', {
+      documents: [
+        {
+          ...byCategory,
+          name: 'x',
+          dateField: 'close_date',
+          categories: { field: 'stage', commit: ['a', 'zz'], best_case: ['a'] },
+        },
+        {
+          ...byCategory,
+          name: 'y',
+          dateField: 'close_date',
+          categories: { field: 'amount', commit: ['a'] },
+        },
+      ],
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual([
+      'documents[0].categories.best_case[0]',
+      'documents[0].categories.commit[1]',
+      'documents[1].categories.field',
+    ]);
+  });
 });

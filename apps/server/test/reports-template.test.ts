@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Booted } from '../src/boot.js';
-import { installTemplate } from '../src/templates.js';
+import { daysFrom, installTemplate, shiftDate } from '../src/templates.js';
 import { filterParam, startTestApp, type TestApp } from './support/test-app.js';
 
 interface Widget {
@@ -67,16 +67,42 @@ describe('reports: the b2b-sales sales dashboard', () => {
   });
 
   it('converts the USD deals at the template’s rates', async () => {
-    // Won in 2026: 华锐运维 360,000 CNY + 鼎盛 TMS 2,150,000 CNY + Northwind 185,000 USD, at
-    // the rate in force on asOf (7.18 from January, 7.12 from July).
+    // The sample (and its rates) moved from the day it was written (2026-11-27) to today.
+    const shift = daysFrom('2026-11-27', new Date());
+    const day = (d: string) => shiftDate(d, 'date', shift);
+    // Won in the sample's 2026: 华锐运维 360,000 CNY + 鼎盛 TMS 2,150,000 CNY + Northwind
+    // 185,000 USD, at the rate in force on asOf (7.18 from January, 7.12 from July).
     const won = (asOf: string) =>
-      t.call('GET', `/api/reports/won_revenue?period=2026-01-01..2026-12-31&asOf=${asOf}`);
+      t.call(
+        'GET',
+        `/api/reports/won_revenue?period=${day('2026-01-01')}..${day('2026-12-31')}&asOf=${day(asOf)}`,
+      );
     expect((await won('2026-03-31')).body.totals['sum:amount']).toBe(
       360000 + 2150000 + 185000 * 7.18,
     );
     expect((await won('2026-07-01')).body.totals['sum:amount']).toBe(
       360000 + 2150000 + 185000 * 7.12,
     );
+  });
+
+  it('dates the sample from the day it is installed', async () => {
+    // Installed on 2027-03-01 (any hour, UTC), a sample written on 2026-11-27 moves 94 days.
+    expect(daysFrom('2026-11-27', new Date('2027-03-01T23:30:00Z'))).toBe(94);
+    expect(daysFrom('2026-11-27', new Date('2026-11-20T00:00:00Z'))).toBe(-7);
+    expect(shiftDate('2026-11-27', 'date', 94)).toBe('2027-03-01');
+    expect(shiftDate('2026-12-02T06:30:00Z', 'datetime', 94)).toBe('2027-03-06T06:30:00.000Z');
+    const today = new Date().toISOString().slice(0, 10);
+    const tms = await t.call(
+      'GET',
+      `/api/records/deals?fields=name,close_date&filter=${filterParam({ '==': [{ var: 'name' }, '鼎盛 TMS 运输管理平台'] })}`,
+    );
+    expect(tms.body.data[0].close_date).toBe(today);
+    const rates = await t.call('GET', '/api/currencies');
+    expect(rates.body.rates).toContainEqual({
+      currency: 'USD',
+      rate: 7.12,
+      date: shiftDate('2026-07-01', 'date', daysFrom('2026-11-27', new Date())),
+    });
   });
 
   it('drills down from a bar to its records', async () => {

@@ -485,6 +485,8 @@ export const CONVERSION_SCHEMA = closed({
 
 /** How a report or a dashboard widget is drawn. */
 export const CHART_TYPES = ['kpi', 'bar', 'line', 'donut', 'funnel', 'table'] as const;
+/** A forecast's categories, from surest to least sure (docs/reports.md). */
+export const FORECAST_CATEGORIES = ['closed', 'commit', 'best_case', 'pipeline'] as const;
 const token = Type.String({ minLength: 1, maxLength: 100 });
 
 /**
@@ -517,6 +519,19 @@ export const REPORT_SCHEMA = closed({
   amount: optional(name),
   probability: optional(name),
   quarters: optional(Type.Integer({ minimum: 1, maximum: 8 })),
+  /**
+   * forecast: forecast categories by stage — the options of the picklist `field` in each
+   * category (an option in none is omitted). Without `probability`, expected = closed + commit.
+   */
+  categories: optional(
+    closed({
+      field: name,
+      closed: optional(Type.Array(token, { maxItems: 50, uniqueItems: true })),
+      commit: optional(Type.Array(token, { maxItems: 50, uniqueItems: true })),
+      best_case: optional(Type.Array(token, { maxItems: 50, uniqueItems: true })),
+      pipeline: optional(Type.Array(token, { maxItems: 50, uniqueItems: true })),
+    }),
+  ),
   /** forecast: expected payments per month from another module. */
   payments: optional(
     closed({ module: name, amount: name, dateField: name, filter: optional(logic) }),

@@ -10,6 +10,7 @@ export * from './document-schemas.js';
 export * from './documents.js';
 export * from './field-types.js';
 export * from './field-value.js';
+export * from './forecast-categories.js';
 export * from './identifiers.js';
 export * from './json-schema.js';
 export * from './label.js';

@@ -164,6 +164,8 @@ function rewrite(doc: MetadataDoc, r: Rename, of: (module: string) => Rename): M
       if (copy.filter !== undefined) copy.filter = logic(copy.filter);
       if (copy.won !== undefined) copy.won = logic(copy.won);
       if (copy.lost !== undefined) copy.lost = logic(copy.lost);
+      if (copy.categories)
+        copy.categories = { ...copy.categories, field: r.field(copy.categories.field) };
       return copy;
     }
     case 'profile':

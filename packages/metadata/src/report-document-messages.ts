@@ -32,4 +32,12 @@ export const reportDocMsg = defineMessages('reportDocs', {
     en: '"{name}" is not a date or date-time field',
     'zh-CN': '“{name}”不是日期或日期时间字段',
   },
+  categoryField: {
+    en: 'forecast categories need "field": a picklist of the module',
+    'zh-CN': '预测分类需要“field”：本模块的一个选项列表字段',
+  },
+  categoryTwice: {
+    en: '"{value}" is already in the category {other}',
+    'zh-CN': '“{value}”已在分类 {other} 中',
+  },
 });

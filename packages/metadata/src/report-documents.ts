@@ -1,6 +1,7 @@
 import { groupSpecs, measureSpecs, numericRef, SpecError, storedType } from './aggregate-spec.js';
 import { documentMsg } from './document-messages.js';
 import type { DashboardDoc, JsonLogic, ModuleDoc, ReportDoc } from './documents.js';
+import { forecastCategoryProblems } from './forecast-categories.js';
 import { compileFilter, FilterError } from './logic/compile-filter.js';
 import { DATE_PERIODS } from './logic/date-range.js';
 import type { Message, Problem } from './messages.js';
@@ -11,7 +12,7 @@ import { reportDocMsg as say } from './report-document-messages.js';
 const USES: Record<ReportDoc['type'], readonly (keyof ReportDoc)[]> = {
   summary: ['groupBy', 'measures', 'sort', 'limit', 'dateField', 'defaultPeriod'],
   funnel: ['field', 'stages', 'defaultPeriod'],
-  forecast: ['amount', 'probability', 'dateField', 'quarters', 'payments'],
+  forecast: ['amount', 'probability', 'dateField', 'quarters', 'payments', 'categories'],
   leaderboard: ['amount', 'dateField', 'won', 'lost', 'defaultPeriod', 'limit'],
 };
 const SPECIFIC = [...new Set(Object.values(USES).flat())];
@@ -61,6 +62,10 @@ export function reportProblems(
       continue;
     }
     new ReportChecker(doc, at, module, modules, add).check();
+    if (doc.type === 'forecast' && doc.categories)
+      problems.push(
+        ...forecastCategoryProblems(doc.categories, `${at}.categories`, module, modules),
+      );
   }
   return problems;
 }
@@ -109,9 +114,10 @@ class ReportChecker {
       }
       case 'forecast':
         this.money(this.resolve, doc.amount, '.amount', doc.module);
-        if (doc.probability === undefined)
+        // Expected revenue is amount × probability, or by category (forecast-categories.ts).
+        if (doc.probability === undefined && doc.categories === undefined)
           this.add(`${at}.probability`, say('forecastNeeds', { key: 'probability' }));
-        else
+        else if (doc.probability !== undefined)
           this.spec('.probability', () =>
             numericRef(this.resolve, doc.module, doc.probability as string),
           );

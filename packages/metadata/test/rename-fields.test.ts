@@ -68,4 +68,28 @@ describe('following renames', () => {
       { path: 'documents[0].fields[0].renamedFrom', message: expect.stringContaining('"name"') },
     ]);
   });
+
+  it('follows a renamed stage field into a forecast’s categories', () => {
+    const pipeline = {
+      kind: 'module',
+      name: 'deals',
+      fields: [
+        { name: 'amount', type: 'currency' },
+        { name: 'close_date', type: 'date' },
+        { name: 'phase', type: 'picklist', options: [{ value: 'a' }], renamedFrom: 'stage' },
+      ],
+    } as MetadataDoc;
+    const forecast = {
+      kind: 'report',
+      module: 'deals',
+      name: 'f',
+      type: 'forecast',
+      amount: 'amount',
+      dateField: 'close_date',
+      categories: { field: 'stage', commit: ['a'] },
+    } as MetadataDoc;
+    const out = followRenames([pipeline, forecast]);
+    expect(out[1]).toMatchObject({ categories: { field: 'phase', commit: ['a'] } });
+    expect(checkDocuments(out).problems).toEqual([]);
+  });
 });

@@ -150,12 +150,10 @@ export async function buildAggregate(
     if (label) inner.push(sql`${sql.raw(label)} as ${sql.raw(`l${i}`)}`);
   });
   const currencyCode = sql`coalesce(r.currency_code, ${m.currency ?? home})`;
-  const rate = sql`(case when ${currencyCode} = ${home} then 1 else fx.rate end)`;
   measures.forEach((x, j) => {
     if (x.field) {
       let value: RawBuilder<unknown> = sql.raw(`r.${q(x.field.field.name)}`);
       if (x.weight) value = sql`${value} * r.${sql.raw(q(x.weight.field.name))} / 100`;
-      if (money && isMoney(x.field)) value = sql`${value} * ${rate}`;
       inner.push(sql`${value} as ${sql.raw(`a${j}`)}`);
     }
     if (x.where !== undefined) {
@@ -163,7 +161,7 @@ export async function buildAggregate(
       inner.push(sql`coalesce(${cond}, false) as ${sql.raw(`w${j}`)}`);
     }
   });
-  if (money) inner.push(sql`(${currencyCode} <> ${home} and fx.rate is null) as miss`);
+  if (money) inner.push(sql`${currencyCode} as c`);
   if (inner.length === 0) inner.push(sql`1 as one`);
 
   const rates = qt(engine.workspace.schema, '_currency_rates');
@@ -171,9 +169,28 @@ export async function buildAggregate(
     ? sql`with fx as (select distinct on (currency) currency, rate from ${sql.raw(rates)}
         where valid_from <= ${asOf}::date order by currency, valid_from desc) `
     : sql``;
-  const fxJoin = money ? sql` left join fx on fx.currency = ${currencyCode}` : sql``;
-  const from = sql`${sql.raw(m.table)} r${joins.from()}${sql.raw(userJoins.join(''))}${fxJoin}`;
+  const from = sql`${sql.raw(m.table)} r${joins.from()}${sql.raw(userJoins.join(''))}`;
   const whereSql = sql.join(where, sql` and `);
+  const records = sql`(select ${sql.join(inner)} from ${from} where ${whereSql}) s`;
+  const grouped = groups.map((g, i) => (hasLabel(g) ? `g${i}, l${i}` : `g${i}`)).join(', ');
+  // Money is converted after grouping: the records are first summed per group and currency
+  // (partial figures, no rate looked up per record), then each of those few groups is
+  // multiplied by its currency's rate. A sum of amounts times a rate is exactly the sum of the
+  // amounts each times the rate (numeric arithmetic), so the figures are those of converting
+  // every record.
+  const partials: RawBuilder<unknown>[] = [];
+  if (money) {
+    if (grouped) partials.push(sql.raw(grouped));
+    partials.push(sql`c`, sql`count(*) as n`);
+    measures.forEach((x, j) => {
+      partials.push(...partialSql(x, j));
+    });
+  }
+  const source = money
+    ? sql`(select ${sql.join(partials)} from ${records} group by ${sql.raw(grouped ? `${grouped}, c` : 'c')}) s
+      left join fx on fx.currency = s.c`
+    : records;
+  const rate = sql`(case when s.c = ${home} then 1 else fx.rate end)`;
 
   // Outer select: the groups, the bucket bounds the drill-down needs, the figures.
   const outer: RawBuilder<unknown>[] = [];
@@ -195,10 +212,13 @@ export async function buildAggregate(
     }
   });
   measures.forEach((x, j) => {
-    outer.push(sql`${measureSql(x, j, money)} as ${sql.raw(`m${j}`)}`);
+    const figure = money ? convertedSql(x, j, rate) : measureSql(x, j);
+    outer.push(sql`${figure} as ${sql.raw(`m${j}`)}`);
   });
-  if (money) outer.push(sql`count(*) filter (where miss) as missing`);
-  const grouped = groups.map((g, i) => (hasLabel(g) ? `g${i}, l${i}` : `g${i}`)).join(', ');
+  if (money)
+    outer.push(
+      sql`coalesce(sum(n) filter (where s.c <> ${home} and fx.rate is null), 0) as missing`,
+    );
   const totals = plan.totals === true && groups.length > 0;
   if (totals) outer.push(sql.raw(`grouping(g0) as total`));
   const groupBy =
@@ -211,8 +231,7 @@ export async function buildAggregate(
   const limit = plan.limit ?? DEFAULT_GROUP_ROWS;
   const query = sql<
     Record<string, unknown>
-  >`${fxCte}select ${sql.join(outer)} from (select ${sql.join(inner)}
-    from ${from} where ${whereSql}) s${groupBy}${order} limit ${limit + (totals ? 2 : 1)}`.compile(
+  >`${fxCte}select ${sql.join(outer)} from ${source}${groupBy}${order} limit ${limit + (totals ? 2 : 1)}`.compile(
     engine.db,
   );
 
@@ -278,7 +297,8 @@ export async function buildAggregate(
       if (missing > 0) {
         const found = await sql<{
           c: string;
-        }>`${fxCte}select distinct ${currencyCode} as c from ${from}
+        }>`${fxCte}select distinct ${currencyCode} as c
+          from ${from} left join fx on fx.currency = ${currencyCode}
           where ${whereSql} and ${currencyCode} <> ${home} and fx.rate is null order by 1`.execute(
           engine.db,
         );
@@ -326,23 +346,72 @@ function labelSql(
   return `${joins.column(ref)}::text`;
 }
 
-function measureSql(x: MeasureSpec, j: number, money: boolean): RawBuilder<unknown> {
+function measureSql(x: MeasureSpec, j: number): RawBuilder<unknown> {
   const a = sql.raw(`a${j}`);
   const filter = x.where !== undefined ? sql.raw(` filter (where w${j})`) : sql``;
-  const round = money && isMoney(x.field);
   switch (x.fn) {
     case 'count':
       return sql`count(*)${filter}`;
     case 'sum':
-      return round
-        ? sql`coalesce(round(sum(${a})${filter}, 2), 0)`
-        : sql`coalesce(sum(${a})${filter}, 0)`;
+      return sql`coalesce(sum(${a})${filter}, 0)`;
     case 'avg':
-      return round ? sql`round(avg(${a})${filter}, 2)` : sql`round(avg(${a})${filter}, 6)`;
+      return sql`round(avg(${a})${filter}, 6)`;
     case 'min':
-      return round ? sql`round(min(${a})${filter}, 2)` : sql`min(${a})${filter}`;
+      return sql`min(${a})${filter}`;
     case 'max':
-      return round ? sql`round(max(${a})${filter}, 2)` : sql`max(${a})${filter}`;
+      return sql`max(${a})${filter}`;
+  }
+}
+
+/** A measure's partial figures over the records of one group in one currency (`p`, `q`). */
+function partialSql(x: MeasureSpec, j: number): RawBuilder<unknown>[] {
+  const a = sql.raw(`a${j}`);
+  const filter = x.where !== undefined ? sql.raw(` filter (where w${j})`) : sql``;
+  const p = sql.raw(`p${j}`);
+  switch (x.fn) {
+    case 'count':
+      return [sql`count(*)${filter} as ${p}`];
+    case 'sum':
+      return [sql`sum(${a})${filter} as ${p}`];
+    case 'avg':
+      return [sql`sum(${a})${filter} as ${p}`, sql`count(${a})${filter} as ${sql.raw(`q${j}`)}`];
+    case 'min':
+      return [sql`min(${a})${filter} as ${p}`];
+    case 'max':
+      return [sql`max(${a})${filter} as ${p}`];
+  }
+}
+
+/**
+ * A measure from its partial figures per currency: money multiplied by the currency's `rate`
+ * (null when the currency has no rate on `asOf`: left out) and rounded to 2 decimals.
+ */
+function convertedSql(x: MeasureSpec, j: number, rate: RawBuilder<unknown>): RawBuilder<unknown> {
+  const p = sql.raw(`p${j}`);
+  const q = sql.raw(`q${j}`);
+  if (!isMoney(x.field))
+    switch (x.fn) {
+      case 'count':
+      case 'sum':
+        return sql`coalesce(sum(${p}), 0)`;
+      case 'avg':
+        return sql`round(sum(${p}) / nullif(sum(${q}), 0), 6)`;
+      case 'min':
+        return sql`min(${p})`;
+      case 'max':
+        return sql`max(${p})`;
+    }
+  switch (x.fn) {
+    case 'count':
+      return sql`coalesce(sum(${p}), 0)`;
+    case 'sum':
+      return sql`coalesce(round(sum(${p} * ${rate}), 2), 0)`;
+    case 'avg':
+      return sql`round(sum(${p} * ${rate}) / nullif(sum(${q}) filter (where ${rate} is not null), 0), 2)`;
+    case 'min':
+      return sql`round(min(${p} * ${rate}), 2)`;
+    case 'max':
+      return sql`round(max(${p} * ${rate}), 2)`;
   }
 }
 

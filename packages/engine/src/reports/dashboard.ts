@@ -91,13 +91,25 @@ export async function runDashboard(
           throw new AtriumError('UNKNOWN_REPORT', [
             reportMsg.at('report', 'noReport', { name: w.report }),
           ]);
+        // A KPI's period before is known before either runs (the forecast's own months are
+        // known only from its answer): both are asked for at once, on two connections.
+        const before =
+          w.type === 'kpi' &&
+          period !== null &&
+          report.type !== 'forecast' &&
+          (report.type === 'funnel' || report.dateField !== undefined)
+            ? runReportDoc(engine, ctx, report, previousPeriod(period), rest)
+            : undefined;
+        // Settled here so a refusal of the current run does not leave this one unhandled.
+        before?.catch(() => {});
         const result = await runReportDoc(engine, ctx, report, period, rest);
         answer.result = result;
         if (w.type === 'kpi') {
           const previous =
             result.period === null
               ? undefined
-              : await runReportDoc(engine, ctx, report, previousPeriod(result.period), rest);
+              : await (before ??
+                  runReportDoc(engine, ctx, report, previousPeriod(result.period), rest));
           answer.kpi = kpiOf(result, previous, w.measure);
         }
       } catch (e) {

@@ -1,4 +1,5 @@
 import {
+  forecastCategories,
   groupSpec,
   type JsonLogic,
   type Locale,
@@ -18,6 +19,10 @@ import { resultHead } from './report-run.js';
 
 const HEADINGS = {
   month: { en: 'Month', 'zh-CN': '月份' },
+  'category:closed': { en: 'Closed', 'zh-CN': '已成交' },
+  'category:commit': { en: 'Commit', 'zh-CN': '承诺' },
+  'category:best_case': { en: 'Best case', 'zh-CN': '最佳情况' },
+  'category:pipeline': { en: 'In pipeline', 'zh-CN': '管道中' },
   pipeline: { en: 'Pipeline', 'zh-CN': '商机金额' },
   expected: { en: 'Expected revenue', 'zh-CN': '预计收入' },
   payments: { en: 'Payments due', 'zh-CN': '应收回款' },
@@ -25,9 +30,14 @@ const HEADINGS = {
 
 /**
  * Per close month from the first day of this quarter over `quarters` quarters: the records
- * closing then, their amount, and amount × probability; with `payments`, the payments due each
+ * closing then, their amount, and amount × probability (or, by category, closed + commit); with
+ * `categories`, the amount in each forecast category; with `payments`, the payments due each
  * month. Two aggregates (one per module), both through the one read path.
  */
+function narrowed(drill: DrillDown, logic: JsonLogic): DrillDown {
+  return { module: drill.module, filter: andOf([drill.filter, logic]) };
+}
+
 export async function runForecast(run: ReportRun): Promise<ReportResult> {
   const { engine, ctx, doc } = run;
   const quarter = periodDates('this_quarter', new Date(), 1, ctx.timeZone ?? 'UTC');
@@ -56,8 +66,18 @@ export async function runForecast(run: ReportRun): Promise<ReportResult> {
   });
 
   const dealFilters = [...run.filters, within(doc.module, dateField)];
+  // By category: one sum per category, and (without a probability) expected = closed + commit.
+  const categories = doc.categories ? forecastCategories(doc.categories) : [];
+  const inCategories = (names: readonly string[]): JsonLogic => ({
+    in: [
+      { var: doc.categories?.field ?? '' },
+      categories.filter(([k]) => names.includes(k)).flatMap(([, stages]) => stages),
+    ],
+  });
+  const committed = doc.probability === undefined ? inCategories(['closed', 'commit']) : undefined;
   const asOf = run.asOf !== undefined ? { asOf: run.asOf } : {};
-  const deals = await aggregate(
+  // The deals' and the payments' aggregates are independent: both are asked for at once.
+  const dealsAsked = aggregate(
     engine,
     ctx,
     { module: doc.module, groups: [], measures: [], filters: dealFilters, ...asOf, limit: 1000 },
@@ -65,20 +85,28 @@ export async function runForecast(run: ReportRun): Promise<ReportResult> {
       const amount = specAt('report.amount', () =>
         numericRef(m.resolve, m.doc.name, doc.amount ?? ''),
       );
-      const probability = specAt('report.probability', () =>
-        numericRef(m.resolve, m.doc.name, doc.probability ?? ''),
-      );
       const measures: MeasureSpec[] = [
         { key: 'count', fn: 'count' },
         { key: 'pipeline', fn: 'sum', field: amount },
-        { key: 'expected', fn: 'sum', field: amount, weight: probability },
+        committed
+          ? { key: 'expected', fn: 'sum', field: amount, where: committed }
+          : {
+              key: 'expected',
+              fn: 'sum',
+              field: amount,
+              weight: specAt('report.probability', () =>
+                numericRef(m.resolve, m.doc.name, doc.probability ?? ''),
+              ),
+            },
       ];
+      for (const [k] of categories)
+        measures.push({ key: `category:${k}`, fn: 'sum', field: amount, where: inCategories([k]) });
       return { groups: [groupSpec(m.resolve, m.doc.name, `${dateField}:month`)], measures };
     },
   );
 
   const p = doc.payments;
-  let payments: AggregateResult | undefined;
+  let paymentsAsked: Promise<AggregateResult | undefined> = Promise.resolve(undefined);
   let paymentFilters: { logic: JsonLogic; path: string }[] = [];
   if (p) {
     paymentFilters = [
@@ -86,36 +114,36 @@ export async function runForecast(run: ReportRun): Promise<ReportResult> {
       ...run.filters.filter((f) => f.path === 'owner'),
       within(p.module, p.dateField),
     ];
-    try {
-      payments = await aggregate(
-        engine,
-        ctx,
-        {
-          module: p.module,
-          groups: [],
-          measures: [],
-          filters: paymentFilters,
-          ...asOf,
-          limit: 1000,
-        },
-        (m) => ({
-          groups: [groupSpec(m.resolve, m.doc.name, `${p.dateField}:month`)],
-          measures: [
-            {
-              key: 'payments',
-              fn: 'sum',
-              field: specAt('report.payments.amount', () =>
-                numericRef(m.resolve, m.doc.name, p.amount),
-              ),
-            },
-          ],
-        }),
-      );
-    } catch (e) {
+    paymentsAsked = aggregate(
+      engine,
+      ctx,
+      {
+        module: p.module,
+        groups: [],
+        measures: [],
+        filters: paymentFilters,
+        ...asOf,
+        limit: 1000,
+      },
+      (m) => ({
+        groups: [groupSpec(m.resolve, m.doc.name, `${p.dateField}:month`)],
+        measures: [
+          {
+            key: 'payments',
+            fn: 'sum',
+            field: specAt('report.payments.amount', () =>
+              numericRef(m.resolve, m.doc.name, p.amount),
+            ),
+          },
+        ],
+      }),
+    ).catch((e: unknown) => {
       // A caller who may not read payments still gets the deals' forecast.
       if (!(e instanceof AtriumError && e.code === 'FORBIDDEN')) throw e;
-    }
+      return undefined;
+    });
   }
+  const [deals, payments] = await Promise.all([dealsAsked, paymentsAsked]);
 
   const byMonth = (r: AggregateResult | undefined, key: string) =>
     new Map((r?.rows ?? []).map((row) => [row[key] as string | null, row]));
@@ -132,6 +160,14 @@ export async function runForecast(run: ReportRun): Promise<ReportResult> {
     { key: 'count', label: word(ctx.locale, 'count'), role: 'measure', type: 'number' },
     { key: 'pipeline', label: HEADINGS.pipeline[ctx.locale], role: 'measure', type: 'currency' },
     { key: 'expected', label: HEADINGS.expected[ctx.locale], role: 'measure', type: 'currency' },
+    ...categories.map(
+      ([k]): AggregateColumn => ({
+        key: `category:${k}`,
+        label: HEADINGS[`category:${k}`][ctx.locale],
+        role: 'measure',
+        type: 'currency',
+      }),
+    ),
   ];
   if (payments)
     columns.push({
@@ -157,8 +193,16 @@ export async function runForecast(run: ReportRun): Promise<ReportResult> {
       pipeline: (d?.pipeline as number | undefined) ?? 0,
       expected: (d?.expected as number | undefined) ?? 0,
       $labels: { month: bucketLabel(month, 'month', ctx.locale) },
-      $drill: { count: dealDrill, pipeline: dealDrill, expected: dealDrill },
+      $drill: {
+        count: dealDrill,
+        pipeline: dealDrill,
+        expected: committed ? narrowed(dealDrill, committed) : dealDrill,
+      },
     };
+    for (const [k] of categories) {
+      row[`category:${k}`] = (d?.[`category:${k}`] as number | undefined) ?? 0;
+      row.$drill[`category:${k}`] = narrowed(dealDrill, inCategories([k]));
+    }
     if (payments && p) {
       row.payments = (paymentRows.get(month)?.payments as number | undefined) ?? 0;
       row.$drill.payments = {

@@ -48,7 +48,6 @@ async function funnel(run: ReportRun): Promise<ReportResult> {
     ]);
   const field = ref.field;
   const stages = doc.stages ?? (field.options ?? []).map((o) => o.value);
-  const nexts = stages.map((_, i) => stages[i + 1] ?? null);
   const vars = callerVars(ctx);
   const joins = scopedJoins(engine, ctx, m, snapshot);
   const where: RawBuilder<unknown>[] = [sql`r.deleted_at is null`];
@@ -59,63 +58,90 @@ async function funnel(run: ReportRun): Promise<ReportResult> {
   const zone = ctx.timeZone ?? 'UTC';
   const from = run.period ? dayStart(run.period.from, zone).toISOString() : null;
   const to = run.period ? dayStart(run.period.to, zone).toISOString() : null;
-  const inPeriod = (col: string) =>
-    from === null
-      ? sql`true`
-      : sql`${sql.raw(col)} >= ${from}::timestamptz and ${sql.raw(col)} < ${to}::timestamptz`;
   const history = sql.raw(qt(engine.workspace.schema, '_history'));
   // Changes before the period matter to no figure: what entered a stage in the period left it
   // (or moved on) later.
   const since = from === null ? sql`` : sql` and h.at >= ${from}::timestamptz`;
-  const result = await sql<{
-    stage: string;
-    entered: number;
-    advanced: number | null;
-    median_days: number | null;
-    entered_ids: string[] | null;
-    advanced_ids: string[] | null;
-  }>`with changes as (
-      select h.record_id, h.id, h.at, h.changes -> ${field.name} ->> 'to' as stage
+  const inPeriod = to === null ? sql`true` : sql`entered < ${to}::timestamptz`;
+  // One row per record (a grouped pass over the window's output, which is already in record
+  // order, so no hash table and no sort): per position i of the stage list, its first entry into
+  // stage i in the period (f_i) and its last entry into stage i at all (l_i); and the stays in
+  // a stage of the list that began in the period and have ended, as two arrays (how long, which
+  // stage) whose medians are taken per stage in one pass. The figures are then counts over these
+  // rows; no self-join, no per-stage sort of ids.
+  const perRecord: RawBuilder<unknown>[] = [sql`record_id`];
+  stages.forEach((stage, i) => {
+    perRecord.push(
+      sql`min(entered) filter (where stage = ${stage} and ${inPeriod}) as ${sql.raw(`f${i}`)}`,
+      sql`max(entered) filter (where stage = ${stage}) as ${sql.raw(`l${i}`)}`,
+    );
+  });
+  const ended = sql`left_at is not null and ${inPeriod} and stage = any(${stages}::text[])`;
+  perRecord.push(
+    sql`array_agg(extract(epoch from left_at - entered)) filter (where ${ended}) as d`,
+    sql`array_agg(stage) filter (where ${ended}) as ds`,
+  );
+  // Ids for a drill-down only while a figure counts at most DRILL_IDS records: 101 are enough
+  // to know there are more.
+  const ids = (cond: RawBuilder<unknown>) =>
+    sql`(select array_agg(record_id) from (select record_id from rec where ${cond}
+      limit ${DRILL_IDS + 1}) x)`;
+  const medians = sql`(select json_object_agg(stage, days) from (
+      select stage, round((percentile_cont(0.5) within group (order by secs) / 86400)::numeric, 2) as days
+      from rec, unnest(d, ds) as u(secs, stage) where d is not null group by stage) x) as medians`;
+  const query = sql<Record<string, unknown>>`with stays as (
+      select h.record_id, h.at as entered, h.changes -> ${field.name} ->> 'to' as stage,
+        lead(h.at) over (partition by h.record_id order by h.id) as left_at
       from ${history} h join ${sql.raw(m.table)} r on r.id = h.record_id${joins.from()}
       where h.module = ${doc.module} and h.changes ? ${field.name}${since}
         and ${sql.join(where, sql` and `)}
-    ), stays as (
-      select record_id, stage, at as entered,
-        lead(at) over (partition by record_id order by id) as left_at
-      from changes
-    ), per as (
-      -- Per record and stage: its first entry in the period, its last entry at all. Grouped
-      -- and hash-joined below, so the query stays linear in the history it reads.
-      select record_id, stage, min(entered) filter (where ${inPeriod('entered')}) as first_in,
-        max(entered) as last_in
-      from stays group by record_id, stage
-    ), steps as (
-      select * from unnest(${stages}::text[], ${nexts}::text[]) with ordinality as s(stage, next, n)
-    ), entries as (
-      select s.n, p.record_id, coalesce(q.last_in > p.first_in, false) as moved
-      from steps s join per p on p.stage = s.stage and p.first_in is not null
-      left join per q on q.record_id = p.record_id and q.stage = s.next
-    ), medians as (
-      select stage, percentile_cont(0.5) within group (order by extract(epoch from left_at - entered)) as secs
-      from stays where left_at is not null and ${inPeriod('entered')} group by stage
+    ), rec as (
+      select ${sql.join(perRecord)} from stays group by record_id
     )
-    select s.stage, count(e.record_id)::int as entered,
-      case when s.next is null then null else (count(e.record_id) filter (where e.moved))::int end as advanced,
-      round((m.secs / 86400)::numeric, 2) as median_days,
-      case when count(e.record_id) <= ${DRILL_IDS}
-        then coalesce(array_agg(e.record_id order by e.record_id) filter (where e.record_id is not null), '{}') end as entered_ids,
-      case when count(e.record_id) filter (where e.moved) <= ${DRILL_IDS}
-        then coalesce(array_agg(e.record_id order by e.record_id) filter (where e.moved), '{}') end as advanced_ids
-    from steps s left join entries e on e.n = s.n left join medians m on m.stage = s.stage
-    group by s.n, s.stage, s.next, m.secs
-    order by s.n`.execute(engine.db);
+    select ${sql.join(
+      stages.flatMap((_, i) => {
+        const f = sql.raw(`f${i}`);
+        const moved = i + 1 < stages.length ? sql`${sql.raw(`l${i + 1}`)} > ${f}` : undefined;
+        return [
+          sql`count(${f})::int as ${sql.raw(`e${i}`)}`,
+          moved
+            ? sql`(count(*) filter (where ${moved}))::int as ${sql.raw(`a${i}`)}`
+            : sql`null::int as ${sql.raw(`a${i}`)}`,
+          sql`${ids(sql`${f} is not null`)} as ${sql.raw(`ei${i}`)}`,
+          moved
+            ? sql`${ids(moved)} as ${sql.raw(`ai${i}`)}`
+            : sql`null::uuid[] as ${sql.raw(`ai${i}`)}`,
+        ];
+      }),
+    )}, ${medians} from rec`;
+  // The planner's estimate of the medians' unnest (10 rows a record) lifts the statement over
+  // jit_above_cost, and compiling it costs more (~100 ms at 200k records) than it saves: the
+  // statement runs without JIT, in a transaction of its own so the setting ends with it.
+  const result = await engine.db.transaction().execute(async (trx) => {
+    await sql`set local jit = off`.execute(trx);
+    return query.execute(trx);
+  });
+  const [figuresRow] = result.rows as [Record<string, unknown>];
+  const medianDays = (figuresRow.medians ?? {}) as Record<string, number>;
+  const idsOf = (v: unknown): string[] | null => {
+    const list = (v as string[] | null) ?? [];
+    return list.length > DRILL_IDS ? null : [...list].sort();
+  };
+  const stageRows = stages.map((stage, i) => ({
+    stage,
+    entered: figuresRow[`e${i}`] as number,
+    advanced: figuresRow[`a${i}`] as number | null,
+    median_days: medianDays[stage] ?? null,
+    entered_ids: idsOf(figuresRow[`ei${i}`]),
+    advanced_ids: i + 1 < stages.length ? idsOf(figuresRow[`ai${i}`]) : null,
+  }));
 
   // Too many ids for a URL: no drill-down for that figure (null from the query).
   const byIds = (ids: string[] | null): DrillDown | undefined =>
     ids === null
       ? undefined
       : { module: doc.module, filter: ids.length === 0 ? false : { in: [{ var: 'id' }, ids] } };
-  const rows: ReportRow[] = result.rows.map((r) => {
+  const rows: ReportRow[] = stageRows.map((r) => {
     const option = field.options?.find((o) => o.value === r.stage);
     const $drill: Record<string, DrillDown> = {};
     const entered = byIds(r.entered_ids);
