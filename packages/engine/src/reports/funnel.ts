@@ -63,12 +63,9 @@ async function funnel(run: ReportRun): Promise<ReportResult> {
   // (or moved on) later.
   const since = from === null ? sql`` : sql` and h.at >= ${from}::timestamptz`;
   const inPeriod = to === null ? sql`true` : sql`entered < ${to}::timestamptz`;
-  // One row per record (a grouped pass over the window's output, which is already in record
-  // order, so no hash table and no sort): per position i of the stage list, its first entry into
-  // stage i in the period (f_i) and its last entry into stage i at all (l_i); and the stays in
-  // a stage of the list that began in the period and have ended, as two arrays (how long, which
-  // stage) whose medians are taken per stage in one pass. The figures are then counts over these
-  // rows; no self-join, no per-stage sort of ids.
+  // One row per record (a grouped pass over the stays): per position i of the stage list, its
+  // first entry into stage i in the period (f_i) and its last entry into stage i at all (l_i).
+  // The figures are then counts over these rows; no self-join, no per-stage sort of ids.
   const perRecord: RawBuilder<unknown>[] = [sql`record_id`];
   stages.forEach((stage, i) => {
     perRecord.push(
@@ -76,19 +73,18 @@ async function funnel(run: ReportRun): Promise<ReportResult> {
       sql`max(entered) filter (where stage = ${stage}) as ${sql.raw(`l${i}`)}`,
     );
   });
+  // The stays in a stage of the list that began in the period and have ended, their median
+  // length per stage read straight from the stays (no per-record arrays to build and unnest).
   const ended = sql`left_at is not null and ${inPeriod} and stage = any(${stages}::text[])`;
-  perRecord.push(
-    sql`array_agg(extract(epoch from left_at - entered)) filter (where ${ended}) as d`,
-    sql`array_agg(stage) filter (where ${ended}) as ds`,
-  );
   // Ids for a drill-down only while a figure counts at most DRILL_IDS records: 101 are enough
   // to know there are more.
   const ids = (cond: RawBuilder<unknown>) =>
     sql`(select array_agg(record_id) from (select record_id from rec where ${cond}
       limit ${DRILL_IDS + 1}) x)`;
   const medians = sql`(select json_object_agg(stage, days) from (
-      select stage, round((percentile_cont(0.5) within group (order by secs) / 86400)::numeric, 2) as days
-      from rec, unnest(d, ds) as u(secs, stage) where d is not null group by stage) x) as medians`;
+      select stage, round((percentile_cont(0.5) within group (
+        order by extract(epoch from left_at - entered)) / 86400)::numeric, 2) as days
+      from stays where ${ended} group by stage) x) as medians`;
   const query = sql<Record<string, unknown>>`with stays as (
       select h.record_id, h.at as entered, h.changes -> ${field.name} ->> 'to' as stage,
         lead(h.at) over (partition by h.record_id order by h.id) as left_at
@@ -114,9 +110,10 @@ async function funnel(run: ReportRun): Promise<ReportResult> {
         ];
       }),
     )}, ${medians} from rec`;
-  // The planner's estimate of the medians' unnest (10 rows a record) lifts the statement over
-  // jit_above_cost, and compiling it costs more (~100 ms at 200k records) than it saves: the
-  // statement runs without JIT, in a transaction of its own so the setting ends with it.
+  // The statement's estimate crosses jit_above_cost, and compiling it costs more (~100 ms at
+  // 200k records) than it saves: it runs without JIT, in a transaction of its own so the setting
+  // ends with it. (A larger work_mem keeps its sort in memory but makes Postgres drop the
+  // parallel plan, which is slower.)
   const result = await engine.db.transaction().execute(async (trx) => {
     await sql`set local jit = off`.execute(trx);
     return query.execute(trx);
