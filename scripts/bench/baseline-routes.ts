@@ -22,9 +22,11 @@ const COLUMNS = (
   'notes currency_code'
 ).split(' ');
 const SELECT = COLUMNS.map((c) => `"${c}"`).join(', ');
-// `narrow=true`: the columns a list screen shows, plus id, version and the sort key, in the
-// table's order — what the engine answers for the same `fields=`.
-const NARROW = new Set('id version amount name stage close_date account owner_id'.split(' '));
+// `narrow=true`: the columns a list screen shows, plus id, version, the sort key and the currency
+// that travels with an amount, in the table's order — what the engine answers for the same `fields=`.
+const NARROW = new Set(
+  'id version amount name stage close_date account owner_id currency_code'.split(' '),
+);
 const SELECT_NARROW = COLUMNS.filter((c) => NARROW.has(c))
   .map((c) => `"${c}"`)
   .join(', ');
