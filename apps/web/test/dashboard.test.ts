@@ -60,10 +60,16 @@ describe.skipIf(unavailable !== undefined)('dashboards in Chromium', () => {
     return page;
   };
 
-  /** Waits until every widget has left its skeleton. */
-  const settled = async (page: Page) => {
-    await page.locator('.dashboard-grid .widget').first().waitFor();
-    await expect.poll(() => page.locator('.widget .skeleton').count(), { timeout: 15_000 }).toBe(0);
+  /** Waits until every widget has left its skeleton; a refusal shown instead is the failure. */
+  const settled = async (page: Page, timeout = 15_000) => {
+    const state = async () => {
+      const alert = page.locator('.dashboard > [role="alert"]');
+      if ((await alert.count()) > 0) return `refused: ${await alert.first().textContent()}`;
+      return (await page.locator('.dashboard-grid .widget').count()) > 0
+        ? page.locator('.widget .skeleton').count()
+        : 'no grid yet';
+    };
+    await expect.poll(state, { timeout }).toBe(0);
   };
 
   /** The shapes echarts drew in a widget (bars, slices, stages, the line). */
@@ -83,12 +89,24 @@ describe.skipIf(unavailable !== undefined)('dashboards in Chromium', () => {
       .getByRole('navigation', { name: 'Modules' })
       .getByRole('link', { name: 'Sales dashboard' })
       .click();
-    // The first visit loads the chart chunk and answers every widget: under the whole suite's load
-    // (other files hammering the same Postgres) that took over 30 s once; quiet, about a second.
-    await page
-      .getByRole('heading', { name: 'Sales dashboard', level: 1 })
-      .waitFor({ timeout: 90_000 });
-    await settled(page);
+    // Named from the metadata at once; the first visit then loads the chart chunk and answers
+    // every widget: under the whole suite's load (other files hammering the same Postgres) that
+    // took over 30 s twice; quiet, about a second.
+    // What went wrong, should this first visit fail (it did twice under the whole suite's load).
+    const trouble: string[] = [];
+    page.on('requestfailed', (r) => trouble.push(`${r.url()}: ${r.failure()?.errorText}`));
+    page.on('response', (r) => {
+      if (r.status() >= 400) trouble.push(`${r.url()}: ${r.status()}`);
+    });
+    try {
+      await page.getByRole('heading', { name: 'Sales dashboard', level: 1 }).waitFor();
+      await settled(page, 90_000);
+    } catch (e) {
+      await screenshot(page, 'dashboard-first-visit-failed');
+      throw new Error(
+        `${(e as Error).message}\nrequests that failed: ${trouble.join('; ') || 'none'}`,
+      );
+    }
 
     const answer = await dashboard();
     const widgets = page.locator('.dashboard-grid .widget');
@@ -177,7 +195,7 @@ describe.skipIf(unavailable !== undefined)('dashboards in Chromium', () => {
     await expect.poll(() => new URL(page.url()).searchParams.get('filter')).toBeNull();
     await expect.poll(() => rows.count()).toBeGreaterThan(records.length);
     await page.context().close();
-  }, 120_000);
+  }, 180_000);
 
   it('opens a report full-size and downloads it as CSV with the token', async () => {
     const page = await signedIn(1280, 'en');

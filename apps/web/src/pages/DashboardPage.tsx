@@ -6,15 +6,22 @@ import { DashboardFilter } from '../dashboard/DashboardFilter.js';
 import { useReportsApi } from '../dashboard/hooks.js';
 import { PeriodNote } from '../dashboard/PeriodNote.js';
 import { WidgetCard } from '../dashboard/WidgetCard.js';
-import { useWorkspace } from '../meta.js';
+import { labelOf, useWorkspace } from '../meta.js';
 import '../dashboard/dashboard.css';
 
 /** What the grid shows before the first answer: the document's widgets, else a plain layout. */
-function placeholders(documents: unknown[], name: string): DashboardWidget[] {
-  const doc = documents.find(
-    (d): d is { widgets?: DashboardWidget[] } =>
+type DashboardDocLike = { label?: Parameters<typeof labelOf>[0]; widgets?: DashboardWidget[] };
+
+/** The dashboard's document, when the caller's metadata holds it. */
+function dashboardDoc(documents: unknown[], name: string): DashboardDocLike | undefined {
+  return documents.find(
+    (d): d is DashboardDocLike =>
       (d as { kind?: string }).kind === 'dashboard' && (d as { name?: string }).name === name,
   );
+}
+
+function placeholders(documents: unknown[], name: string): DashboardWidget[] {
+  const doc = dashboardDoc(documents, name);
   const widgets = doc?.widgets?.map((w) => ({ ...w, title: '' }));
   if (widgets && widgets.length > 0) return widgets;
   return [0, 1, 2, 3].map((i) => ({
@@ -48,9 +55,14 @@ export function DashboardPage() {
     (a, b) => a.position.y - b.position.y || a.position.x - b.position.x,
   );
 
+  // Named from the metadata at once, so the page says what it is while its figures load (or fail).
+  const doc = dashboardDoc(documents, name);
+  const title = data?.label ?? (doc ? labelOf(doc.label, locale, name) : '\u00a0');
+
   if (answer.error && !data) {
     return (
       <div className="dashboard">
+        <h1>{title}</h1>
         <p role="alert" className="form-error">
           {t('common.error', { message: answer.error.message })}
         </p>
@@ -65,7 +77,7 @@ export function DashboardPage() {
     <div className="dashboard" aria-busy={loading}>
       <div className="page-header dashboard-header">
         <div className="dashboard-heading">
-          <h1>{data?.label ?? '\u00a0'}</h1>
+          <h1>{title}</h1>
           <PeriodNote
             period={data?.period}
             currency={data?.widgets.find((w) => w.result)?.result?.currency}
