@@ -4,6 +4,7 @@ import type { AutomationAction, AutomationDoc, JsonLogic, ModuleDoc } from './do
 import { fieldValue } from './field-value.js';
 import { compileFilter, FilterError } from './logic/compile-filter.js';
 import { usedVars } from './logic/evaluate.js';
+import { listOnlyProblemAt } from './logic/list-only.js';
 import type { Message, Problem } from './messages.js';
 import { fieldResolver } from './module-fields.js';
 
@@ -48,10 +49,13 @@ export function automationProblems(
     const ref = resolve(name);
     return ref && ref.path.length === 1 ? ref.field : undefined;
   };
+  // Conditions and values are evaluated on one record in memory: no list-only operator.
   const reads = (expression: JsonLogic, path: string) => {
     for (const v of usedVars(expression)) {
       if (!resolve(v)) add(path, say('unknownVar', { name: v }));
     }
+    const listOnly = listOnlyProblemAt(expression);
+    if (listOnly) add(`${path}${listOnly.path}`, listOnly);
   };
 
   const t = doc.trigger;
@@ -78,8 +82,9 @@ export function automationProblems(
   if (t.on === 'schedule') {
     if (t.cron === undefined) add('.trigger.cron', say('triggerNeeds', { on: t.on, key: 'cron' }));
     else if (!CRON.test(t.cron)) add('.trigger.cron', say('cronFields'));
-    // A schedule picks its records in SQL: its condition must compile to a filter.
-    if (doc.when !== undefined) {
+    // A schedule picks its records in SQL: its condition must compile to a filter (a list-only
+    // operator in it is reported once, below, as for every condition).
+    if (doc.when !== undefined && !listOnlyProblemAt(doc.when)) {
       try {
         compileFilter(doc.when, resolve, { path: 'when' });
       } catch (e) {

@@ -21,6 +21,7 @@ import { fieldValue } from './field-value.js';
 import { nameMessage } from './identifiers.js';
 import { compileFilter, FilterError } from './logic/compile-filter.js';
 import { usedVars } from './logic/evaluate.js';
+import { listOnlyProblemAt } from './logic/list-only.js';
 import type { Message, MessageParams, Problem } from './messages.js';
 import { fieldResolver, systemFields } from './module-fields.js';
 import { reportProblems } from './report-documents.js';
@@ -213,12 +214,17 @@ class Checker {
     }
   }
 
-  /** Every `var` of an in-memory expression names a field of the module. */
+  /**
+   * Every `var` of an in-memory expression names a field of the module, and every operator has
+   * an in-memory twin (no `entered`: one record carries no history).
+   */
   private vars(doc: ModuleDoc, expression: JsonLogic, at: string): void {
     const known = new Set([...systemFields(doc), ...doc.fields].map((f) => f.name));
     for (const v of usedVars(expression)) {
       if (!known.has(v)) this.say(at, 'unknownField', { name: v });
     }
+    const listOnly = listOnlyProblemAt(expression);
+    if (listOnly) this.add(`${at}${listOnly.path}`, listOnly);
   }
 
   private formulaCycles(doc: ModuleDoc): void {
@@ -284,7 +290,7 @@ class Checker {
         });
         if (doc.filter !== undefined) {
           try {
-            compileFilter(doc.filter, resolve, { path: 'filter' });
+            compileFilter(doc.filter, resolve, { path: 'filter', history: true });
           } catch (e) {
             if (!(e instanceof FilterError)) throw e;
             this.add(`.${e.path}`, e.problem);

@@ -18,6 +18,7 @@ export * from './logic/compile-filter.js';
 export * from './logic/date-range.js';
 export * from './logic/evaluate.js';
 export * from './logic/filter-ast.js';
+export * from './logic/list-only.js';
 export * from './logic/logic-bounds.js';
 export * from './logic/operations.js';
 export * from './messages.js';

@@ -181,7 +181,7 @@ class ReportChecker {
 
   private filter(resolve: FieldResolver, logic: JsonLogic, path: string): void {
     try {
-      compileFilter(logic, resolve, { path: 'filter' });
+      compileFilter(logic, resolve, { path: 'filter', history: true });
     } catch (e) {
       if (!(e instanceof FilterError)) throw e;
       this.add(`${this.at}${path}${e.path.slice('filter'.length)}`, e.problem);

@@ -588,6 +588,32 @@ describe('checkDocuments: documents that refer to a module', () => {
     );
   });
 
+  it('takes "entered" (field history) in a view filter, and refuses it wherever one record is evaluated in memory', () => {
+    const entered = { entered: [{ var: 'stage' }, 'won', '2026-01-01T00:00:00Z', null] };
+    const view = {
+      ...clone(tableView),
+      filter: { and: [{ '>': [{ var: 'amount' }, 5] }, entered] },
+    };
+    expect(checkDocuments([clone(accounts), clone(deals), view]).problems).toEqual([]);
+    const module = clone(deals);
+    module.validationRules = [{ name: 'r', when: { '!': entered }, message: { en: 'x' } }];
+    const formula = module.fields.find((f) => f.name === 'expected');
+    if (formula) formula.expression = { if: [entered, 1, 0] };
+    const rules = { ...clone(layout), rules: [{ when: entered, show: ['notes'] }] };
+    const flow = clone(blueprint) as { transitions: { when?: unknown }[] };
+    if (flow.transitions[0]) flow.transitions[0].when = { or: [false, entered] };
+    const auto = { ...clone(automation), when: entered };
+    const { problems } = checkDocuments([clone(accounts), module, rules, flow, auto]);
+    const i = module.fields.indexOf(formula as FieldDef);
+    expect(problems.map((p) => [p.path, p.key])).toEqual([
+      [`documents[1].fields[${i}].expression.if[0].entered`, 'filter.historyOnlyInLists'],
+      ['documents[1].validationRules[0].when.![0].entered', 'filter.historyOnlyInLists'],
+      ['documents[2].rules[0].when.entered', 'filter.historyOnlyInLists'],
+      ['documents[3].transitions[0].when.or[1].entered', 'filter.historyOnlyInLists'],
+      ['documents[4].when.entered', 'filter.historyOnlyInLists'],
+    ]);
+  });
+
   it('refuses a view filter with a bad value, pointing at the value', () => {
     const bad = { ...clone(tableView), filter: { '==': [{ var: 'stage' }, 'closed'] } };
     expectOneProblem([clone(accounts), clone(deals), bad], 'documents[2].filter.==[1]', /option/);

@@ -621,3 +621,101 @@ describe('compileFilter: the caller as a variable', () => {
     expect(refusal({ starts_with: [v('name'), '\u0000'] }).path).toBe('filter.starts_with[1]');
   });
 });
+
+describe('compileFilter: entered (field history, list queries only)', () => {
+  const FROM = '2026-01-01T00:00:00Z';
+  const TO = '2026-02-01T00:00:00.000Z';
+  const listed = (expr: JsonLogic) =>
+    compileFilter(expr, resolveDeals, { now: NOW, history: true });
+  /** The FilterError of compiling `expr` for a list query. */
+  const refusedInList = (expr: JsonLogic): FilterError => {
+    try {
+      listed(expr);
+    } catch (e) {
+      if (e instanceof FilterError) return e;
+      throw e;
+    }
+    throw new Error(`expected ${JSON.stringify(expr)} to be refused`);
+  };
+
+  it('compiles an entry into an option in a period, and one followed by the next option', () => {
+    expect(listed({ entered: [v('stage'), 'qualified', FROM, TO] })).toEqual({
+      op: 'entered',
+      field: ref('stage'),
+      value: 'qualified',
+      from: '2026-01-01T00:00:00.000Z',
+      to: TO,
+    });
+    expect(
+      listed({ and: [{ entered: [v('stage'), 'new', null, '2026-01-31T19:00:00-05:00', 'won'] }] }),
+    ).toEqual({
+      op: 'and',
+      args: [{ op: 'entered', field: ref('stage'), value: 'new', from: null, to: TO, next: 'won' }],
+    });
+  });
+
+  it('is refused outside a list query (a sharing rule, a condition on one record)', () => {
+    const e = refusal({ or: [false, { entered: [v('stage'), 'won', null, null] }] }, 'when');
+    expect(e.path).toBe('when.or[1].entered');
+    expect(e.problem.key).toBe('filter.historyOnlyInLists');
+    expect(e.message).toBe(
+      '"entered" reads the field history, which only a list filter, a saved view or a report can do: a condition on one record or a sharing rule cannot use it',
+    );
+  });
+
+  it('refuses a bad shape, naming the argument', () => {
+    const bad: [JsonLogic, string, string][] = [
+      [{ entered: [v('stage'), 'won'] }, 'filter.entered', 'filter.enteredArgs'],
+      [
+        { entered: [v('stage'), 'won', null, null, 'new', 'x'] },
+        'filter.entered',
+        'filter.enteredArgs',
+      ],
+      [{ entered: ['stage', 'won', null, null] }, 'filter.entered', 'filter.enteredArgs'],
+      [{ entered: v('stage') }, 'filter.entered', 'filter.enteredArgs'],
+      [{ entered: [v('nope'), 'won', null, null] }, 'filter.entered[0]', 'filter.unknownField'],
+      [{ entered: [v('amount'), 'won', null, null] }, 'filter.entered[0]', 'filter.enteredField'],
+      [{ entered: [v('regions'), 'emea', null, null] }, 'filter.entered[0]', 'filter.enteredField'],
+      // A lookup's picklist: its history is the target's, not this record's.
+      [
+        { entered: [v('account.industry'), 'tech', null, null] },
+        'filter.entered[0]',
+        'filter.enteredField',
+      ],
+      [{ entered: [v('stage'), null, null, null] }, 'filter.entered[1]', 'filter.enteredArgs'],
+      [{ entered: [v('stage'), 'mars', null, null] }, 'filter.entered[1]', 'filter.notA'],
+      [{ entered: [v('stage'), 'won', null, null, 'mars'] }, 'filter.entered[4]', 'filter.notA'],
+      [
+        { entered: [v('stage'), 'won', null, null, null] },
+        'filter.entered[4]',
+        'filter.enteredArgs',
+      ],
+      [
+        { entered: [v('stage'), 'won', '2026-01-01', null] },
+        'filter.entered[2]',
+        'filter.anInstant',
+      ],
+      [
+        { entered: [v('stage'), 'won', null, 1767225600000] },
+        'filter.entered[3]',
+        'filter.anInstant',
+      ],
+      [
+        { entered: [v('stage'), 'won', '2026-02-30T00:00:00Z', null] },
+        'filter.entered[2]',
+        'filter.anInstant',
+      ],
+      [{ entered: [v('stage'), 'won', null, 'today'] }, 'filter.entered[3]', 'filter.anInstant'],
+    ];
+    for (const [expr, path, key] of bad) {
+      const e = refusedInList(expr);
+      expect({ expr, path: e.path, key: e.problem.key }).toEqual({ expr, path, key });
+    }
+    expect(refusedInList({ entered: [v('stage'), 'mars', null, null] }).message).toBe(
+      '"mars" is not an option of stage (field stage)',
+    );
+    expect(refusedInList({ entered: [v('stage'), 'won', '2026-01-01', null] }).message).toBe(
+      '"2026-01-01" is not an instant with its offset (such as "2026-01-01T00:00:00Z") or null',
+    );
+  });
+});

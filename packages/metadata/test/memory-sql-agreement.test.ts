@@ -86,6 +86,9 @@ function matches(node: FilterNode, row: Row): boolean {
       const value = read(row, node.field);
       return Array.isArray(value) && node.values.every((v) => value.includes(v));
     }
+    case 'entered':
+      // Reads the field history, which a row in memory does not carry: list queries only.
+      throw new Error('"entered" has no in-memory twin');
   }
 }
 

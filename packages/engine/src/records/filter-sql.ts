@@ -46,7 +46,39 @@ export function filterSql(node: FilterNode, joins: QueryJoins | string): RawBuil
     }
     case 'has':
       return sql`(${col(node.field)} @> ${node.values}::text[])`;
+    case 'entered':
+      return enteredSql(node, joins);
   }
+}
+
+/**
+ * `entered` as EXISTS over the record's history entries (by `(module, record_id)`, the history's
+ * index): an entry setting the field to the value in [from, to) and, with `next`, a later entry
+ * setting it to `next` — the funnel's "entered" and "advanced" (reports/funnel.ts).
+ */
+function enteredSql(
+  node: Extract<FilterNode, { op: 'entered' }>,
+  joins: QueryJoins | string,
+): RawBuilder<unknown> {
+  const history = typeof joins === 'string' ? undefined : joins.history;
+  // Only a list query of the module compiles `entered` (compileFilter's `history`), and it
+  // passes the history with its joins.
+  if (!history) throw new Error('"entered" needs the history of the list query\'s module');
+  const table = sql.raw(history.table);
+  const name = node.field.path[0];
+  const entry = (alias: string, value: string) => {
+    const h = sql.raw(alias);
+    return sql`${h}.module = ${history.module} and ${h}.record_id = r.id
+      and ${h}.changes -> ${name} ->> 'to' = ${value}`;
+  };
+  const conds = [entry('he', node.value)];
+  if (node.from !== null) conds.push(sql`he.at >= ${node.from}::timestamptz`);
+  if (node.to !== null) conds.push(sql`he.at < ${node.to}::timestamptz`);
+  if (node.next !== undefined)
+    conds.push(
+      sql`exists (select 1 from ${table} hn where ${entry('hn', node.next)} and hn.at > he.at)`,
+    );
+  return sql`exists (select 1 from ${table} he where ${sql.join(conds, sql` and `)})`;
 }
 
 /** A field of the record, or of the live record a lookup points to (one level). */

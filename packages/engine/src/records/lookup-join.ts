@@ -66,14 +66,22 @@ function targetJson(alias: string, target: ModuleDoc): string {
   return chunks.join(' || ');
 }
 
+/** Where a module's field history is: `"ws"."_history"`, rows of `module`. */
+export interface HistoryTable {
+  table: string;
+  module: string;
+}
+
 /**
  * The joins one query uses: a column through a lookup registers its join, and `from()` gives
  * the joins to put after `from <table> r`. Columns of the record itself read as `r."name"`.
+ * It also says where the record's field history is, for a filter that reads it (`entered`).
  */
 export class QueryJoins {
   readonly #lookups: ReadonlyMap<string, LookupJoin>;
   readonly #used = new Map<string, LookupJoin>();
   readonly #scope: ((target: string) => RawBuilder<unknown> | undefined) | undefined;
+  readonly history: HistoryTable | undefined;
 
   /**
    * `scope` gives, per target module, the records the caller may read (SQL over `r`): a target
@@ -82,9 +90,11 @@ export class QueryJoins {
   constructor(
     lookups: ReadonlyMap<string, LookupJoin>,
     scope?: (target: string) => RawBuilder<unknown> | undefined,
+    history?: HistoryTable,
   ) {
     this.#lookups = lookups;
     this.#scope = scope;
+    this.history = history;
   }
 
   /** SQL of a field of the record, or of its lookup's target (one level). */

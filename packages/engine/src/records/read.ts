@@ -241,10 +241,14 @@ export function scopedJoins(
   m: CompiledModule,
   snapshot: Snapshot,
 ): QueryJoins {
-  return new QueryJoins(m.lookups, (target) => {
-    const tm = snapshot.modules.get(target);
-    return tm ? engine.access.scope(ctx.actor, tm, 'read') : undefined;
-  });
+  return new QueryJoins(
+    m.lookups,
+    (target) => {
+      const tm = snapshot.modules.get(target);
+      return tm ? engine.access.scope(ctx.actor, tm, 'read') : undefined;
+    },
+    { table: qt(m.schema, '_history'), module: m.doc.name },
+  );
 }
 
 /** The values a filter may name as `{"var": "$user.id"}`. */
@@ -275,7 +279,13 @@ export function compile(
   timeZone?: string,
 ): FilterNode {
   try {
-    return compileFilter(logic, m.resolve, { path, vars, ...(timeZone && { timeZone }) });
+    // A list query of the module: it may read the field history (`entered`).
+    return compileFilter(logic, m.resolve, {
+      path,
+      vars,
+      history: true,
+      ...(timeZone && { timeZone }),
+    });
   } catch (e) {
     if (e instanceof FilterError) throw new AtriumError('INVALID_FILTER', [e.problem]);
     throw e;

@@ -8,7 +8,7 @@ import { withFreshMetadata } from '../records/fresh-metadata.js';
 import { listMsg } from '../records/list-messages.js';
 import { callerVars, compile, scopedJoins } from '../records/read.js';
 import { qt } from '../sql-names.js';
-import type { AggregateColumn } from './aggregate.js';
+import { type AggregateColumn, andOf } from './aggregate.js';
 import { homeCurrency } from './currencies.js';
 import { fieldLabel } from './group-labels.js';
 import type { DrillDown, ReportResult, ReportRow, ReportRun } from './report-run.js';
@@ -20,9 +20,6 @@ const HEADINGS = {
   conversion: { en: 'Conversion to next stage', 'zh-CN': '阶段转化率' },
   median_days: { en: 'Median days in stage', 'zh-CN': '停留天数中位数' },
 } as const satisfies Record<string, Record<Locale, string>>;
-
-/** A figure drills down to its records by id while they are this few (a URL must hold them). */
-const DRILL_IDS = 100;
 
 /**
  * A stage field's funnel, from the field history (`_history`: every create and change of the
@@ -76,11 +73,6 @@ async function funnel(run: ReportRun): Promise<ReportResult> {
   // The stays in a stage of the list that began in the period and have ended, their median
   // length per stage read straight from the stays (no per-record arrays to build and unnest).
   const ended = sql`left_at is not null and ${inPeriod} and stage = any(${stages}::text[])`;
-  // Ids for a drill-down only while a figure counts at most DRILL_IDS records: 101 are enough
-  // to know there are more.
-  const ids = (cond: RawBuilder<unknown>) =>
-    sql`(select array_agg(record_id) from (select record_id from rec where ${cond}
-      limit ${DRILL_IDS + 1}) x)`;
   const medians = sql`(select json_object_agg(stage, days) from (
       select stage, round((percentile_cont(0.5) within group (
         order by extract(epoch from left_at - entered)) / 86400)::numeric, 2) as days
@@ -103,10 +95,6 @@ async function funnel(run: ReportRun): Promise<ReportResult> {
           moved
             ? sql`(count(*) filter (where ${moved}))::int as ${sql.raw(`a${i}`)}`
             : sql`null::int as ${sql.raw(`a${i}`)}`,
-          sql`${ids(sql`${f} is not null`)} as ${sql.raw(`ei${i}`)}`,
-          moved
-            ? sql`${ids(moved)} as ${sql.raw(`ai${i}`)}`
-            : sql`null::uuid[] as ${sql.raw(`ai${i}`)}`,
         ];
       }),
     )}, ${medians} from rec`;
@@ -120,31 +108,30 @@ async function funnel(run: ReportRun): Promise<ReportResult> {
   });
   const [figuresRow] = result.rows as [Record<string, unknown>];
   const medianDays = (figuresRow.medians ?? {}) as Record<string, number>;
-  const idsOf = (v: unknown): string[] | null => {
-    const list = (v as string[] | null) ?? [];
-    return list.length > DRILL_IDS ? null : [...list].sort();
-  };
   const stageRows = stages.map((stage, i) => ({
     stage,
     entered: figuresRow[`e${i}`] as number,
     advanced: figuresRow[`a${i}`] as number | null,
     median_days: medianDays[stage] ?? null,
-    entered_ids: idsOf(figuresRow[`ei${i}`]),
-    advanced_ids: i + 1 < stages.length ? idsOf(figuresRow[`ai${i}`]) : null,
   }));
 
-  // Too many ids for a URL: no drill-down for that figure (null from the query).
-  const byIds = (ids: string[] | null): DrillDown | undefined =>
-    ids === null
-      ? undefined
-      : { module: doc.module, filter: ids.length === 0 ? false : { in: [{ var: 'id' }, ids] } };
-  const rows: ReportRow[] = stageRows.map((r) => {
+  // A figure drills down to a list filter over the same history (`entered`, compiled to EXISTS
+  // per record), ANDed with the report's and the dashboard's filters as the query applies them:
+  // the list pages through all its records, however many.
+  const filters = run.filters.map((f) => f.logic);
+  const drill = (stage: string, next?: string): DrillDown => ({
+    module: doc.module,
+    filter: andOf([
+      ...filters,
+      { entered: [{ var: field.name }, stage, from, to, ...(next === undefined ? [] : [next])] },
+    ]),
+  });
+  const rows: ReportRow[] = stageRows.map((r, i) => {
     const option = field.options?.find((o) => o.value === r.stage);
+    const next = stages[i + 1];
     const $drill: Record<string, DrillDown> = {};
-    const entered = byIds(r.entered_ids);
-    const advanced = byIds(r.advanced_ids);
-    if (entered) $drill.entered = $drill.median_days = entered;
-    if (advanced && r.advanced !== null) $drill.advanced = $drill.conversion = advanced;
+    $drill.entered = $drill.median_days = drill(r.stage);
+    if (next !== undefined) $drill.advanced = $drill.conversion = drill(r.stage, next);
     return {
       stage: r.stage,
       entered: r.entered,

@@ -36,6 +36,12 @@ export interface CompileOptions {
    * placeholder of its type, so the filter is checked as it will run.
    */
   vars?: Readonly<Record<string, FilterValue>>;
+  /**
+   * The filter selects records of its module in a list query (a list, a view, a report), so it
+   * may read the field history (`entered`). Without it (a sharing rule, an automation's
+   * condition: anything also evaluated on one record) `entered` is refused.
+   */
+  history?: boolean;
 }
 
 /**
@@ -80,7 +86,8 @@ export function compileFilter(
   const tooLarge = logicBoundsAt(expression);
   if (tooLarge) throw new FilterError(`${path}${tooLarge.path}`, tooLarge);
   const bound = withCallerVars(expression, options.vars ?? CALLER_VARS, path);
-  return new Compiler(resolve, now, options.timeZone ?? 'UTC').node(bound, path);
+  const compiler = new Compiler(resolve, now, options.timeZone ?? 'UTC', options.history === true);
+  return compiler.node(bound, path);
 }
 
 const MAX_DEPTH = 100;
@@ -123,6 +130,7 @@ class Compiler {
     private readonly resolve: FieldResolver,
     private readonly now: Date,
     private readonly timeZone: string,
+    private readonly history: boolean,
   ) {}
 
   node(expr: JsonLogic, path: string): FilterNode {
@@ -159,6 +167,8 @@ class Compiler {
         return this.has(args, at);
       case 'date_in':
         return this.dateIn(args, at);
+      case 'entered':
+        return this.entered(args, at);
       default:
         if (op in COMPARISONS) return this.compare(op, args, at);
         throw new FilterError(at, filterMsg('unknownOperator', { op }));
@@ -319,6 +329,35 @@ class Compiler {
     return { op: 'range', field, ...range, toExclusive: true };
   }
 
+  /**
+   * `{"entered": [{"var": "stage"}, "qualification", from, to, next?]}`: the record entered
+   * that option of a picklist of its own in [from, to) (ISO instants, null for an open end) and,
+   * with `next`, entered `next` after such an entry.
+   */
+  private entered(args: JsonLogic[], at: string): FilterNode {
+    if (!this.history)
+      throw new FilterError(at, filterMsg('historyOnlyInLists', { op: 'entered' }));
+    const [ref, value, from, to, next] = args;
+    if (args.length < 4 || args.length > 5 || !isVar(ref))
+      throw new FilterError(at, filterMsg('enteredArgs'));
+    const field = this.resolveVar(ref, `${at}[0]`);
+    if (field.field.type !== 'picklist' || field.via)
+      throw new FilterError(`${at}[0]`, filterMsg('enteredField', { field: field.path.join('.') }));
+    const option = (literal: JsonLogic | undefined, i: number): string => {
+      if (typeof literal !== 'string')
+        throw new FilterError(`${at}[${i}]`, filterMsg('enteredArgs'));
+      return this.value(field, literal, `${at}[${i}]`) as string;
+    };
+    const node: FilterNode = {
+      op: 'entered',
+      field,
+      value: option(value, 1),
+      from: instant(from, `${at}[2]`),
+      to: instant(to, `${at}[3]`),
+    };
+    return args.length === 5 ? { ...node, next: option(next, 4) } : node;
+  }
+
   private empty(args: JsonLogic[], at: string): FilterNode {
     const [ref] = args;
     if (args.length !== 1 || !isVar(ref)) throw new FilterError(at, filterMsg('isEmptyArgs'));
@@ -433,6 +472,20 @@ class Compiler {
       }
     }
   }
+}
+
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
+
+/** An ISO instant with its offset (a date alone would depend on a zone), or null. */
+function instant(literal: JsonLogic | undefined, at: string): string | null {
+  if (literal === null) return null;
+  const text = typeof literal === 'string' && INSTANT.test(literal) ? literal : undefined;
+  const ms = text === undefined ? Number.NaN : Date.parse(text);
+  // Date.parse rolls 2026-02-30 over to March; Postgres refuses it, so must we.
+  const day = text?.slice(0, 10) ?? '';
+  if (Number.isNaN(ms) || new Date(Date.parse(day)).toISOString().slice(0, 10) !== day)
+    throw new FilterError(at, filterMsg('anInstant', { literal: JSON.stringify(literal ?? null) }));
+  return new Date(ms).toISOString();
 }
 
 function mapRange<T, U>(r: { from: T; to: T }, f: (v: T) => U): { from: U; to: U } {

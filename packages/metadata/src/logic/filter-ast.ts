@@ -22,6 +22,19 @@ export type FilterNode =
   | { op: 'match'; field: FieldRef; text: string; mode: 'contains' | 'starts_with' }
   | { op: 'empty'; field: FieldRef }
   /** A list column holds every one of `values`. */
-  | { op: 'has'; field: FieldRef; values: FilterValue[] };
+  | { op: 'has'; field: FieldRef; values: FilterValue[] }
+  /**
+   * From the field history, not the record: the record entered option `value` of picklist
+   * `field` at an instant t with from ≤ t < to (null: no bound), and, with `next`, entered
+   * option `next` after such an entry. No in-memory twin: only a list query can read it.
+   */
+  | {
+      op: 'entered';
+      field: FieldRef;
+      value: string;
+      from: string | null;
+      to: string | null;
+      next?: string;
+    };
 
 export type FilterValue = string | number | boolean | null;

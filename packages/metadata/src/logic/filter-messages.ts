@@ -108,4 +108,22 @@ export const filterMsg = defineMessages('filter', {
   aTextWithoutNul: { en: 'a text without NUL characters', 'zh-CN': '不含 NUL 字符的文本' },
   anId: { en: 'an id (uuid)', 'zh-CN': '记录 ID（uuid）' },
   anOptionOf: { en: 'an option of {field}', 'zh-CN': '{field} 的选项' },
+  historyOnlyInLists: {
+    en: '"{op}" reads the field history, which only a list filter, a saved view or a report can do: a condition on one record or a sharing rule cannot use it',
+    'zh-CN':
+      '“{op}”读取字段历史，只有列表筛选、保存的视图和报表可以使用；单条记录上的条件和共享规则不能使用它',
+  },
+  enteredArgs: {
+    en: '"entered" takes a picklist field, one of its options, the start and the end (instants, null for no bound) and optionally the next option, as {"entered": [{"var": "stage"}, "qualification", "2026-01-01T00:00:00Z", null]}',
+    'zh-CN':
+      '“entered”需要一个选项列表字段、它的一个选项、开始和结束时间（时间点，null 表示不限）以及可选的下一个选项，例如 {"entered": [{"var": "stage"}, "qualification", "2026-01-01T00:00:00Z", null]}',
+  },
+  enteredField: {
+    en: '"entered" reads the history of a picklist field of the record itself; {field} is not one',
+    'zh-CN': '“entered”只能读取记录本身的选项列表字段的历史；{field} 不是这样的字段',
+  },
+  anInstant: {
+    en: '{literal} is not an instant with its offset (such as "2026-01-01T00:00:00Z") or null',
+    'zh-CN': '{literal} 不是带时区偏移的时间点（例如 "2026-01-01T00:00:00Z"），也不是 null',
+  },
 });

@@ -27,6 +27,7 @@ const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 /**
  * Atrium's own JSON Logic operations, registered once for every evaluation (server and browser).
  * Each has a SQL twin in compile-filter.ts; the two must agree on every value, nulls included.
+ * The other way round, `entered` (field history) has no twin here: see list-only.ts.
  */
 const isNull = (v: unknown) => v === null || v === undefined;
 /** Ordering with a null on either side is false, as in SQL (json-logic-js would read null as 0). */
