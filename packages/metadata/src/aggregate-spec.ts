@@ -66,7 +66,7 @@ export function groupSpec(resolve: FieldResolver, module: string, part: string):
   if (!isDate && bucket !== undefined)
     throw new SpecError(aggregateMsg('onlyDatesBucket', { part }));
   if (bucket !== undefined && !(BUCKETS as readonly string[]).includes(bucket))
-    throw new SpecError(aggregateMsg('notABucket', { bucket, buckets: BUCKETS.join(', ') }));
+    throw new SpecError(aggregateMsg('notABucket', { bucket, buckets: BUCKETS }));
   return bucket === undefined
     ? { key: name, ref }
     : { key: `${name}:${bucket}`, ref, bucket: bucket as Bucket };

@@ -106,7 +106,7 @@ export function checkDocumentShapes(
     const validate = typeof kind === 'string' ? documentValidators()[kind] : undefined;
     if (!validate) {
       problems.push(
-        valueMsg.at(`${at}.kind`, 'oneOf', { values: Object.keys(DOCUMENT_SCHEMAS).join(', ') }),
+        valueMsg.at(`${at}.kind`, 'oneOf', { values: Object.keys(DOCUMENT_SCHEMAS) }),
       );
     } else if (!validate(raw)) {
       problems.push(...ajvProblems(validate.errors, at));

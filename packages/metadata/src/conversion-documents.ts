@@ -156,7 +156,7 @@ function incompatible(source: FieldDef, target: FieldDef): Message | undefined {
     if (from !== to) return say('notType', { from, to });
     const offered = new Set((target.options ?? []).map((o) => o.value));
     const missing = (source.options ?? []).map((o) => o.value).filter((v) => !offered.has(v));
-    return missing.length > 0 ? say('notOffered', { options: missing.join(', ') }) : undefined;
+    return missing.length > 0 ? say('notOffered', { options: missing }) : undefined;
   }
   if (to === 'tags')
     return from === 'tags' || from === 'multipicklist' ? undefined : say('notTags', { from });

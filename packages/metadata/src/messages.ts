@@ -102,8 +102,13 @@ export function messageCatalogs(): ReadonlyMap<string, MessageCatalog> {
   return CATALOGS;
 }
 
-/** How the items of a list parameter (an array of messages) are joined. */
+/** How the items of a list parameter (an array of messages, names or numbers) are joined. */
 const LIST_SEPARATOR: Record<Locale, string> = { en: ', ', 'zh-CN': '、' };
+
+/** Names or numbers as a list in `locale`: `a, b` in English, `a、b` in Chinese. */
+export function listIn(items: readonly (string | number)[], locale: Locale): string {
+  return items.join(LIST_SEPARATOR[locale]);
+}
 
 /** A parameter that is itself a message (`{why}` in "has a name that {why}") is said in `locale` too. */
 function isMessage(v: unknown): v is Message {
@@ -117,6 +122,8 @@ function fill(template: string, params: MessageParams, locale: Locale): string {
     if (isMessage(v)) return messageIn(v, locale);
     if (Array.isArray(v) && v.every(isMessage))
       return v.map((m) => messageIn(m, locale)).join(LIST_SEPARATOR[locale]);
+    if (Array.isArray(v) && v.every((x) => typeof x === 'string' || typeof x === 'number'))
+      return listIn(v, locale);
     return typeof v === 'string' || typeof v === 'number' ? String(v) : JSON.stringify(v);
   });
 }

@@ -244,7 +244,7 @@ export async function listApprovals(
     problems.push(listMsg.at('mine', 'trueOrFalse'));
   const statuses = ['pending', 'approved', 'rejected'];
   if (query.status !== undefined && !statuses.includes(query.status))
-    problems.push(valueMsg.at('status', 'oneOf', { values: statuses.join(', ') }));
+    problems.push(valueMsg.at('status', 'oneOf', { values: statuses }));
   if (problems.length > 0) throw new AtriumError('INVALID_QUERY', problems);
   const me = ctx.actor.id;
   const who =

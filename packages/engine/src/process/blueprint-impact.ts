@@ -59,7 +59,7 @@ export async function measureBlueprints(
           : metaMsg('blueprintStuck', {
               records,
               module: bp.module,
-              states: stuck.map((s) => `"${s.state ?? ''}" (${s.n})`).join(', '),
+              states: stuck.map((s) => `"${s.state ?? ''}" (${s.n})`),
               blueprint: bp.name,
             })),
       },

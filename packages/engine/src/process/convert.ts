@@ -136,7 +136,7 @@ function conversionBody(doc: ConversionDoc, body: unknown): ConversionRequest {
       if (Number.isInteger(value)) version = value as number;
       else problems.push(conversionMsg.at(key, 'version'));
     } else if (!names.includes(key)) {
-      problems.push(conversionMsg.at(key, 'notATarget', { targets: names.join(', ') }));
+      problems.push(conversionMsg.at(key, 'notATarget', { targets: names }));
     } else if (
       value === false ||
       (value !== null && typeof value === 'object' && !Array.isArray(value))

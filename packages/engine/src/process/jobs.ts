@@ -67,7 +67,7 @@ export async function listJobs(
   const status = query.status;
   if (status !== undefined && !(STATUSES as readonly string[]).includes(status))
     throw new AtriumError('INVALID_QUERY', [
-      valueMsg.at('status', 'oneOf', { values: STATUSES.join(', ') }),
+      valueMsg.at('status', 'oneOf', { values: STATUSES }),
     ]);
   const r = await sql<Job>`select ${JOB_COLUMNS} from ${jobsTable(schema)}
     ${status === undefined ? sql`` : sql`where status = ${status}`}

@@ -72,7 +72,7 @@ export function resolvePeriod(
   if (m && isCalendarDate(m[1]) && isCalendarDate(m[2]) && (m[1] as string) <= (m[2] as string))
     return { name: raw, from: m[1] as string, to: addDays(m[2] as string, 1) };
   throw new AtriumError('INVALID_QUERY', [
-    reportMsg.at('period', 'period', { periods: REPORT_PERIODS.join(', ') }),
+    reportMsg.at('period', 'period', { periods: REPORT_PERIODS }),
   ]);
 }
 

@@ -1,4 +1,4 @@
-import type { Locale, Problem } from '@atrium/metadata';
+import { type Locale, listIn, type Problem } from '@atrium/metadata';
 import type { Snapshot } from '../records/compiled-module.js';
 
 const MESSAGES = {
@@ -29,7 +29,7 @@ export function accessNameProblems(
     if (name === undefined || name === null) continue;
     const known = snapshot.documents.flatMap((d) => (d.kind === kind ? [d.name] : []));
     if (known.includes(name)) continue;
-    const list = known.length > 0 ? known.sort().join(', ') : MESSAGES.none[locale];
+    const list = known.length > 0 ? listIn(known.sort(), locale) : MESSAGES.none[locale];
     problems.push({
       path: kind,
       message: MESSAGES[kind][locale].replace('{name}', name).replace('{known}', list),

@@ -110,7 +110,7 @@ function withCallerVars(
         at,
         filterMsg('unknownVariable', {
           name: JSON.stringify(expr.var),
-          known: Object.keys(CALLER_VARS).join(', '),
+          known: Object.keys(CALLER_VARS),
         }),
       );
     }

@@ -82,7 +82,7 @@ export async function listOutbox(
   const { limit, before } = paging(query);
   if (query.status !== undefined && !MAIL_STATUSES.includes(query.status))
     throw new AtriumError('INVALID_QUERY', [
-      valueMsg.at('status', 'oneOf', { values: MAIL_STATUSES.join(', ') }),
+      valueMsg.at('status', 'oneOf', { values: MAIL_STATUSES }),
     ]);
   const r = await sql<OutboxMail>`select id::int as id, message_id as "messageId",
       recipients as "to", subject, text, locale, module, record_id as "recordId", status,
