@@ -105,9 +105,7 @@ export function checkDocumentShapes(
     const kind = (raw as { kind?: unknown } | null)?.kind;
     const validate = typeof kind === 'string' ? documentValidators()[kind] : undefined;
     if (!validate) {
-      problems.push(
-        valueMsg.at(`${at}.kind`, 'oneOf', { values: Object.keys(DOCUMENT_SCHEMAS) }),
-      );
+      problems.push(valueMsg.at(`${at}.kind`, 'oneOf', { values: Object.keys(DOCUMENT_SCHEMAS) }));
     } else if (!validate(raw)) {
       problems.push(...ajvProblems(validate.errors, at));
     } else {

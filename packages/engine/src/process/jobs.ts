@@ -66,9 +66,7 @@ export async function listJobs(
 ): Promise<{ data: Job[] }> {
   const status = query.status;
   if (status !== undefined && !(STATUSES as readonly string[]).includes(status))
-    throw new AtriumError('INVALID_QUERY', [
-      valueMsg.at('status', 'oneOf', { values: STATUSES }),
-    ]);
+    throw new AtriumError('INVALID_QUERY', [valueMsg.at('status', 'oneOf', { values: STATUSES })]);
   const r = await sql<Job>`select ${JOB_COLUMNS} from ${jobsTable(schema)}
     ${status === undefined ? sql`` : sql`where status = ${status}`}
     order by id desc limit 100`.execute(db);
