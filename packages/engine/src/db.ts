@@ -51,7 +51,7 @@ class DeferredBeginClient extends pg.Client {
   override query(...args: any[]): any {
     const [text, values, callback] = args;
     if (typeof text !== 'string' || typeof values === 'function' || callback !== undefined)
-      return this.release(args);
+      return this.passThrough(args);
     if (text === 'begin' && !this.beginHeld) {
       this.beginHeld = true;
       return Promise.resolve(unsent('BEGIN'));
@@ -67,9 +67,12 @@ class DeferredBeginClient extends pg.Client {
     );
   }
 
-  /** A call this client does not rewrite, after the held `begin` if there is one. */
+  /**
+   * A call this client does not rewrite, after the held `begin` if there is one. (Not named
+   * `release`: the pool gives each checked-out client its own `release`, which would shadow it.)
+   */
   // biome-ignore lint/suspicious/noExplicitAny: as above.
-  private release(args: any[]): any {
+  private passThrough(args: any[]): any {
     if (!this.beginHeld) return (super.query as (...a: unknown[]) => unknown)(...args);
     this.beginHeld = false;
     // Rare (no such call inside a write transaction today): send the begin first, synchronously
