@@ -24,6 +24,11 @@ export function derivedName(module: string, column: string, suffix: string): str
   return `${full.slice(0, 63 - suffix.length - 11)}_${hash}__${suffix}`;
 }
 
+/** The recycle bin's index of a module's table: its deleted records, by when (ddl.ts binIndexSql). */
+export function binIndexName(module: string): string {
+  return derivedName(module, 'deleted_at', 'bin');
+}
+
 /** The name of the index plan() gives a column (by its index kind). */
 export function indexName(module: string, c: Pick<ColumnSpec, 'name' | 'index'>): string {
   return derivedName(

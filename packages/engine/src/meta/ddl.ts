@@ -1,6 +1,7 @@
 import { type ColumnSpec, SYSTEM_COLUMN_DEFS, SYSTEM_COLUMN_SPECS } from '@atrium/metadata';
 import { textSortSql } from '../records/sort.js';
 import {
+  binIndexName,
   derivedName,
   indexName,
   q,
@@ -14,6 +15,8 @@ import type { Step } from './plan.js';
 
 /** The comment every scope index carries (meta/scope-index-sync.ts finds them by it). */
 export const SCOPE_INDEX_MARK = 'atrium scope index';
+/** The comment every recycle-bin index carries (found by it as scope indexes are). */
+export const BIN_INDEX_MARK = 'atrium bin index';
 
 const SYSTEM_DDL: Record<string, string> = Object.fromEntries(
   SYSTEM_COLUMN_DEFS.map((c) => [c.name, c.ddl]),
@@ -34,6 +37,7 @@ export function stepSql(schema: string, step: Step, revision: number): string[] 
       return [
         `create table ${table(step.module)} (\n  ${cols.join(',\n  ')}\n)`,
         ...SYSTEM_COLUMN_SPECS.filter((c) => c.index).map((c) => indexSql(schema, step.module, c)),
+        ...binIndexSql(schema, step.module),
       ];
     }
     case 'add_column':
@@ -127,6 +131,7 @@ export function stepSql(schema: string, step: Step, revision: number): string[] 
       const kept = trashName(step.revision, step.module);
       const indexes = [
         `${step.module}_pkey`,
+        binIndexName(step.module),
         ...[...SYSTEM_COLUMN_SPECS, ...step.columns]
           .filter((c) => c.index)
           .map((c) => indexName(step.module, c)),
@@ -195,6 +200,19 @@ function sortIndexSql(schema: string, module: string, column: string, collation:
     throw new Error(`unexpected collation ${JSON.stringify(collation)}`);
   const expr = textSortSql(q(column), collation);
   return `create index ${q(sortIndexName(module, column))} on ${qt(schema, module)} ((${expr}))`;
+}
+
+/**
+ * The recycle bin's index: only deleted records, by when they were deleted. Without it a page of
+ * the bin (`deleted=only`) reads the whole table to find the few deleted rows (~350 ms at 1M
+ * rows); with it, those rows alone. Live records cost it nothing on writes.
+ */
+export function binIndexSql(schema: string, module: string): string[] {
+  const name = binIndexName(module);
+  return [
+    `create index if not exists ${q(name)} on ${qt(schema, module)} (deleted_at) where deleted_at is not null`,
+    `comment on index ${qt(schema, name)} is ${literal(BIN_INDEX_MARK)}`,
+  ];
 }
 
 function indexSql(schema: string, module: string, c: ColumnSpec): string {
