@@ -102,7 +102,7 @@ describe('users', () => {
     });
     expect(zh.statusCode).toBe(400);
     expect(zh.json().error.details).toEqual([
-      { path: 'profile', message: '没有名为“ghost”的简档文档；现有简档：managers, sales' },
+      { path: 'profile', message: '没有名为“ghost”的简档文档；现有简档：managers、sales' },
     ]);
     const kept = await t.call('GET', '/api/users?q=typo');
     expect(kept.body.data[0]).toMatchObject({ name: '', profile: null, role: 'sales_rep' });
