@@ -16,6 +16,7 @@ import {
 import type { MetadataDoc } from '@atrium/metadata';
 import { sql } from 'kysely';
 import type { Booted } from './boot.js';
+import { backdate, type HistoryMarks, historyMark } from './sample-timeline.js';
 
 /** The repository's templates/ folder. */
 export const TEMPLATES_DIR = path.resolve(
@@ -26,7 +27,11 @@ export const TEMPLATES_DIR = path.resolve(
 interface Manifest {
   name: string;
   documents: string[];
-  /** Sample records per module, in creation order. `{"$key": k}` refers to an earlier record. */
+  /**
+   * Sample records per module, in creation order. `{"$key": k}` refers to an earlier record.
+   * `"$created": "YYYY-MM-DD"` (and `"$reached"`, default: the install moment) date a record's
+   * creation and the walk to its stage (sample-timeline.ts), shifted like every sample date.
+   */
   sample?: string;
   /**
    * Sample users `[{email, name, role, profile}]`, created without a password (an administrator
@@ -94,7 +99,7 @@ export async function installTemplate(
     const compiled = engine.metadata.current.modules.get(module);
     const blueprint = compiled?.blueprint;
     const types = new Map(compiled?.doc.fields.map((f) => [f.name, f.type]));
-    for (const { $key, ...values } of rows) {
+    for (const { $key, $created, $reached, ...values } of rows) {
       const body = resolveKeys(values, ids);
       for (const [k, v] of Object.entries(body)) {
         const type = types.get(k);
@@ -105,13 +110,29 @@ export async function installTemplate(
       if (blueprint) delete body[blueprint.field];
       const ctx = { actor, locale: 'en' as const };
       let row: Row = await createRecord(engine, ctx, module, body);
+      const at = { schema: engine.workspace.schema, module, id: row.id as string };
+      const dated = typeof $created === 'string';
+      const marks: HistoryMarks = dated ? [await historyMark(booted.handle.db, at)] : [];
       if (blueprint && typeof stage === 'string') {
         const steps = transitionPath(blueprint, row[blueprint.field] as string, stage);
         if (!steps) throw new Error(`sample ${module}: no transitions lead to "${stage}"`);
-        for (const name of steps)
+        for (const name of steps) {
           row = await runTransition(engine, ctx, module, row.id as string, name, {
             version: row.version,
           });
+          if (dated) marks.push(await historyMark(booted.handle.db, at));
+        }
+      }
+      if (dated && compiled) {
+        const now = new Date();
+        const day = (d: unknown) => {
+          const t = new Date(`${shiftDate(String(d), 'date', shift)}T09:00:00Z`);
+          return t > now ? now : t;
+        };
+        await backdate(booted.handle.db, { ...at, table: compiled.table }, marks, {
+          created: day($created),
+          reached: $reached === undefined ? now : day($reached),
+        });
       }
       if (typeof $key === 'string') ids.set($key, row.id as string);
       records++;

@@ -105,6 +105,38 @@ describe('reports: the b2b-sales sales dashboard', () => {
     });
   });
 
+  it('gives the sample deals a past: created on their days, walked to their stage over weeks', async () => {
+    const shift = daysFrom('2026-11-27', new Date());
+    const day = (d: string) => `${shiftDate(d, 'date', shift)}T09:00:00.000Z`;
+    const ops = await t.call(
+      'GET',
+      `/api/records/deals?fields=name,created_at,updated_at&filter=${filterParam({ '==': [{ var: 'name' }, '华锐年度运维服务'] })}`,
+    );
+    const deal = ops.body.data[0];
+    expect(deal.created_at).toBe(day('2026-05-20'));
+    expect(deal.updated_at).toBe(day('2026-08-14'));
+    // Its history: created, then each transition of the walk, spread evenly up to closed_won.
+    const history = await t.call('GET', `/api/records/deals/${deal.id}/history`);
+    const entries = (
+      history.body.data as { at: string; changes: Record<string, { to: unknown }> }[]
+    )
+      .filter((e) => e.changes.stage)
+      .map((e) => ({ at: e.at, to: e.changes.stage?.to }))
+      .sort((a, b) => a.at.localeCompare(b.at));
+    expect(entries[0]).toEqual({ at: day('2026-05-20'), to: 'qualification' });
+    expect(entries.at(-1)).toEqual({ at: day('2026-08-14'), to: 'closed_won' });
+    const gaps = entries
+      .slice(1)
+      .map((e, i) => Date.parse(e.at) - Date.parse(entries[i]?.at ?? ''));
+    expect(Math.max(...gaps) - Math.min(...gaps)).toBeLessThanOrEqual(1);
+    // The funnel over all time: stays last days, not the second of the install.
+    const funnel = await t.call('GET', '/api/reports/sales_funnel?period=all');
+    const medians = (funnel.body.rows as { median_days: number | null }[]).map(
+      (r) => r.median_days,
+    );
+    expect(medians.some((m) => m !== null && m >= 7)).toBe(true);
+  });
+
   it('drills down from a bar to its records', async () => {
     const r = await t.call('GET', '/api/reports/pipeline_by_stage');
     const bar = r.body.rows[0];
