@@ -14,6 +14,7 @@ import { type RefObject, useCallback, useEffect, useMemo, useRef, useState } fro
 import { I18nProvider } from 'react-aria-components';
 import { BulkBar } from './BulkBar.js';
 import { ClientError, type ListPage, type RecordValues, type RenderContext } from './client.js';
+import { columnSize } from './column-size.js';
 import { EditableCell } from './EditableCell.js';
 import { FilterBuilder } from './FilterBuilder.js';
 import { type FilterCondition, filterLogic } from './filter-logic.js';
@@ -270,7 +271,7 @@ export function RecordTable(props: RecordTableProps) {
         return {
           id: name,
           accessorFn: (r: RecordValues) => r[name],
-          size: name === nameField ? 220 : 160,
+          size: columnSize(field, ctx.locale, name === nameField),
           minSize: 80,
           header: labelText(field.label, ctx.locale, name),
           cell: ({ row }) => (
