@@ -184,7 +184,12 @@ describe.skipIf(unavailable !== undefined)('the recycle bin and Undo in Chromium
     await page.waitForTimeout(250);
     expect(await sideways(page)).toBe(0);
     // A card per record: the Restore button sits inside the screen.
-    const box = await row.getByRole('button', { name: `恢复 ${name}` }).boundingBox();
+    const card = page
+      .getByRole('list', { name: '已删除的商机' })
+      .getByRole('listitem')
+      .filter({ hasText: name });
+    expect(await card.locator('dt').allTextContents()).toEqual(['删除时间', '删除人']);
+    const box = await card.getByRole('button', { name: `恢复 ${name}` }).boundingBox();
     expect(box && box.x >= 0 && box.x + box.width <= 375).toBe(true);
     await screenshot(page, 'bin-05-zh-rows-375');
     await page.setViewportSize({ width: 1280, height: 800 });
@@ -205,4 +210,57 @@ describe.skipIf(unavailable !== undefined)('the recycle bin and Undo in Chromium
     await screenshot(en, 'bin-07-empty');
     await en.context().close();
   }, 90_000);
+
+  it('pages the bin by cursor: 50 at first, "Load more" brings the rest', async () => {
+    const create = Array.from({ length: 55 }, (_, i) => ({
+      name: `Paged bin deal ${i + 1}`,
+      account: accountId,
+    }));
+    const made = await b.t.call('POST', '/api/records/deals/bulk', { create });
+    expect(made.status, JSON.stringify(made.body).slice(0, 300)).toBe(200);
+    const created = made.body.created as { id: string; version: number }[];
+    const gone = await b.t.call('POST', '/api/records/deals/bulk', {
+      delete: created.map((r) => ({ id: r.id, version: r.version })),
+    });
+    expect(gone.status, JSON.stringify(gone.body).slice(0, 300)).toBe(200);
+    const inBin = (await b.t.call('GET', '/api/records/deals?deleted=only&count=true&limit=1')).body
+      .count.value as number;
+
+    const page = await signedIn();
+    await page.goto(`${b.url}/m/deals/bin`);
+    const rows = page.getByRole('table', { name: 'Deleted Deals' }).locator('tbody tr');
+    await expect.poll(() => rows.count()).toBe(50);
+    const more = page.getByRole('button', { name: 'Load more' });
+    await more.click();
+    await expect.poll(() => rows.count()).toBe(inBin);
+    expect(await more.count()).toBe(0);
+    // Every deleted record once, none twice across the pages.
+    const names = await rows.locator('td.bin-name').allTextContents();
+    expect(new Set(names).size).toBe(names.length);
+    await page.context().close();
+  }, 90_000);
+
+  it('a user who may not delete deals is not offered the bin', async () => {
+    const user = { email: 'rep.bin@example.com', password: 'a long enough password 1' };
+    const made = await b.t.call('POST', '/api/users', {
+      ...user,
+      name: 'Rep without delete',
+      role: 'sales_rep',
+      profile: 'sales',
+      locale: 'en',
+    });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    const page = await (await b.context()).newPage();
+    await page.goto(`${b.url}/sign-in`);
+    await page.getByLabel('E-mail').fill(user.email);
+    await page.getByLabel('Password').fill(user.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page
+      .getByRole('navigation', { name: 'Modules' })
+      .getByRole('link', { name: 'Deals' })
+      .click();
+    await page.getByRole('link', { name: 'New', exact: true }).waitFor();
+    expect(await page.getByRole('link', { name: 'Recycle bin' }).count()).toBe(0);
+    await page.context().close();
+  }, 60_000);
 });

@@ -7,7 +7,7 @@ export const binEn = {
   'bin.title': 'Recycle bin',
   'bin.heading': 'Recycle bin · {{module}}',
   'bin.intro':
-    'Deleted {{module}} wait here until someone restores them; restoring brings back what the delete took along.',
+    'Records deleted from {{module}}, the most recent first. Restoring one also brings back what its delete took along.',
   'bin.list': 'Deleted {{module}}',
   'bin.name': 'Name',
   'bin.deletedAt': 'Deleted',
@@ -22,8 +22,7 @@ export const binEn = {
   'bin.refused': 'Could not restore {{name}}: {{message}}',
   'bin.problem': '{{field}}: {{message}}',
   'bin.empty': 'The recycle bin is empty',
-  'bin.emptyHint':
-    'Records deleted from {{module}} land here, and anyone who may delete them can restore them.',
+  'bin.emptyHint': 'Records deleted from {{module}} land here until someone restores them.',
   'bin.more': 'Load more',
   'bin.loadingMore': 'Loading…',
   'bin.unknownUser': 'Unknown user',
@@ -35,7 +34,8 @@ export const binZh: Record<keyof typeof binEn, string> = {
   'bin.link': '回收站',
   'bin.title': '回收站',
   'bin.heading': '回收站 · {{module}}',
-  'bin.intro': '已删除的{{module}}会保留在这里，直到有人恢复；恢复时会一并恢复随之删除的记录。',
+  'bin.intro':
+    '从{{module}}中删除的记录，最近删除的在前。恢复一条记录时，会一并恢复随它删除的记录。',
   'bin.list': '已删除的{{module}}',
   'bin.name': '名称',
   'bin.deletedAt': '删除时间',
@@ -50,7 +50,7 @@ export const binZh: Record<keyof typeof binEn, string> = {
   'bin.refused': '无法恢复 {{name}}：{{message}}',
   'bin.problem': '{{field}}：{{message}}',
   'bin.empty': '回收站是空的',
-  'bin.emptyHint': '从{{module}}中删除的记录会出现在这里，有删除权限的人可以恢复它们。',
+  'bin.emptyHint': '从{{module}}中删除的记录会出现在这里，直到有人恢复。',
   'bin.more': '加载更多',
   'bin.loadingMore': '加载中…',
   'bin.unknownUser': '未知用户',

@@ -73,7 +73,7 @@ export function BinPage() {
       <div className="page-header">
         <h1>{t('bin.heading', { module: plural })}</h1>
       </div>
-      <p className="muted bin-intro">{t('bin.intro', { module: plural })}</p>
+      {rows.length > 0 && <p className="muted bin-intro">{t('bin.intro', { module: plural })}</p>}
       {pages.error ? (
         <p role="alert" className="form-error">
           {t('common.error', { message: pages.error.message })}
