@@ -1,3 +1,4 @@
+import { binEn, binZh } from './bin/messages.js';
 import { reportsEn, reportsZh } from './dashboard/messages.js';
 
 /**
@@ -49,9 +50,11 @@ export const en = {
   'toast.saved': '{{name}} saved',
   'toast.created': '{{name}} created',
   'toast.deleted': '{{name}} deleted',
+  ...binEn,
   'record.delete': 'Delete',
   'record.deleteTitle': 'Delete {{name}}?',
-  'record.deleteBody': 'The record moves to the recycle bin; an administrator can restore it.',
+  'record.deleteBody':
+    'The record moves to the recycle bin of its module; anyone who may delete it can restore it from there.',
   'record.deleteConfirm': 'Delete',
   'record.cancel': 'Cancel',
   'common.loading': 'Loading…',
@@ -108,9 +111,10 @@ export const zhCN: Record<MessageKey, string> = {
   'toast.saved': '已保存 {{name}}',
   'toast.created': '已创建 {{name}}',
   'toast.deleted': '已删除 {{name}}',
+  ...binZh,
   'record.delete': '删除',
   'record.deleteTitle': '删除 {{name}}?',
-  'record.deleteBody': '记录将移入回收站,管理员可以恢复。',
+  'record.deleteBody': '记录将移入所在模块的回收站，有删除权限的人可以从那里恢复。',
   'record.deleteConfirm': '删除',
   'record.cancel': '取消',
   'common.loading': '加载中…',

@@ -58,6 +58,13 @@ export const boardRoute = createRoute({
   component: lazyRouteComponent(() => import('./pages/BoardPage.js'), 'BoardPage'),
 });
 
+/** A module's recycle bin: its deleted records and Restore. */
+export const binRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/m/$module/bin',
+  component: lazyRouteComponent(() => import('./pages/BinPage.js'), 'BinPage'),
+});
+
 export const newRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/m/$module/new',
@@ -120,6 +127,7 @@ const routeTree = rootRoute.addChildren([
     listRoute,
     boardRoute,
     newRoute,
+    binRoute,
     recordRoute,
     editRoute,
     ...analyticsRoutes,

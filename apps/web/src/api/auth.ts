@@ -11,6 +11,14 @@ export interface Me {
   timeZone: string | null;
   /** Their own zone, else the workspace's. */
   effectiveTimeZone: string;
+  /** What their profile allows per module (only modules they may do anything in are listed). */
+  permissions?: { admin: boolean; modules: Record<string, { delete?: boolean }> };
+}
+
+/** True when `me` may delete in `module`, and so open its recycle bin and restore from it. */
+export function mayDelete(me: Me | undefined, module: string): boolean {
+  if (!me) return false;
+  return me.isAdmin || me.permissions?.modules[module]?.delete === true;
 }
 
 /** Calls outside the records client: sign-in, preferences, metadata. */

@@ -2,12 +2,14 @@ import { ClientError, type RecordValues } from '@atrium/renderer/client';
 import { useState } from 'react';
 import { Button, Dialog, DialogTrigger, Heading, Modal, ModalOverlay } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
+import { notifyDeleted } from '../bin/undo-delete.js';
+import { useBin } from '../bin/use-bin.js';
 import { useRenderContext } from '../render-context.js';
-import { notify } from '../shell/Toasts.js';
 
 /**
  * Delete with a confirmation (the record goes to the recycle bin, with its version so a record
- * changed meanwhile is refused); the app then returns to the list and says so in a toast.
+ * changed meanwhile is refused); the app then returns to the list and says so in a toast whose
+ * "Undo" brings the record back.
  */
 export function DeleteRecordButton({
   module,
@@ -22,6 +24,7 @@ export function DeleteRecordButton({
 }) {
   const { t } = useTranslation();
   const ctx = useRenderContext();
+  const bin = useBin(module);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const remove = async (close: () => void) => {
@@ -30,7 +33,7 @@ export function DeleteRecordButton({
     try {
       await ctx.client.remove(module, String(record.id), Number(record.version));
       close();
-      notify(t('toast.deleted', { name }));
+      notifyDeleted(bin.api, t, { module, id: String(record.id), name }, bin.fieldLabel);
       onDeleted();
     } catch (error) {
       setProblem(error instanceof ClientError ? error.message : String(error));

@@ -2,6 +2,9 @@ import '@atrium/renderer/styles.css';
 import { RecordTable } from '@atrium/renderer';
 import { Link, useNavigate, useParams, useSearch } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
+import { mayDelete } from '../api/auth.js';
+import { BinIcon } from '../bin/BinIcon.js';
+import { useRestoredRevision } from '../bin/restored.js';
 import { DrillChip } from '../dashboard/DrillChip.js';
 import { labelOf, modulesOf, useWorkspace, viewsOf } from '../meta.js';
 import { useRenderContext } from '../render-context.js';
@@ -18,6 +21,8 @@ export function ListPage() {
   const workspace = useWorkspace();
   const ctx = useRenderContext();
   const height = useViewportHeight(200);
+  // A record brought back from the bin (Undo) reloads the list so it shows again.
+  const restored = useRestoredRevision(module);
   const doc = modulesOf(workspace.documents).find((m) => m.name === module);
   if (!doc) return <NotFoundPage />;
   const views = viewsOf(workspace.documents, module);
@@ -28,6 +33,12 @@ export function ListPage() {
     <>
       <div className="page-header">
         <h1>{labelOf(doc.pluralLabel ?? doc.label, workspace.locale, doc.name)}</h1>
+        {mayDelete(workspace.me, module) && (
+          <Link className="button" to="/m/$module/bin" params={{ module }}>
+            <BinIcon />
+            {t('bin.link')}
+          </Link>
+        )}
         <Link className="button primary" to="/m/$module/new" params={{ module }}>
           {t('list.new')}
         </Link>
@@ -35,7 +46,7 @@ export function ListPage() {
       <ViewTabs module={module} views={views} current={current?.name} locale={workspace.locale} />
       {filter !== undefined && <DrillChip module={module} from={from} />}
       <RecordTable
-        key={`${module}:${current?.name ?? ''}`}
+        key={`${module}:${current?.name ?? ''}:${restored}`}
         ctx={ctx}
         module={module}
         view={current?.name}

@@ -1,3 +1,4 @@
+import { Link } from '@tanstack/react-router';
 import {
   Button,
   Text,
@@ -8,9 +9,26 @@ import {
 } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 
+/** A button in a toast ("Undo"): `label` is shown, `name` is what screen readers hear. */
+export interface ToastAction {
+  label: string;
+  name: string;
+  run(): void;
+}
+
+/** A link in a toast to a record ("Open"). */
+export interface ToastLink {
+  label: string;
+  name: string;
+  module: string;
+  id: string;
+}
+
 interface ToastBody {
   text: string;
   tone: 'success' | 'error';
+  action?: ToastAction;
+  link?: ToastLink;
 }
 
 /**
@@ -19,9 +37,18 @@ interface ToastBody {
  */
 export const toasts = new ToastQueue<ToastBody>({ maxVisibleToasts: 3 });
 
-/** Shows `text` for a few seconds (errors stay until closed). */
-export function notify(text: string, tone: ToastBody['tone'] = 'success'): void {
-  toasts.add({ text, tone }, tone === 'error' ? {} : { timeout: 5000 });
+/**
+ * Shows `text` for a few seconds (errors stay until closed; a toast with an action stays 8 s,
+ * and React Aria pauses the timer while the pointer or the focus is in the region). Returns the
+ * toast's key, so an action can close it.
+ */
+export function notify(
+  text: string,
+  tone: ToastBody['tone'] = 'success',
+  extra: Pick<ToastBody, 'action' | 'link'> = {},
+): string {
+  const timeout = tone === 'error' ? undefined : extra.action ? 8000 : 5000;
+  return toasts.add({ text, tone, ...extra }, timeout ? { timeout } : {});
 }
 
 /** Where toasts appear: bottom right on a desktop, bottom and full width on a phone. */
@@ -38,6 +65,26 @@ export function Toasts() {
             {/* The toast's name for screen readers (it is an alert dialog). */}
             <Text slot="title">{toast.content.text}</Text>
           </ToastContent>
+          {toast.content.link && (
+            <Link
+              className="toast-action"
+              to="/m/$module/$id"
+              params={{ module: toast.content.link.module, id: toast.content.link.id }}
+              aria-label={toast.content.link.name}
+              onClick={() => toasts.close(toast.key)}
+            >
+              {toast.content.link.label}
+            </Link>
+          )}
+          {toast.content.action && (
+            <Button
+              className="toast-action"
+              aria-label={toast.content.action.name}
+              onPress={toast.content.action.run}
+            >
+              {toast.content.action.label}
+            </Button>
+          )}
           <Button slot="close" className="icon-button toast-close" aria-label={t('toast.close')}>
             ✕
           </Button>
