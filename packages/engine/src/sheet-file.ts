@@ -56,7 +56,9 @@ export async function xlsxFile(
 ): Promise<SheetFile> {
   const book = new exceljs.Workbook();
   // Sheet names: at most 31 characters, none of []:*?/\
-  const sheet = book.addWorksheet(layout.sheet.replace(/[[\]:*?/\\]/g, ' ').slice(0, 31) || 'Sheet');
+  const sheet = book.addWorksheet(
+    layout.sheet.replace(/[[\]:*?/\\]/g, ' ').slice(0, 31) || 'Sheet',
+  );
   sheet.addRow(table.head).font = { bold: true };
   for (const l of table.lines) sheet.addRow(l);
   table.head.forEach((h, i) => {

@@ -72,9 +72,7 @@ export async function exportRecords(
   const users = await userNames(engine, m, columns, rows);
   const fields = columns.map((c) => m.fields.get(c) as FieldDef);
   const head = fields.map((f) => labelText(f.label, ctx.locale, f.name));
-  const lines = rows.map((row) =>
-    fields.map((f) => cellOf(f, row[f.name], m, ctx.locale, users)),
-  );
+  const lines = rows.map((row) => fields.map((f) => cellOf(f, row[f.name], m, ctx.locale, users)));
   const format = query.format ?? 'csv';
   const label = labelText(m.doc.pluralLabel ?? m.doc.label, ctx.locale, m.doc.name);
   await recordAudit(engine.db, {
@@ -139,7 +137,9 @@ async function userNames(
     for (const c of userColumns) if (typeof row[c] === 'string') ids.add(row[c] as string);
   if (ids.size === 0) return new Map();
   const found = await sql<{ id: string; name: string; email: string }>`
-    select id, name, email from atrium.users where id = any(${[...ids]}::uuid[])`.execute(engine.db);
+    select id, name, email from atrium.users where id = any(${[...ids]}::uuid[])`.execute(
+    engine.db,
+  );
   return new Map(
     found.rows.map((u) => [u.id, u.name.trim() === '' ? u.email : `${u.name} <${u.email}>`]),
   );
