@@ -117,6 +117,21 @@ export {
 export { getRecord, type ListResult, listRecords, recordHistory } from './records/read.js';
 export { uuidv7 } from './records/uuid.js';
 export {
+  EXPORT_LIMIT,
+  EXPORT_PAGE,
+  type ExportQuery,
+  exportRecords,
+} from './records/export.js';
+export {
+  CsvText,
+  IMPORT_LIMIT,
+  type ImportBody,
+  type ImportOptions,
+  type ImportResult,
+  importRecords,
+} from './records/import.js';
+export * from './sheet-file.js';
+export {
   createRecord,
   createWithin,
   deleteRecord,

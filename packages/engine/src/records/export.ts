@@ -114,12 +114,12 @@ function exportColumns(
     .filter(Boolean);
   const view = query.view === undefined ? undefined : viewOf(documents, m, query.view);
   const chosen = asked.length > 0 ? asked : (view?.columns ?? []);
-  const names =
-    chosen.length > 0
-      ? ['id', ...chosen]
-      : [...LEADING, ...m.doc.fields.map((f) => f.name), ...TRAILING];
-  const money = names.some((n) => m.fields.get(n)?.type === 'currency');
-  if (money && m.columns.includes('currency_code')) names.push('currency_code');
+  const money = (list: string[]) =>
+    list.some((n) => m.fields.get(n)?.type === 'currency') && m.columns.includes('currency_code')
+      ? ['currency_code']
+      : [];
+  const fields = chosen.length > 0 ? chosen : m.doc.fields.map((f) => f.name);
+  const names = [...LEADING, ...fields, ...money(fields), ...(chosen.length > 0 ? [] : TRAILING)];
   // Each once, and only columns the caller may read (listRecords refuses the others by name).
   return [...new Set(names)].filter((n) => m.columns.includes(n) && m.fields.has(n));
 }
