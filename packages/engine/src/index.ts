@@ -108,15 +108,6 @@ export {
 } from './process/transition.js';
 export type { CompiledModule, Snapshot } from './records/compiled-module.js';
 export {
-  GET_QUERY_SCHEMA,
-  HISTORY_QUERY_SCHEMA,
-  LIST_QUERY_SCHEMA,
-  type ListQuery,
-  strictQuery,
-} from './records/list-query.js';
-export { getRecord, type ListResult, listRecords, recordHistory } from './records/read.js';
-export { uuidv7 } from './records/uuid.js';
-export {
   EXPORT_LIMIT,
   EXPORT_PAGE,
   type ExportQuery,
@@ -130,7 +121,15 @@ export {
   type ImportResult,
   importRecords,
 } from './records/import.js';
-export * from './sheet-file.js';
+export {
+  GET_QUERY_SCHEMA,
+  HISTORY_QUERY_SCHEMA,
+  LIST_QUERY_SCHEMA,
+  type ListQuery,
+  strictQuery,
+} from './records/list-query.js';
+export { getRecord, type ListResult, listRecords, recordHistory } from './records/read.js';
+export { uuidv7 } from './records/uuid.js';
 export {
   createRecord,
   createWithin,
@@ -147,6 +146,7 @@ export * from './reports/dashboard.js';
 export * from './reports/export.js';
 export * from './reports/report-query.js';
 export * from './reports/report-run.js';
+export * from './sheet-file.js';
 export * from './system/access-names.js';
 export * from './system/api-tokens.js';
 export * from './system/audit.js';

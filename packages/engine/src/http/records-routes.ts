@@ -5,9 +5,9 @@ import { convertRecord } from '../process/convert.js';
 import { listTransitions, requestTransition } from '../process/transition.js';
 import { BULK_LIMIT, bulkWrite } from '../records/bulk.js';
 import { inexactNumbers } from '../records/exact-json.js';
-import { EXPORT_QUERY_SCHEMA, IMPORT_QUERY_SCHEMA } from '../records/io-query.js';
 import { type ExportQuery, exportRecords } from '../records/export.js';
 import { CsvText, IMPORT_LIMIT, importRecords } from '../records/import.js';
+import { EXPORT_QUERY_SCHEMA, IMPORT_QUERY_SCHEMA } from '../records/io-query.js';
 import {
   GET_QUERY_SCHEMA,
   HISTORY_QUERY_SCHEMA,

@@ -1,4 +1,4 @@
-import { type FieldDef, labelText, LOCALES, type Problem } from '@atrium/metadata';
+import { type FieldDef, LOCALES, labelText, type Problem } from '@atrium/metadata';
 import { sql } from 'kysely';
 import { readView } from '../access-view.js';
 import type { Db } from '../db.js';
@@ -81,7 +81,7 @@ export async function importRecords(
       // Headings match what the caller may see: a hidden field is no field here.
       const m = readView(engine.access, ctx.actor, base, snapshot.modules);
       const { columns, ignored, problems } = matchHeadings(m, sheet.headings, sheet.mapping);
-      const refs = await references(trx, engine, ctx, snapshot, m, columns, sheet.rows);
+      const refs = await references(trx, engine, ctx, snapshot, columns, sheet.rows);
       const bodies = sheet.rows.map((row, i) => {
         const values: Record<string, unknown> = {};
         for (const [heading, f] of columns) {
@@ -247,7 +247,6 @@ async function references(
   engine: Engine,
   ctx: RequestContext,
   snapshot: Snapshot,
-  m: CompiledModule,
   columns: Map<string, FieldDef>,
   rows: Record<string, unknown>[],
 ): Promise<{ read(f: FieldDef, text: string): Read | undefined }> {

@@ -6,7 +6,6 @@ export const ioMsg = defineMessages('io', {
     en: 'more than {max} records match; narrow the filter, the search or the view',
     'zh-CN': '匹配的记录超过 {max} 条，请缩小筛选条件、搜索或视图范围',
   },
-  badFormat: { en: 'must be csv or xlsx', 'zh-CN': '必须是 csv 或 xlsx' },
   tooManyRows: {
     en: 'holds {count} rows; import at most {max} per request',
     'zh-CN': '共有 {count} 行，每次最多导入 {max} 行',
