@@ -94,7 +94,7 @@ describe('records: import', () => {
       url: `/api/records/deals/import${query ? `?${query}` : ''}`,
       headers: {
         authorization: `Bearer ${token}`,
-        'content-type': 'text/csv',
+        'content-type': 'text/csv; charset=utf-8',
         ...(lang && { 'accept-language': lang }),
       },
       payload: csv,
@@ -226,6 +226,21 @@ describe('records: import', () => {
     expect(badMapping.json().error.details[0].path).toBe('mapping');
     const quote = await importCsv('Deal name\n"open');
     expect(quote.json().error.details[0]).toMatchObject({ path: '(body)' });
+    const stray = await importCsv(
+      'Deal name\nX',
+      `mapping=${encodeURIComponent(JSON.stringify({ Title: 'name' }))}`,
+    );
+    expect(stray.statusCode).toBe(400);
+    expect(stray.json().error.details[0]).toMatchObject({ path: 'mapping.Title' });
+    // CSV is for the import alone: a create refuses it as it refuses any body but JSON.
+    const create = await t.app.inject({
+      method: 'POST',
+      url: '/api/records/deals',
+      headers: { authorization: `Bearer ${t.token}`, 'content-type': 'text/csv' },
+      payload: 'name\nX',
+    });
+    expect(create.statusCode).toBe(415);
+    expect(create.json().error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
 
   it('imports back a file it exported, giving equal records', async () => {

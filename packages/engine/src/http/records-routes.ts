@@ -56,6 +56,11 @@ export async function recordsRoutes(
   );
 
   app.addHook('preHandler', timeZoneHook(engine));
+  // A CSV body is for the import alone; every other route of records reads JSON.
+  app.addHook('preValidation', async (request) => {
+    if (request.body instanceof CsvText && !request.routeOptions.url?.endsWith('/import'))
+      throw new AtriumError('UNSUPPORTED_MEDIA_TYPE');
+  });
 
   // Read routes parse their query strictly against the one declared contract (list-query.ts).
   app.get<ModuleParams & { Querystring: ListQuery }>(

@@ -1,4 +1,10 @@
-import { type FieldDef, LOCALES, labelText, type Problem } from '@atrium/metadata';
+import {
+  type FieldDef,
+  LOCALES,
+  labelText,
+  type Problem,
+  unstorableTextMessage,
+} from '@atrium/metadata';
 import { sql } from 'kysely';
 import { readView } from '../access-view.js';
 import type { Db } from '../db.js';
@@ -17,9 +23,18 @@ import { inWriteTransaction, UUID } from './write.js';
 /** Most rows one import request may carry. */
 export const IMPORT_LIMIT = 5000;
 
-/** A `text/csv` request body, told apart from any JSON body. */
+/**
+ * A `text/csv` request body, told apart from any JSON body. The text is private so the input
+ * guard does not walk it as an object (`text` is no path of the request); readSheet checks it.
+ */
 export class CsvText {
-  constructor(readonly text: string) {}
+  readonly #text: string;
+  constructor(text: string) {
+    this.#text = text;
+  }
+  get text(): string {
+    return this.#text;
+  }
 }
 
 /** What an import was sent: a CSV text, or `{ rows, mapping? }` as JSON. */
@@ -148,6 +163,8 @@ function readSheet(body: ImportBody, mappingParam: string | undefined): Sheet {
   let headings: string[];
   let rows: Record<string, unknown>[];
   if ('csv' in body) {
+    const unstorable = unstorableTextMessage(body.csv);
+    if (unstorable) bad({ path: '(body)', ...unstorable });
     const parsed = parseCsv(body.csv);
     if ('unclosedAt' in parsed)
       return bad(ioMsg.at('(body)', 'csvQuote', { line: parsed.unclosedAt }));
@@ -208,6 +225,9 @@ function matchHeadings(
   const ignored: string[] = [];
   const problems: Problem[] = [];
   const filled = new Map<string, string>();
+  for (const heading of Object.keys(mapping))
+    if (!headings.includes(heading))
+      problems.push(ioMsg.at(`mapping.${heading}`, 'noSuchHeading', { heading }));
   for (const [j, heading] of headings.entries()) {
     const mapped = Object.hasOwn(mapping, heading) ? mapping[heading] : undefined;
     if (mapped === null) continue;

@@ -24,6 +24,10 @@ export const ioMsg = defineMessages('io', {
     en: '"{heading}" and "{other}" both fill {field}',
     'zh-CN': '“{heading}”和“{other}”都填写 {field}',
   },
+  noSuchHeading: {
+    en: 'no column is headed "{heading}"',
+    'zh-CN': '没有标题为“{heading}”的列',
+  },
   notAField: {
     en: 'no writable field named "{name}" in {module}',
     'zh-CN': '{module} 中没有名为“{name}”的可写字段',
