@@ -51,10 +51,34 @@ const DEALS = {
     { name: 'code', type: 'text', unique: true },
   ],
 };
+const LEADS = {
+  kind: 'module',
+  name: 'leads',
+  recordName: 'name',
+  fields: [
+    { name: 'name', type: 'text' },
+    {
+      name: 'status',
+      type: 'picklist',
+      options: [
+        { value: 'new', label: { en: 'New', 'zh-CN': '新线索' } },
+        { value: 'qualified', label: { en: 'Qualified', 'zh-CN': '已确认' } },
+      ],
+    },
+  ],
+};
 const all = { create: true, read: true, update: true, delete: true, import: true, export: true };
 const DOCS = [
   ACCOUNTS,
   DEALS,
+  LEADS,
+  {
+    kind: 'blueprint',
+    module: 'leads',
+    name: 'flow',
+    field: 'status',
+    transitions: [{ name: 'qualify', from: ['new'], to: 'qualified' }],
+  },
   {
     kind: 'automation',
     module: 'deals',
@@ -188,6 +212,24 @@ describe('records: import', () => {
     expect(await count()).toBe(before + 1);
   });
 
+  it('holds a blueprint’s rule: a record starts in the initial stage', async () => {
+    const r = await t.app.inject({
+      method: 'POST',
+      url: '/api/records/leads/import',
+      headers: { authorization: `Bearer ${t.token}`, 'content-type': 'text/csv' },
+      payload: 'name,status\nFresh,新线索\nSkipped ahead,Qualified\n',
+    });
+    expect(r.statusCode).toBe(409);
+    expect(r.json().error).toMatchObject({
+      code: 'BLUEPRINT_FIELD',
+      details: [{ path: 'rows[1].status' }],
+    });
+    const leads = await sql<{ n: number }>`select count(*)::int as n from ws_main.leads`.execute(
+      t.handle.db,
+    );
+    expect(leads.rows[0]?.n).toBe(0);
+  });
+
   it('runs a dry run through every step and writes nothing', async () => {
     const before = await count();
     const r = await t.call('POST', '/api/records/deals/import?dryRun=true', {
@@ -244,7 +286,10 @@ describe('records: import', () => {
   });
 
   it('imports back a file it exported, giving equal records', async () => {
-    const filter = encodeURIComponent(JSON.stringify({ '==': [{ var: 'name' }, 'Deal, one'] }));
+    await t.call('POST', '/api/records/deals', { name: '@risky', note: '=1+1', seats: -3 });
+    const filter = encodeURIComponent(
+      JSON.stringify({ in: [{ var: 'name' }, ['Deal, one', '@risky']] }),
+    );
     const exported = await t.app.inject({
       method: 'GET',
       url: `/api/records/deals/export?filter=${filter}`,
@@ -254,7 +299,7 @@ describe('records: import', () => {
     const r = await importCsv(exported.rawPayload.toString('utf8'));
     expect(r.statusCode, r.body).toBe(201);
     const body = r.json();
-    expect(body.created).toBe(1);
+    expect(body.created).toBe(2);
     expect(body.ignored).toEqual(['ID', '创建时间', '修改时间']);
     const fields = [
       'name',
@@ -273,12 +318,13 @@ describe('records: import', () => {
     ];
     const pick = (row: Record<string, unknown>) =>
       Object.fromEntries(fields.map((f) => [f, row[f]]));
-    const list = (await t.call('GET', `/api/records/deals?filter=${filter}&sort=created_at`)).body
-      .data as Record<string, unknown>[];
-    expect(list).toHaveLength(2);
-    expect(pick(list[1] as Record<string, unknown>)).toEqual(
-      pick(list[0] as Record<string, unknown>),
-    );
-    expect(list[1]?.id).toBe(body.ids[0]);
+    const list = (await t.call('GET', `/api/records/deals?filter=${filter}&sort=name,created_at`))
+      .body.data as Record<string, unknown>[];
+    expect(list.map((d) => d.name)).toEqual(['@risky', '@risky', 'Deal, one', 'Deal, one']);
+    const [a, b, c, d] = list.map(pick);
+    expect(a).toMatchObject({ note: '=1+1', seats: -3 });
+    expect(b).toEqual(a);
+    expect(d).toEqual(c);
+    expect([...body.ids].sort()).toEqual([list[1]?.id, list[3]?.id].sort());
   });
 });

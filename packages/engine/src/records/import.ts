@@ -173,7 +173,9 @@ function readSheet(body: ImportBody, mappingParam: string | undefined): Sheet {
     headings.forEach((h, j) => {
       if (h === '') bad(ioMsg.at(`headings[${j}]`, 'emptyHeading', { column: j + 1 }));
     });
-    rows = lines.map((l) => Object.fromEntries(headings.map((h, j) => [h, l[j] ?? ''])));
+    // A text an export guarded against formulas (`'=…`) comes back as it was stored.
+    const unguard = (cell: string) => (/^'[=+\-@]/.test(cell) ? cell.slice(1) : cell);
+    rows = lines.map((l) => Object.fromEntries(headings.map((h, j) => [h, unguard(l[j] ?? '')])));
   } else {
     const b = body.json as { rows?: unknown; mapping?: unknown } | null;
     if (b === null || typeof b !== 'object' || Array.isArray(b) || !Array.isArray(b.rows))
