@@ -274,6 +274,10 @@ describe('records: import', () => {
     );
     expect(stray.statusCode).toBe(400);
     expect(stray.json().error.details[0]).toMatchObject({ path: 'mapping.Title' });
+    const shifted = await importCsv('Deal name,Amount\nA,1\nB,1,2');
+    expect(shifted.json().error.details[0]).toMatchObject({ path: 'rows[1]' });
+    const stranger = await t.call('POST', '/api/records/deals/import', { rows: [{}], colums: {} });
+    expect(stranger.body.error.details[0]).toMatchObject({ path: 'colums' });
     // CSV is for the import alone: a create refuses it as it refuses any body but JSON.
     const create = await t.app.inject({
       method: 'POST',

@@ -4,6 +4,7 @@ import {
   labelText,
   type Problem,
   unstorableTextMessage,
+  valueMsg,
 } from '@atrium/metadata';
 import { sql } from 'kysely';
 import { readView } from '../access-view.js';
@@ -175,11 +176,22 @@ function readSheet(body: ImportBody, mappingParam: string | undefined): Sheet {
     });
     // A text an export guarded against formulas (`'=…`) comes back as it was stored.
     const unguard = (cell: string) => (/^'[=+\-@]/.test(cell) ? cell.slice(1) : cell);
+    // More cells than headings: a misplaced quote or comma shifted the line; refused, not cut.
+    const long = lines.findIndex((l) => l.length > headings.length);
+    if (long >= 0)
+      bad(
+        ioMsg.at(`rows[${long}]`, 'tooManyCells', {
+          count: lines[long]?.length ?? 0,
+          max: headings.length,
+        }),
+      );
     rows = lines.map((l) => Object.fromEntries(headings.map((h, j) => [h, unguard(l[j] ?? '')])));
   } else {
     const b = body.json as { rows?: unknown; mapping?: unknown } | null;
     if (b === null || typeof b !== 'object' || Array.isArray(b) || !Array.isArray(b.rows))
       return bad(ioMsg.at('rows', 'rowsList'));
+    for (const key of Object.keys(b))
+      if (key !== 'rows' && key !== 'mapping') bad(valueMsg.at(key, 'unknownField'));
     if (b.mapping !== undefined) mapping = b.mapping;
     const list = b.rows as unknown[];
     list.forEach((r, i) => {

@@ -15,6 +15,10 @@ export const ioMsg = defineMessages('io', {
     en: 'line {line} has a quote that is not closed',
     'zh-CN': '第 {line} 行的引号没有闭合',
   },
+  tooManyCells: {
+    en: 'has {count} cells but there are {max} headings; check its quotes and commas',
+    'zh-CN': '有 {count} 个单元格，但只有 {max} 个标题；请检查引号和逗号',
+  },
   emptyHeading: { en: 'column {column} has no heading', 'zh-CN': '第 {column} 列没有标题' },
   unknownHeading: {
     en: '"{heading}" matches no field of {module}; map it to a field, or to null to skip it',
