@@ -88,6 +88,7 @@ const DOCS = [
     actions: [{ type: 'update_fields', values: { note: 'big' } }],
   },
   { kind: 'profile', name: 'sales', modules: { deals: all, accounts: all } },
+  { kind: 'sharing', module: 'accounts', default: 'private' },
   {
     kind: 'profile',
     name: 'no_import',
@@ -228,6 +229,22 @@ describe('records: import', () => {
       t.handle.db,
     );
     expect(leads.rows[0]?.n).toBe(0);
+  });
+
+  it('finds lookups only among the records the caller may read', async () => {
+    const byName = await importCsv('Deal name,Account\nMine,Acme', '', rep);
+    expect(byName.statusCode).toBe(400);
+    expect(byName.json().error.details).toEqual([
+      { path: 'rows[0].account', message: 'no Account record named "Acme" that you may read' },
+    ]);
+    const byId = await importCsv(`Deal name,Account\nMine,${acme}`, '', rep);
+    expect(byId.statusCode).toBe(400);
+    expect(byId.json().error.details[0].path).toBe('rows[0].account');
+    const own = await t.call('POST', '/api/records/accounts', { name: 'Rep Corp' }, rep);
+    const found = await importCsv('Deal name,Account\nMine,rep corp', '', rep);
+    expect(found.statusCode, found.body).toBe(201);
+    const deal = await t.call('GET', `/api/records/deals/${found.json().ids[0]}`, undefined, rep);
+    expect(deal.body.account).toBe(own.body.id);
   });
 
   it('runs a dry run through every step and writes nothing', async () => {
