@@ -48,7 +48,11 @@ export async function exportRecords(
   const m = readView(engine.access, ctx.actor, base, snapshot.modules);
   const columns = exportColumns(m, query, snapshot.documents);
   const lookups = columns.filter((c) => m.lookups.has(c));
-  const rows: Row[] = [];
+  const fields = columns.map((c) => m.fields.get(c) as FieldDef);
+  const head = fields.map((f) => labelText(f.label, ctx.locale, f.name));
+  // Each page becomes lines at once: the records themselves are not all held.
+  const lines: unknown[][] = [];
+  const users = new Map<string, string>();
   let cursor: string | undefined;
   do {
     const page = await listRecords(engine, ctx, module, {
@@ -61,18 +65,16 @@ export async function exportRecords(
       ...(cursor !== undefined && { cursor }),
       limit: EXPORT_PAGE,
     });
-    rows.push(...page.data);
-    if (rows.length > EXPORT_LIMIT)
+    if (lines.length + page.data.length > EXPORT_LIMIT)
       throw new AtriumError('INVALID_QUERY', [
         ioMsg.at('filter', 'tooManyToExport', { max: EXPORT_LIMIT }),
       ]);
+    await userNames(engine, fields, page.data, users);
+    for (const row of page.data)
+      lines.push(fields.map((f) => cellOf(f, row[f.name], m, ctx.locale, users)));
     cursor = page.nextCursor ?? undefined;
   } while (cursor !== undefined);
 
-  const users = await userNames(engine, m, columns, rows);
-  const fields = columns.map((c) => m.fields.get(c) as FieldDef);
-  const head = fields.map((f) => labelText(f.label, ctx.locale, f.name));
-  const lines = rows.map((row) => fields.map((f) => cellOf(f, row[f.name], m, ctx.locale, users)));
   const format = query.format ?? 'csv';
   const label = labelText(m.doc.pluralLabel ?? m.doc.label, ctx.locale, m.doc.name);
   await recordAudit(engine.db, {
@@ -82,7 +84,7 @@ export async function exportRecords(
     address: address ?? null,
     details: {
       format,
-      records: rows.length,
+      records: lines.length,
       ...(query.filter !== undefined && { filter: query.filter }),
       ...(query.q !== undefined && { q: query.q }),
       ...(query.view !== undefined && { view: query.view }),
@@ -124,25 +126,27 @@ function exportColumns(
   return [...new Set(names)].filter((n) => m.columns.includes(n) && m.fields.has(n));
 }
 
-/** `Name <email>` of every user the exported user columns name, in one query. */
+/** Adds to `known` the `Name <email>` of the users a page names and `known` lacks, in one query. */
 async function userNames(
   engine: Engine,
-  m: CompiledModule,
-  columns: string[],
+  fields: FieldDef[],
   rows: Row[],
-): Promise<Map<string, string>> {
-  const userColumns = columns.filter((c) => m.fields.get(c)?.type === 'user');
+  known: Map<string, string>,
+): Promise<void> {
+  const userFields = fields.filter((f) => f.type === 'user').map((f) => f.name);
   const ids = new Set<string>();
   for (const row of rows)
-    for (const c of userColumns) if (typeof row[c] === 'string') ids.add(row[c] as string);
-  if (ids.size === 0) return new Map();
+    for (const c of userFields) {
+      const id = row[c];
+      if (typeof id === 'string' && !known.has(id)) ids.add(id);
+    }
+  if (ids.size === 0) return;
   const found = await sql<{ id: string; name: string; email: string }>`
     select id, name, email from atrium.users where id = any(${[...ids]}::uuid[])`.execute(
     engine.db,
   );
-  return new Map(
-    found.rows.map((u) => [u.id, u.name.trim() === '' ? u.email : `${u.name} <${u.email}>`]),
-  );
+  for (const u of found.rows)
+    known.set(u.id, u.name.trim() === '' ? u.email : `${u.name} <${u.email}>`);
 }
 
 /** A stored value as a person reads it in a sheet cell. */
