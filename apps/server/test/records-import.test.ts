@@ -87,7 +87,12 @@ const DOCS = [
     when: { '>': [{ var: 'amount' }, 1000] },
     actions: [{ type: 'update_fields', values: { note: 'big' } }],
   },
-  { kind: 'profile', name: 'sales', modules: { deals: all, accounts: all } },
+  {
+    kind: 'profile',
+    name: 'sales',
+    modules: { deals: all, accounts: all },
+    fields: { deals: { code: 'hidden', seats: 'read' } },
+  },
   { kind: 'sharing', module: 'accounts', default: 'private' },
   {
     kind: 'profile',
@@ -245,6 +250,19 @@ describe('records: import', () => {
     expect(found.statusCode, found.body).toBe(201);
     const deal = await t.call('GET', `/api/records/deals/${found.json().ids[0]}`, undefined, rep);
     expect(deal.body.account).toBe(own.body.id);
+  });
+
+  it('holds the caller’s field masks: a hidden field is no column, a read-only one is refused', async () => {
+    const hidden = await importCsv('Deal name,code\nMine,C9', '', rep);
+    expect(hidden.statusCode).toBe(400);
+    expect(hidden.json().error.details.map((d: { path: string }) => d.path)).toEqual([
+      'headings[1]',
+    ]);
+    const readOnly = await importCsv('Deal name,Seats\nMine,3', '', rep);
+    expect(readOnly.statusCode).toBe(400);
+    expect(readOnly.json().error.details.map((d: { path: string }) => d.path)).toEqual([
+      'rows[0].seats',
+    ]);
   });
 
   it('runs a dry run through every step and writes nothing', async () => {

@@ -94,7 +94,7 @@ export async function importRecords(
       engine.access.authorize(ctx.actor, base, 'import');
       engine.access.authorize(ctx.actor, base, 'create');
       const sheet = readSheet(body, options.mapping);
-      // Headings match what the caller may see: a hidden field is no field here.
+      // Headings match what the caller may read: a hidden field is no field here.
       const m = readView(engine.access, ctx.actor, base, snapshot.modules);
       const { columns, ignored, problems } = matchHeadings(m, sheet.headings, sheet.mapping);
       const refs = await references(trx, engine, ctx, snapshot, columns, sheet.rows);
@@ -228,7 +228,9 @@ function matchHeadings(
 ): { columns: Map<string, FieldDef>; ignored: string[]; problems: Problem[] } {
   const key = (s: string) => s.trim().toLowerCase();
   const byText = new Map<string, FieldDef>();
-  for (const f of m.fields.values()) {
+  // The caller's columns: a field their profile hides is no field here (readView).
+  const fields = [...m.fields.values()].filter((f) => m.columns.includes(f.name));
+  for (const f of fields) {
     for (const text of [f.name, ...LOCALES.map((l) => labelText(f.label, l, f.name))])
       if (!byText.has(key(text))) byText.set(key(text), f);
   }
@@ -245,7 +247,8 @@ function matchHeadings(
   for (const [j, heading] of headings.entries()) {
     const mapped = Object.hasOwn(mapping, heading) ? mapping[heading] : undefined;
     if (mapped === null) continue;
-    const f = mapped === undefined ? byText.get(key(heading)) : m.fields.get(mapped);
+    const f =
+      mapped === undefined ? byText.get(key(heading)) : fields.find((x) => x.name === mapped);
     if (!f || (mapped !== undefined && !writable(f))) {
       problems.push(
         mapped === undefined
