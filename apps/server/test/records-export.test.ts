@@ -300,5 +300,11 @@ describe('records: export', () => {
     expect(r.json().error).toMatchObject({ code: 'FORBIDDEN', details: [{ path: 'deals' }] });
     const list = await t.call('GET', '/api/records/deals', undefined, noExport);
     expect(list.status).toBe(200);
+    // Their API description has no export; the rep's has it.
+    const theirs = await t.call('GET', '/api/openapi.json', undefined, noExport);
+    expect(theirs.body.paths).toHaveProperty(['/api/records/deals']);
+    expect(theirs.body.paths).not.toHaveProperty(['/api/records/deals/export']);
+    const reps = await t.call('GET', '/api/openapi.json', undefined, rep);
+    expect(reps.body.paths).toHaveProperty(['/api/records/deals/export']);
   });
 });
