@@ -108,6 +108,20 @@ export {
 } from './process/transition.js';
 export type { CompiledModule, Snapshot } from './records/compiled-module.js';
 export {
+  EXPORT_LIMIT,
+  EXPORT_PAGE,
+  type ExportQuery,
+  exportRecords,
+} from './records/export.js';
+export {
+  CsvText,
+  IMPORT_LIMIT,
+  type ImportBody,
+  type ImportOptions,
+  type ImportResult,
+  importRecords,
+} from './records/import.js';
+export {
   GET_QUERY_SCHEMA,
   HISTORY_QUERY_SCHEMA,
   LIST_QUERY_SCHEMA,
@@ -132,6 +146,7 @@ export * from './reports/dashboard.js';
 export * from './reports/export.js';
 export * from './reports/report-query.js';
 export * from './reports/report-run.js';
+export * from './sheet-file.js';
 export * from './system/access-names.js';
 export * from './system/api-tokens.js';
 export * from './system/audit.js';

@@ -16,6 +16,7 @@ import { automationPaths, automationSchemas, tracePaths } from './openapi-automa
 import { conversionOpenApi } from './openapi-conversion.js';
 import { effectPaths, effectSchemas } from './openapi-effects.js';
 import { errorResponse, fixedPaths, fixedSchemas, json, ref } from './openapi-fixed.js';
+import { recordIoPaths } from './openapi-io.js';
 import { jobPaths, jobSchemas } from './openapi-jobs.js';
 import { aggregatePath, queryParameters, reportPaths, reportSchemas } from './openapi-reports.js';
 import { transitionPaths, transitionSchemas } from './openapi-transitions.js';
@@ -228,6 +229,7 @@ export function openApiDocument(
       Object.assign(paths, c.paths);
     }
     Object.assign(paths, aggregatePath(m.doc.name, name, tags));
+    Object.assign(paths, recordIoPaths(m.doc.name, name, title, tags));
     paths[`/api/records/${m.doc.name}/bulk`] = {
       post: {
         operationId: `bulk${name}`,
@@ -403,6 +405,8 @@ const VERBS = [
   'transition',
   'convert',
   'aggregate',
+  'export',
+  'import',
 ];
 const FIXED_OPERATIONS = new Set(
   Object.values(fixedPaths).flatMap((path) =>
@@ -455,4 +459,6 @@ function dropForbidden(paths: Record<string, unknown>, module: string, grant: Mo
   drop('/{id}/history', 'get', grant.read);
   drop('/aggregate', 'get', grant.read);
   drop('/bulk', 'post', grant.create || grant.update || grant.delete);
+  drop('/export', 'get', grant.read && grant.export);
+  drop('/import', 'post', grant.import && grant.create);
 }

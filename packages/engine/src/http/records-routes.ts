@@ -5,6 +5,9 @@ import { convertRecord } from '../process/convert.js';
 import { listTransitions, requestTransition } from '../process/transition.js';
 import { BULK_LIMIT, bulkWrite } from '../records/bulk.js';
 import { inexactNumbers } from '../records/exact-json.js';
+import { type ExportQuery, exportRecords } from '../records/export.js';
+import { CsvText, IMPORT_LIMIT, importRecords } from '../records/import.js';
+import { EXPORT_QUERY_SCHEMA, IMPORT_QUERY_SCHEMA } from '../records/io-query.js';
 import {
   GET_QUERY_SCHEMA,
   HISTORY_QUERY_SCHEMA,
@@ -45,7 +48,19 @@ export async function recordsRoutes(
     });
   });
 
+  // An import's CSV body is read as text; the route turns it into rows (records/import.ts).
+  app.addContentTypeParser(
+    ['text/csv', 'application/csv'],
+    { parseAs: 'string', bodyLimit: IMPORT_LIMIT * 4 * 1024 },
+    (_request, text, done) => done(null, new CsvText(text as string)),
+  );
+
   app.addHook('preHandler', timeZoneHook(engine));
+  // A CSV body is for the import alone; every other route of records reads JSON.
+  app.addHook('preValidation', async (request) => {
+    if (request.body instanceof CsvText && !request.routeOptions.url?.endsWith('/import'))
+      throw new AtriumError('UNSUPPORTED_MEDIA_TYPE');
+  });
 
   // Read routes parse their query strictly against the one declared contract (list-query.ts).
   app.get<ModuleParams & { Querystring: ListQuery }>(
@@ -53,6 +68,45 @@ export async function recordsRoutes(
     { schema: { querystring: LIST_QUERY_SCHEMA }, validatorCompiler: strictQuery },
     async (request) =>
       listRecords(engine, contextOf(request), request.params.module, request.query),
+  );
+
+  // Every record the list with these parameters pages through, as a CSV or XLSX file.
+  app.get<ModuleParams & { Querystring: ExportQuery }>(
+    '/records/:module/export',
+    { schema: { querystring: EXPORT_QUERY_SCHEMA }, validatorCompiler: strictQuery },
+    async (request, reply) => {
+      const file = await exportRecords(
+        engine,
+        contextOf(request),
+        request.params.module,
+        request.query,
+        request.ip,
+      );
+      return reply
+        .header('content-type', file.contentType)
+        .header('content-disposition', `attachment; filename="${file.filename}"`)
+        .send(file.body);
+    },
+  );
+
+  // Rows of a sheet (CSV text, or JSON `{rows, mapping}`) created as records in one transaction.
+  app.post<ModuleParams & { Querystring: { dryRun?: boolean; mapping?: string } }>(
+    '/records/:module/import',
+    {
+      schema: { querystring: IMPORT_QUERY_SCHEMA },
+      validatorCompiler: strictQuery,
+      bodyLimit: IMPORT_LIMIT * 4 * 1024,
+    },
+    async (request, reply) => {
+      const sent =
+        request.body instanceof CsvText ? { csv: request.body.text } : { json: request.body };
+      const result = await importRecords(engine, contextOf(request), request.params.module, sent, {
+        ...(request.query.mapping !== undefined && { mapping: request.query.mapping }),
+        dryRun: request.query.dryRun === true,
+        address: request.ip,
+      });
+      return reply.status(result.dryRun ? 200 : 201).send(result);
+    },
   );
 
   app.post<ModuleParams>('/records/:module', async (request, reply) => {

@@ -1,8 +1,10 @@
 import { type Locale, type Problem, valueMsg } from '@atrium/metadata';
 import { sql } from 'kysely';
 import { maskedFieldProblems, maskRow, rowScope } from '../access-writes.js';
+import type { Db } from '../db.js';
 import type { Engine, RequestContext } from '../engine.js';
 import { AtriumError, type ErrorCode } from '../errors.js';
+import type { CompiledModule, Snapshot } from './compiled-module.js';
 import type { LookupWrite } from './lookup-targets.js';
 import { lookupProblems } from './lookup-targets.js';
 import { msg } from './messages.js';
@@ -30,7 +32,7 @@ export interface BulkResult {
   deleted: Row[];
 }
 
-interface BulkOps {
+export interface BulkOps {
   create: unknown[];
   update: { id: string; body: Values }[];
   delete: { id: string; version: number }[];
@@ -51,118 +53,150 @@ export async function bulkWrite(
   body: unknown,
 ): Promise<BulkResult> {
   const ops = parseBulk(body, ctx.locale);
-  return inWriteTransaction(engine, module, async (trx, m, snapshot) => {
-    if (ops.create.length > 0) engine.access.authorize(ctx.actor, m, 'create');
-    if (ops.update.length > 0) engine.access.authorize(ctx.actor, m, 'update');
-    if (ops.delete.length > 0) engine.access.authorize(ctx.actor, m, 'delete');
-    const scope = rowScope(engine.access, ctx.actor, m);
-    const refusals = new Refusals();
-    const masked = (body: unknown, prefix: string) =>
-      refusals.addAll(
-        maskedFieldProblems(engine.access, ctx.actor, m, body, ctx.locale, prefix).map((p) => ({
-          code: 'VALIDATION_FAILED' as const,
-          problem: p,
-        })),
-      );
-    const attempt = async <T>(prefix: string, step: () => Promise<T>): Promise<T | undefined> => {
-      try {
-        return await step();
-      } catch (e) {
-        if (!(e instanceof AtriumError)) throw e;
-        refusals.add(e, prefix);
-        return undefined;
-      }
-    };
+  return inWriteTransaction(engine, module, (trx, m, snapshot) =>
+    bulkWithin(trx, engine, ctx, snapshot, m, ops),
+  );
+}
 
-    refusals.addAll(twice(ops, ctx.locale));
-    const creates: { prefix: string; values: Values }[] = [];
-    for (const [i, item] of ops.create.entries()) {
-      const prefix = `create[${i}].`;
-      masked(item, prefix);
-      const values = await attempt(prefix, () => prepareCreate(trx, ctx, m, item));
-      if (values) creates.push({ prefix, values });
-    }
-    const updates: { prefix: string; update: PreparedUpdate }[] = [];
-    for (const [i, item] of ops.update.entries()) {
-      const prefix = `update[${i}].`;
-      masked(item.body, prefix);
-      const update = await attempt(prefix, () =>
-        prepareUpdate(trx, ctx, m, item.id, item.body, scope),
-      );
-      if (update) updates.push({ prefix, update });
-    }
-    const deletes: { id: string; prefix: string }[] = [];
-    for (const [i, item] of ops.delete.entries()) {
-      const prefix = `delete[${i}].`;
-      const row = await attempt(prefix, () =>
-        lockForBin(trx, ctx, m, item.id, item.version, scope),
-      );
-      if (row) deletes.push({ id: row.id as string, prefix });
-    }
-    const lookups: LookupWrite[] = [
-      ...creates.map((c) => ({ ...c, fields: Object.keys(c.values) })),
-      ...updates.map((u) => ({
-        prefix: u.prefix,
-        values: u.update.values,
-        fields: Object.keys(u.update.changes),
-      })),
-    ];
+/** How a caller other than the bulk route names its operations and what it found wrong before. */
+export interface BulkPaths {
+  /** The list creates are reported under: `create` (`create[2].email`), `rows` for an import. */
+  create?: string;
+  /**
+   * Problems the caller found already (a value an import could not read); they are refused with
+   * the rest, and a problem of the write path at one of their paths is left out as their echo.
+   */
+  known?: Problem[];
+}
+
+/**
+ * The operations of a bulk request in the caller's transaction (see inWriteTransaction): every
+ * one checked, then all written, or one refusal listing each problem at its path.
+ */
+export async function bulkWithin(
+  trx: Db,
+  engine: Engine,
+  ctx: RequestContext,
+  snapshot: Snapshot,
+  m: CompiledModule,
+  ops: BulkOps,
+  paths: BulkPaths = {},
+): Promise<BulkResult> {
+  if (ops.create.length > 0) engine.access.authorize(ctx.actor, m, 'create');
+  if (ops.update.length > 0) engine.access.authorize(ctx.actor, m, 'update');
+  if (ops.delete.length > 0) engine.access.authorize(ctx.actor, m, 'delete');
+  const scope = rowScope(engine.access, ctx.actor, m);
+  const refusals = new Refusals(paths.known ?? []);
+  const masked = (body: unknown, prefix: string) =>
     refusals.addAll(
-      (
-        await lookupProblems(trx, snapshot, m, lookups, ctx.locale, (target) =>
-          engine.access.scope(ctx.actor, target, 'read'),
-        )
-      ).map((p) => ({
+      maskedFieldProblems(engine.access, ctx.actor, m, body, ctx.locale, prefix).map((p) => ({
         code: 'VALIDATION_FAILED' as const,
         problem: p,
       })),
     );
-    refusals.throwIfAny();
-
-    // Everything checked: write. A constraint only the database sees (a duplicate unique value)
-    // still refuses the whole request, at the path of the operation that met it.
-    const write = async <T>(prefix: string, step: () => Promise<T>): Promise<T> => {
-      try {
-        return await step();
-      } catch (e) {
-        const refusal = pgRefusal(e, m);
-        if (refusal instanceof AtriumError) throw prefixed(refusal, prefix);
-        throw refusal;
-      }
-    };
-    let created: Row[];
-    await sql`savepoint atrium_bulk_create`.execute(trx);
+  const attempt = async <T>(prefix: string, step: () => Promise<T>): Promise<T | undefined> => {
     try {
-      created = await insertRecords(
-        trx,
-        engine,
-        ctx,
-        m,
-        creates.map((c) => c.values),
-      );
+      return await step();
+    } catch (e) {
+      if (!(e instanceof AtriumError)) throw e;
+      refusals.add(e, prefix);
+      return undefined;
+    }
+  };
+
+  refusals.addAll(twice(ops, ctx.locale));
+  const creates: { prefix: string; values: Values }[] = [];
+  for (const [i, item] of ops.create.entries()) {
+    const prefix = `${paths.create ?? 'create'}[${i}].`;
+    masked(item, prefix);
+    const values = await attempt(prefix, () => prepareCreate(trx, ctx, m, item));
+    if (values) creates.push({ prefix, values });
+  }
+  const updates: { prefix: string; update: PreparedUpdate }[] = [];
+  for (const [i, item] of ops.update.entries()) {
+    const prefix = `update[${i}].`;
+    masked(item.body, prefix);
+    const update = await attempt(prefix, () =>
+      prepareUpdate(trx, ctx, m, item.id, item.body, scope),
+    );
+    if (update) updates.push({ prefix, update });
+  }
+  const deletes: { id: string; prefix: string }[] = [];
+  for (const [i, item] of ops.delete.entries()) {
+    const prefix = `delete[${i}].`;
+    const row = await attempt(prefix, () => lockForBin(trx, ctx, m, item.id, item.version, scope));
+    if (row) deletes.push({ id: row.id as string, prefix });
+  }
+  const lookups: LookupWrite[] = [
+    ...creates.map((c) => ({ ...c, fields: Object.keys(c.values) })),
+    ...updates.map((u) => ({
+      prefix: u.prefix,
+      values: u.update.values,
+      fields: Object.keys(u.update.changes),
+    })),
+  ];
+  refusals.addAll(
+    (
+      await lookupProblems(trx, snapshot, m, lookups, ctx.locale, (target) =>
+        engine.access.scope(ctx.actor, target, 'read'),
+      )
+    ).map((p) => ({
+      code: 'VALIDATION_FAILED' as const,
+      problem: p,
+    })),
+  );
+  refusals.throwIfAny();
+
+  // Everything checked: write. A constraint only the database sees (a duplicate unique value)
+  // still refuses the whole request, at the path of the operation that met it.
+  const write = async <T>(prefix: string, step: () => Promise<T>): Promise<T> => {
+    try {
+      return await step();
     } catch (e) {
       const refusal = pgRefusal(e, m);
-      if (!(refusal instanceof AtriumError)) throw e;
-      // Batched, the database does not say which record met the constraint: replay them one by
-      // one to refuse at the right path (only on this error path).
-      await sql`rollback to savepoint atrium_bulk_create`.execute(trx);
-      for (const c of creates)
-        await write(c.prefix, () => insertRecord(trx, engine, ctx, m, c.values));
+      if (refusal instanceof AtriumError) throw prefixed(refusal, prefix);
       throw refusal;
     }
-    const updated: Row[] = [];
-    for (const u of updates)
-      updated.push(await write(u.prefix, () => writeUpdate(trx, engine, ctx, m, u.update)));
-    const deleted =
-      deletes.length === 0 ? [] : await moveToBin(trx, engine, ctx, snapshot, m, deletes);
-    const mask = (rows: Row[]) => rows.map((r) => maskRow(engine.access, ctx.actor, m, r));
-    return { created: mask(created), updated: mask(updated), deleted: mask(deleted) };
-  });
+  };
+  let created: Row[];
+  await sql`savepoint atrium_bulk_create`.execute(trx);
+  try {
+    created = await insertRecords(
+      trx,
+      engine,
+      ctx,
+      m,
+      creates.map((c) => c.values),
+    );
+  } catch (e) {
+    const refusal = pgRefusal(e, m);
+    if (!(refusal instanceof AtriumError)) throw e;
+    // Batched, the database does not say which record met the constraint: replay them one by
+    // one to refuse at the right path (only on this error path).
+    await sql`rollback to savepoint atrium_bulk_create`.execute(trx);
+    for (const c of creates)
+      await write(c.prefix, () => insertRecord(trx, engine, ctx, m, c.values));
+    throw refusal;
+  }
+  const updated: Row[] = [];
+  for (const u of updates)
+    updated.push(await write(u.prefix, () => writeUpdate(trx, engine, ctx, m, u.update)));
+  const deleted =
+    deletes.length === 0 ? [] : await moveToBin(trx, engine, ctx, snapshot, m, deletes);
+  const mask = (rows: Row[]) => rows.map((r) => maskRow(engine.access, ctx.actor, m, r));
+  return { created: mask(created), updated: mask(updated), deleted: mask(deleted) };
 }
 
 /** The refusals met while checking a bulk request, gathered into one. */
 class Refusals {
   private readonly found: { code: ErrorCode; problem: Problem }[] = [];
+  private readonly known: Problem[];
+  private readonly knownPaths: ReadonlySet<string>;
+
+  constructor(known: Problem[]) {
+    this.known = known;
+    this.knownPaths = new Set(known.map((p) => p.path));
+  }
 
   add(e: AtriumError, prefix: string): void {
     for (const p of prefixed(e, prefix).details) this.found.push({ code: e.code, problem: p });
@@ -175,14 +209,18 @@ class Refusals {
   }
 
   throwIfAny(): void {
-    const first = this.found[0];
+    const found = [
+      ...this.known.map((problem) => ({ code: 'VALIDATION_FAILED' as const, problem })),
+      ...this.found.filter((f) => !this.knownPaths.has(f.problem.path)),
+    ];
+    const first = found[0];
     if (!first) return;
-    const code = this.found.some((f) => f.code === 'VALIDATION_FAILED')
+    const code = found.some((f) => f.code === 'VALIDATION_FAILED')
       ? 'VALIDATION_FAILED'
       : first.code;
     throw new AtriumError(
       code,
-      this.found.map((f) => f.problem),
+      found.map((f) => f.problem),
     );
   }
 }

@@ -1,14 +1,10 @@
 import type { Locale } from '@atrium/metadata';
-import exceljs from 'exceljs';
+import { csvFile, datedFilename, type SheetFile, xlsxFile } from '../sheet-file.js';
 import type { AggregateColumn } from './aggregate.js';
 import type { ReportResult, ReportRow } from './report-run.js';
 
 /** A report written as a file. */
-export interface ReportFile {
-  contentType: string;
-  filename: string;
-  body: Buffer;
-}
+export type ReportFile = SheetFile;
 
 const TOTAL = { en: 'Total', 'zh-CN': '合计' } as const satisfies Record<Locale, string>;
 
@@ -28,29 +24,11 @@ function table(result: ReportResult, locale: Locale): { head: string[]; lines: u
   return { head: result.columns.map((c) => c.label), lines };
 }
 
-function filename(result: ReportResult, ext: string): string {
-  return `${result.report}-${new Date().toISOString().slice(0, 10)}.${ext}`;
-}
-
 /**
- * CSV as Excel opens it: UTF-8 with a byte-order mark (without it Excel reads Chinese as
- * mojibake), CRLF line ends, fields quoted when they hold a comma, quote or line break. A text
- * starting with = + - @ is prefixed with ' so a spreadsheet does not run it as a formula.
+ * The report as CSV (see csvFile: BOM, CRLF, formula guard), headings and totals in `locale`.
  */
 export function reportCsv(result: ReportResult, locale: Locale): ReportFile {
-  const { head, lines } = table(result, locale);
-  const field = (v: unknown): string => {
-    if (v === null || v === undefined) return '';
-    let s = String(v);
-    if (typeof v === 'string' && /^[=+\-@]/.test(s)) s = `'${s}`;
-    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  const text = [head, ...lines].map((l) => l.map(field).join(',')).join('\r\n');
-  return {
-    contentType: 'text/csv; charset=utf-8',
-    filename: filename(result, 'csv'),
-    body: Buffer.from(`\uFEFF${text}\r\n`, 'utf8'),
-  };
+  return csvFile(table(result, locale), datedFilename(result.report, 'csv'));
 }
 
 const NUMBER_FORMATS: Record<string, string> = {
@@ -61,26 +39,14 @@ const NUMBER_FORMATS: Record<string, string> = {
 };
 
 /** An .xlsx workbook of one sheet: bold headings, figures as numbers in their format. */
-export async function reportXlsx(result: ReportResult, locale: Locale): Promise<ReportFile> {
-  const { head, lines } = table(result, locale);
-  const book = new exceljs.Workbook();
-  // Sheet names: at most 31 characters, none of []:*?/\
-  const sheet = book.addWorksheet(
-    result.label.replace(/[[\]:*?/\\]/g, ' ').slice(0, 31) || 'Report',
-  );
-  sheet.addRow(head).font = { bold: true };
-  for (const l of lines) sheet.addRow(l);
+export function reportXlsx(result: ReportResult, locale: Locale): Promise<ReportFile> {
+  const numFmts = new Map<number, string>();
   result.columns.forEach((c, i) => {
-    const column = sheet.getColumn(i + 1);
-    column.width = Math.min(40, Math.max(12, c.label.length + 4));
-    if (c.role === 'measure') column.numFmt = NUMBER_FORMATS[c.type] ?? '#,##0.##';
+    if (c.role === 'measure') numFmts.set(i, NUMBER_FORMATS[c.type] ?? '#,##0.##');
   });
-  const last = sheet.lastRow;
-  if (result.totals && last) last.font = { bold: true };
-  sheet.views = [{ state: 'frozen', ySplit: 1 }];
-  return {
-    contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-    filename: filename(result, 'xlsx'),
-    body: Buffer.from(await book.xlsx.writeBuffer()),
-  };
+  return xlsxFile(table(result, locale), datedFilename(result.report, 'xlsx'), {
+    sheet: result.label || 'Report',
+    numFmts,
+    boldLast: Boolean(result.totals),
+  });
 }
