@@ -129,9 +129,9 @@ describe('records: import', () => {
       },
       payload: csv,
     });
-  const count = async () =>
+  const count = async (): Promise<number> =>
     (await sql<{ n: number }>`select count(*)::int as n from ws_main.deals`.execute(t.handle.db))
-      .rows[0]?.n;
+      .rows[0]?.n ?? 0;
   const paths = (body: { error: { details: { path: string }[] } }) =>
     body.error.details.map((d) => d.path).sort();
 
