@@ -19,7 +19,6 @@ export function useInboxApi() {
  */
 function useRefreshOnNavigation(refetch: () => unknown, stale: boolean) {
   const path = useRouterState({ select: (s) => s.location.pathname });
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the path is the trigger.
   useEffect(() => {
     if (stale) void refetch();
   }, [path]);

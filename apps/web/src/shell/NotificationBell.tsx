@@ -114,7 +114,9 @@ function NoticePanel({ onClose }: { onClose: () => void }) {
               >
                 <span className="notice-dot" aria-hidden="true" />
                 <span className="notice-text">
-                  {n.readAt === null && <span className="visually-hidden">{t('inbox.unread')}: </span>}
+                  {n.readAt === null && (
+                    <span className="visually-hidden">{t('inbox.unread')}: </span>
+                  )}
                   <span className="notice-line">{n.title}</span>
                   {n.body && <span className="notice-body">{n.body}</span>}
                   <time
