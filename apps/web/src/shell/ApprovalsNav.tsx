@@ -15,15 +15,11 @@ export function ApprovalsNav() {
           </span>
           {t('approvals.nav')}
           {waiting > 0 && (
-            <>
-              <span className="nav-count" aria-hidden="true">
-                {waiting}
-              </span>
-              <span className="visually-hidden">
-                {', '}
-                {t('approvals.navWaiting', { count: waiting })}
-              </span>
-            </>
+            // Read as "Approvals 3 waiting"; the word is for screen readers only.
+            <span className="nav-count">
+              {waiting}
+              <span className="visually-hidden"> {t('approvals.navWaiting')}</span>
+            </span>
           )}
         </Link>
       </li>
