@@ -118,7 +118,7 @@ describe.skipIf(unavailable !== undefined)('approvals and notifications in Chrom
     const status = page.locator('.at-path-pending');
     await expect
       .poll(() => status.textContent())
-      .toMatch(/^⏳Awaiting approval: Mark as won — asked by Rita Rep, /);
+      .toMatch(/^Awaiting approval: Mark as won — asked by Rita Rep, /);
     // The button is gone while the record waits, and the toast does not claim the stage moved.
     expect(await page.getByRole('button', { name: 'Mark as won' }).count()).toBe(0);
     const toasts = page.getByRole('region', { name: 'Notifications' });
@@ -239,13 +239,23 @@ describe.skipIf(unavailable !== undefined)('approvals and notifications in Chrom
   it('the rep follows the requests and is notified of the decisions', async () => {
     await drain();
     const page = await signInAs(REP);
-    await page.getByRole('button', { name: 'Notifications, 3 unread' }).waitFor();
+    const mine = (await as('rep', 'GET', '/api/notifications')).body;
+    expect(mine.data.map((n: { title: string }) => n.title)).toEqual(
+      expect.arrayContaining([
+        'Approved: "Mark as won" on Approve me deal',
+        'Rejected: "Mark as won" on Reject me deal',
+      ]),
+    );
+    await page.getByRole('button', { name: `Notifications, ${mine.unread} unread` }).waitFor();
     await page.goto(`${b.url}/approvals?tab=requests`);
     const rows = page.locator('li.approval');
     await expect.poll(() => rows.count()).toBe(3);
     const statuses = await rows.locator('.approval-status').allTextContents();
     expect(statuses.sort()).toEqual(['Approved', 'Approved', 'Rejected']);
     await expect.poll(() => page.getByText('Approved by Bo Boss').count()).toBe(1);
+    // One tab is the current one, not both.
+    const tabs = page.getByRole('navigation', { name: 'Which approvals' });
+    expect(await tabs.locator('[aria-current="page"]').allTextContents()).toEqual(['My requests']);
     await shoot(page, 'requests-en-1280');
     // The record of the rejected one is unlocked: its buttons are back.
     await page.goto(`${b.url}/m/deals/${deals['Reject me']}`);

@@ -150,9 +150,17 @@ export function BlueprintPath({
       </ol>
       {pending && (
         <p className="at-path-pending" role="status">
-          <span className="at-path-pending-mark" aria-hidden="true">
-            ⏳
-          </span>
+          <svg
+            className="at-path-pending-mark"
+            width="16"
+            height="16"
+            viewBox="0 0 24 24"
+            aria-hidden="true"
+            focusable="false"
+          >
+            <circle cx="12" cy="12" r="9" fill="none" stroke="currentColor" strokeWidth="2" />
+            <path d="M12 7v5l3 2" fill="none" stroke="currentColor" strokeWidth="2" />
+          </svg>
           {message(ctx.locale, 'awaitingApproval', {
             transition: labelText(
               blueprint.transitions.find((t) => t.name === pending.transition)?.label,

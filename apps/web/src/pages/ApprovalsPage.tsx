@@ -30,13 +30,14 @@ export function ApprovalsPage() {
         <h1>{t('approvals.title')}</h1>
       </div>
       <nav className="tabs" aria-label={t('approvals.tabs')}>
-        <Link to="/approvals" search={{}} aria-current={mine ? 'page' : undefined} activeProps={{}}>
+        {/* Exact: the first tab's empty search would otherwise match the second's too. */}
+        <Link to="/approvals" search={{}} activeOptions={{ exact: true }} activeProps={{}}>
           {t('approvals.tabMine')}
         </Link>
         <Link
           to="/approvals"
           search={{ tab: 'requests' }}
-          aria-current={mine ? undefined : 'page'}
+          activeOptions={{ exact: true }}
           activeProps={{}}
         >
           {t('approvals.tabRequests')}
