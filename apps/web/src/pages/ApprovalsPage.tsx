@@ -112,6 +112,9 @@ function ApprovalRow({ approval: a, decide }: { approval: Approval; decide: bool
         }),
       );
     } catch (error) {
+      // Decided by someone else meanwhile, or no longer possible: show the row as it is now.
+      if (error instanceof ClientError && error.status === 409)
+        void queryClient.invalidateQueries({ queryKey: ['approvals'] });
       setProblem(
         error instanceof ClientError
           ? [error.message, ...error.details.map((d) => d.message)].join(' — ')
