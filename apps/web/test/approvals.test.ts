@@ -165,9 +165,9 @@ describe.skipIf(unavailable !== undefined)('approvals and notifications in Chrom
     await shoot(page, 'panel-en-1280');
     await page.keyboard.press('Escape');
     await expect.poll(() => panel.count()).toBe(0);
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(
-      'Notifications, 3 unread',
-    );
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label')))
+      .toBe('Notifications, 3 unread');
 
     // Clicking a notification marks it read and opens its record.
     await bell.click();
@@ -227,6 +227,8 @@ describe.skipIf(unavailable !== undefined)('approvals and notifications in Chrom
     await expect
       .poll(() => lateRow.getByRole('alert').textContent())
       .toMatch(/^Not decided: .*approved already/);
+    // Nothing is left to decide on it.
+    await expect.poll(() => lateRow.getByRole('button').count()).toBe(0);
     await shoot(page, 'page-decided-en-1280');
 
     // Mark all read empties the count.
@@ -309,6 +311,13 @@ describe.skipIf(unavailable !== undefined)('approvals and notifications in Chrom
       await shoot(page, `panel-${locale}-1280-open`);
       await page.keyboard.press('Escape');
       if (zh) {
+        // The record page names the held step in Chinese too.
+        await row.getByRole('link', { name: '手机审批' }).click();
+        await expect
+          .poll(() => page.locator('.at-path-pending').textContent())
+          .toMatch(/^等待审批：赢单（Rita Rep 于 2\d{3}\/\d{1,2}\/\d{1,2}/);
+        await shoot(page, 'record-pending-zh-CN-1280');
+        await page.goBack();
         await row.getByRole('button', { name: /^驳回/ }).click();
         await expect.poll(() => row.locator('.approval-status').textContent()).toBe('已驳回');
         await page

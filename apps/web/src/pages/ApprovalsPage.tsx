@@ -75,6 +75,7 @@ function ApprovalRow({ approval: a, decide }: { approval: Approval; decide: bool
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
+  const [closed, setClosed] = useState(false);
 
   const doc = modulesOf(documents).find((m) => m.name === a.module) as ModuleDoc | undefined;
   const blueprint = documents.find(
@@ -112,9 +113,9 @@ function ApprovalRow({ approval: a, decide }: { approval: Approval; decide: bool
         }),
       );
     } catch (error) {
-      // Decided by someone else meanwhile, or no longer possible: show the row as it is now.
-      if (error instanceof ClientError && error.status === 409)
-        void queryClient.invalidateQueries({ queryKey: ['approvals'] });
+      // Decided by someone else meanwhile: nothing is left to decide here (the message says
+      // how it ended; the list drops it on its next read).
+      if (error instanceof ClientError && error.code === 'APPROVAL_DECIDED') setClosed(true);
       setProblem(
         error instanceof ClientError
           ? [error.message, ...error.details.map((d) => d.message)].join(' — ')
@@ -167,7 +168,7 @@ function ApprovalRow({ approval: a, decide }: { approval: Approval; decide: bool
         )}
       </p>
       {a.comment && <blockquote className="approval-comment">{a.comment}</blockquote>}
-      {decide && a.status === 'pending' && (
+      {decide && a.status === 'pending' && !closed && (
         <div className="approval-decide">
           <label htmlFor={commentId} className="visually-hidden">
             {t('approvals.commentOf', { record: recordText })}
