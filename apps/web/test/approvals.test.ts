@@ -229,6 +229,7 @@ describe.skipIf(unavailable !== undefined)('approvals and notifications in Chrom
       .toMatch(/^Not decided: .*approved already/);
     // Nothing is left to decide on it.
     await expect.poll(() => lateRow.getByRole('button').count()).toBe(0);
+    expect(await lateRow.locator('.approval-status').textContent()).toBe('Decided elsewhere');
     await shoot(page, 'page-decided-en-1280');
 
     // Mark all read empties the count.

@@ -144,8 +144,8 @@ function ApprovalRow({ approval: a, decide }: { approval: Approval; decide: bool
             recordText
           )}
         </h2>
-        <span className="approval-status" data-status={a.status}>
-          {t(`approvals.status.${a.status}`)}
+        <span className="approval-status" data-status={closed ? 'decided' : a.status}>
+          {t(closed ? 'approvals.status.decided' : `approvals.status.${a.status}`)}
         </span>
       </div>
       <p className="approval-step">
