@@ -330,4 +330,44 @@ describe.skipIf(unavailable !== undefined)('approvals and notifications in Chrom
       await page.context().close();
     }
   }, 120_000);
+
+  it('on the board, a card dragged to a stage that needs approval goes back and says why', async () => {
+    const account = (await stageOf(deals['Approve me'] as string)).account;
+    const id = await proposal('Board held', account);
+    const page = await signInAs(REP, 1600);
+    await page.goto(`${b.url}/m/deals`);
+    await page
+      .getByRole('navigation', { name: 'Views' })
+      .getByRole('link', { name: 'Pipeline' })
+      .click();
+    const card = page.locator('.at-card', { hasText: 'Board held' });
+    await card.waitFor();
+    // Bring the card's column and "Closed won" on screen together.
+    const board = page.getByRole('region', { name: 'Deals board' });
+    const source = page.locator('.at-kanban-column', { hasText: 'Board held' });
+    await board.evaluate(
+      (el, x) => {
+        el.scrollLeft = x;
+      },
+      (await source.evaluate((el) => (el as HTMLElement).offsetLeft)) - 8,
+    );
+    const target = page.locator('.at-kanban-column', { hasText: 'Closed won' });
+    const from = await card.boundingBox();
+    const to = await target.boundingBox();
+    if (!from || !to) throw new Error('card or column not on screen');
+    await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(from.x + from.width / 2 + 10, from.y + from.height / 2, { steps: 5 });
+    await page.mouse.move(to.x + to.width / 2, to.y + 120, { steps: 20 });
+    await page.mouse.up();
+    await page
+      .getByText(/“Mark as won” waits for approval; the card moves once it is approved/)
+      .waitFor();
+    await expect.poll(() => source.locator('.at-card', { hasText: 'Board held' }).count()).toBe(1);
+    expect(await target.locator('.at-card', { hasText: 'Board held' }).count()).toBe(0);
+    const mine = (await as('rep', 'GET', '/api/approvals?status=pending')).body.data;
+    expect(mine.map((a: { recordId: string }) => a.recordId)).toContain(id);
+    await shoot(page, 'board-held-en-1600');
+    await page.context().close();
+  }, 90_000);
 });
