@@ -1,10 +1,11 @@
-import type { BlueprintDoc, MetadataDoc } from '@atrium/metadata';
+import type { BlueprintDoc, BlueprintTransition, MetadataDoc } from '@atrium/metadata';
 import { ClientError, type DataClient, type RecordValues } from '@atrium/renderer/client';
 
 /**
  * How a dragged card moves when its column field follows a blueprint: through the transition
  * from the card's state to the target column, never as a plain update (the server refuses
- * those). Without a blueprint on the field the renderer's own update applies (undefined).
+ * those). Without a blueprint on the field the renderer's own update applies (undefined). A
+ * transition held for approval puts the card back with `held`'s text.
  */
 export function blueprintMove(
   documents: MetadataDoc[],
@@ -12,6 +13,7 @@ export function blueprintMove(
   field: string | undefined,
   client: DataClient,
   noTransition: (from: string, to: string) => string,
+  held?: (transition: BlueprintTransition) => string,
 ): ((record: RecordValues, to: string) => Promise<RecordValues>) | undefined {
   const blueprint = documents.find(
     (d): d is BlueprintDoc => d.kind === 'blueprint' && d.module === module && d.field === field,
@@ -26,9 +28,16 @@ export function blueprintMove(
         { path: field, message: noTransition(from, to) },
       ]);
     }
-    return run(module, String(record.id), transition.name, {
+    const saved = await run(module, String(record.id), transition.name, {
       values: {},
       version: Number(record.version),
     });
+    // Answered 202: the transition waits for approval and the record has not moved, so the
+    // card goes back to its column, saying why (the board shows a refusal's reason).
+    if (held && String(saved[field] ?? '') === from) {
+      const why = held(transition);
+      throw new ClientError(202, 'APPROVAL_PENDING', why, [{ path: field, message: why }]);
+    }
+    return saved;
   };
 }

@@ -1,5 +1,6 @@
 import { binEn, binZh } from './bin/messages.js';
 import { reportsEn, reportsZh } from './dashboard/messages.js';
+import { inboxEn, inboxZh } from './inbox/messages.js';
 
 /**
  * The web app's own UI strings, en and zh-CN. Metadata labels (modules, fields, views) come from
@@ -63,6 +64,7 @@ export const en = {
   'common.home': 'Go to the first module',
   'common.noModules': 'No module is available to you yet.',
   ...reportsEn,
+  ...inboxEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -123,4 +125,5 @@ export const zhCN: Record<MessageKey, string> = {
   'common.home': '前往第一个模块',
   'common.noModules': '您目前还没有可用的模块。',
   ...reportsZh,
+  ...inboxZh,
 };

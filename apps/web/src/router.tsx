@@ -118,6 +118,15 @@ export const reportsRoute = createRoute({
   component: lazyRouteComponent(() => import('./pages/ReportsPage.js'), 'ReportsPage'),
 });
 
+/** What waits for the user's decision and what became of their own requests. */
+export const approvalsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/approvals',
+  validateSearch: (search: Record<string, unknown>): { tab?: 'requests' } =>
+    search.tab === 'requests' ? { tab: 'requests' } : {},
+  component: lazyRouteComponent(() => import('./pages/ApprovalsPage.js'), 'ApprovalsPage'),
+});
+
 const analyticsRoutes = [dashboardRoute, dashboardsRoute, reportRoute, reportsRoute] as const;
 
 const routeTree = rootRoute.addChildren([
@@ -130,6 +139,7 @@ const routeTree = rootRoute.addChildren([
     binRoute,
     recordRoute,
     editRoute,
+    approvalsRoute,
     ...analyticsRoutes,
   ]),
 ]);

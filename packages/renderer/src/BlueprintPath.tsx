@@ -1,7 +1,13 @@
 import { type BlueprintDoc, type FieldDef, labelText, type ModuleDoc } from '@atrium/metadata';
-import { useId, useState } from 'react';
-import { ClientError, type RecordValues, type RenderContext } from './client.js';
+import { useCallback, useEffect, useId, useState } from 'react';
+import {
+  ClientError,
+  type PendingApproval,
+  type RecordValues,
+  type RenderContext,
+} from './client.js';
 import { toApiValue, toFormValue } from './form-values.js';
+import { formatDateTime } from './format-value.js';
 import { message } from './messages.js';
 import { fieldMap, specOf } from './metadata.js';
 import { WIDGETS } from './widgets/registry.js';
@@ -13,6 +19,8 @@ export interface BlueprintPathProps {
   record: RecordValues;
   /** The record as the transition saved it. */
   onChanged(record: RecordValues): void;
+  /** A user's name by id, for who asked for a pending approval. */
+  userName?: (id: string) => string | undefined;
 }
 
 const empty = (v: unknown) =>
@@ -22,9 +30,17 @@ const empty = (v: unknown) =>
  * The process on a record, as Salesforce's path and Zoho's blueprint show it: the stages of the
  * blueprint's field as steps (done, current, ahead), and the transitions that leave the current
  * one as buttons. A transition that requires fields the record lacks asks for exactly those
- * first; the server decides (who may, `when`) and a refusal is shown with its reason.
+ * first; the server decides (who may, `when`) and a refusal is shown with its reason. A
+ * transition held for approval is named in place of the buttons (none runs meanwhile).
  */
-export function BlueprintPath({ ctx, module, blueprint, record, onChanged }: BlueprintPathProps) {
+export function BlueprintPath({
+  ctx,
+  module,
+  blueprint,
+  record,
+  onChanged,
+  userName,
+}: BlueprintPathProps) {
   const baseId = useId();
   const byName = fieldMap(module);
   const field = byName.get(blueprint.field);
@@ -32,6 +48,23 @@ export function BlueprintPath({ ctx, module, blueprint, record, onChanged }: Blu
   const [values, setValues] = useState<Record<string, unknown>>({});
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
+  const [pending, setPending] = useState<PendingApproval | null>(null);
+  const { client } = ctx;
+  const recordId = String(record.id);
+  // Only a blueprint with an approval rule can hold a record; others are not asked.
+  const holds = blueprint.transitions.some((t) => t.approval !== undefined);
+  const loadPending = useCallback(async (): Promise<PendingApproval | null> => {
+    const found =
+      holds && client.pendingApproval
+        ? await client.pendingApproval(module.name, recordId).catch(() => null)
+        : null;
+    setPending(found);
+    return found;
+  }, [client, module.name, recordId, holds]);
+  // Asked again whenever the record changes (a decision moves it, or unlocks it).
+  useEffect(() => {
+    void loadPending();
+  }, [loadPending, record.version]);
   if (!field || !ctx.client.transition) return null;
   const state = String(record[field.name] ?? '');
   const options = field.options ?? [];
@@ -57,6 +90,15 @@ export function BlueprintPath({ ctx, module, blueprint, record, onChanged }: Blu
       onChanged(saved);
       const t = blueprint.transitions.find((x) => x.name === name);
       const to = options.find((o) => o.value === t?.to);
+      // Answered 202: the record did not move, it waits for someone's decision.
+      if (String(saved[field.name] ?? '') === state && (await loadPending())) {
+        ctx.notify?.(
+          message(ctx.locale, 'sentForApproval', {
+            transition: labelText(t?.label, ctx.locale, name),
+          }),
+        );
+        return;
+      }
       ctx.notify?.(
         message(ctx.locale, 'transitionDone', {
           transition: labelText(t?.label, ctx.locale, name),
@@ -64,6 +106,8 @@ export function BlueprintPath({ ctx, module, blueprint, record, onChanged }: Blu
         }),
       );
     } catch (error) {
+      if (error instanceof ClientError && error.code === 'RECORD_AWAITING_APPROVAL')
+        void loadPending();
       setProblem(
         error instanceof ClientError
           ? [error.message, ...error.details.map((d) => d.message)].join(' ')
@@ -104,7 +148,31 @@ export function BlueprintPath({ ctx, module, blueprint, record, onChanged }: Blu
           </li>
         ))}
       </ol>
-      {available.length > 0 && !current && (
+      {pending && (
+        <p className="at-path-pending" role="status">
+          <svg
+            className="at-path-pending-mark"
+            width="16"
+            height="16"
+            viewBox="0 0 24 24"
+            aria-hidden="true"
+            focusable="false"
+          >
+            <circle cx="12" cy="12" r="9" fill="none" stroke="currentColor" strokeWidth="2" />
+            <path d="M12 7v5l3 2" fill="none" stroke="currentColor" strokeWidth="2" />
+          </svg>
+          {message(ctx.locale, 'awaitingApproval', {
+            transition: labelText(
+              blueprint.transitions.find((t) => t.name === pending.transition)?.label,
+              ctx.locale,
+              pending.transition,
+            ),
+            who: userName?.(pending.requestedBy) ?? '—',
+            when: formatDateTime(pending.createdAt, ctx.locale, ctx.timeZone),
+          })}
+        </p>
+      )}
+      {available.length > 0 && !current && !pending && (
         <div className="at-path-actions">
           {available.map((t) => (
             <button

@@ -128,6 +128,7 @@ export function RecordDetail(props: RecordDetailProps) {
           module={doc}
           blueprint={blueprint}
           record={record}
+          userName={userName}
           onChanged={(saved) =>
             // Keep the expanded lookups the write answer does not carry.
             setFetched({

@@ -109,6 +109,20 @@ export interface DataClient {
     name: string,
     body: { values?: RecordValues; version: number },
   ): Promise<RecordValues>;
+  /**
+   * The approval the record waits for (`GET …/:id/transitions` → `pendingApproval`), or null.
+   * Optional: without it the path cannot tell a transition that waits for approval from one
+   * that ran, and says nothing about it.
+   */
+  pendingApproval?(module: string, id: string): Promise<PendingApproval | null>;
+}
+
+/** A transition held for someone's decision: the record stays where it is until then. */
+export interface PendingApproval {
+  id: number;
+  transition: string;
+  requestedBy: string;
+  createdAt: string;
 }
 
 /** What every component receives besides data: metadata, language, zone, the client. */

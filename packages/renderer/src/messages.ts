@@ -88,6 +88,8 @@ const en = {
   transitionNeeds: 'This step needs:',
   transitionDone: '{transition}: now {stage}',
   stepOf: '{at} of {total}',
+  awaitingApproval: 'Awaiting approval: {transition} — asked by {who}, {when}',
+  sentForApproval: '{transition}: sent for approval; the stage changes once it is approved',
 };
 
 export type MessageKey = keyof typeof en;
@@ -180,6 +182,8 @@ const zhCN: Record<MessageKey, string> = {
   transitionNeeds: '此步骤需要填写:',
   transitionDone: '{transition}:当前为{stage}',
   stepOf: '第 {at}/{total} 步',
+  awaitingApproval: '等待审批：{transition}（{who} 于 {when} 发起）',
+  sentForApproval: '{transition}：已提交审批，批准后阶段才会变更',
 };
 
 /**

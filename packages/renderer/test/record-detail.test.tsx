@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RecordValues, RenderContext } from '../src/client.js';
+import type { PendingApproval, RecordValues, RenderContext } from '../src/client.js';
 import { RecordDetail } from '../src/RecordDetail.js';
 import { MemoryClient } from './support/memory-client.js';
 import { installLayoutShims, templateDocuments } from './support/template.js';
@@ -109,5 +109,59 @@ describe('RecordDetail', () => {
     expect(ran).toEqual([{ name: 'propose', values: { amount: 2500 }, version: 1 }]);
     expect(told).toEqual(['Send proposal: now Proposal / quote']);
     expect(client.tables.get('deals')?.[0]).toMatchObject({ stage: 'proposal', amount: 2500 });
+  });
+
+  it('names a transition held for approval in place of the buttons, and says it was sent', async () => {
+    const blueprint = JSON.parse(
+      readFileSync(
+        join(import.meta.dirname, '../../../templates/b2b-sales/blueprints/sales_process.json'),
+        'utf8',
+      ),
+    );
+    const docs = [...documents, blueprint];
+    const people = [{ id: 'u1', name: 'Li Lei', email: 'li@example.com' }];
+    const client = new MemoryClient(
+      docs,
+      {
+        deals: [
+          { name: 'Held', stage: 'proposal', amount: 900, discount: 25, close_date: '2026-12-31' },
+        ],
+      },
+      people,
+    );
+    let pending: PendingApproval | null = null;
+    const asked: string[] = [];
+    const holding = Object.assign(Object.create(client), {
+      // As the server answers 202: the record unchanged, an approval pending from now on.
+      transition: async (module: string, id: string, name: string) => {
+        pending = { id: 7, transition: name, requestedBy: 'u1', createdAt: '2026-11-27T06:05:00Z' };
+        return client.get(module, id);
+      },
+      pendingApproval: async (module: string, id: string) => {
+        asked.push(`${module}:${id}`);
+        return pending;
+      },
+    });
+    const told: string[] = [];
+    const ctx: RenderContext = {
+      documents: docs,
+      locale: 'en',
+      timeZone: 'Asia/Shanghai',
+      client: holding,
+      notify: (text) => told.push(text),
+    };
+    const deal = client.tables.get('deals')?.[0] as RecordValues;
+    render(<RecordDetail ctx={ctx} module="deals" id={String(deal.id)} />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Mark as won' }));
+    const note = await screen.findByRole('status');
+    expect(note.textContent).toBe(
+      'Awaiting approval: Mark as won — asked by Li Lei, Nov 27, 2026, 14:05',
+    );
+    expect(told).toEqual(['Mark as won: sent for approval; the stage changes once it is approved']);
+    // No transition runs while it waits: the buttons are gone, the stage has not moved.
+    expect(screen.queryByRole('button', { name: 'Mark as won' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Mark as lost' })).toBeNull();
+    expect(client.tables.get('deals')?.[0]).toMatchObject({ stage: 'proposal' });
+    expect(asked.length).toBeGreaterThanOrEqual(2);
   });
 });

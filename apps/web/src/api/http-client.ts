@@ -3,6 +3,7 @@ import type {
   DataClient,
   ListPage,
   ListParams,
+  PendingApproval,
   RecordValues,
 } from '@atrium/renderer/client';
 import { type HttpSession, query, request } from './http.js';
@@ -54,6 +55,14 @@ export function createHttpClient(session: HttpSession): DataClient {
       );
       // 202: the transition waits for approval; the record comes back unchanged.
       return answer.approval && answer.record ? answer.record : answer;
+    },
+    pendingApproval: async (module, id) => {
+      const list = await request<{ pendingApproval: PendingApproval | null }>(
+        session,
+        'GET',
+        `${records(module)}/${encodeURIComponent(id)}/transitions`,
+      );
+      return list.pendingApproval ?? null;
     },
     aggregate: async (module, params) => {
       const sum = params.sum && `sum:${params.sum}`;

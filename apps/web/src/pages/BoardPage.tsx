@@ -29,6 +29,8 @@ export function BoardPage() {
     current.groupBy,
     ctx.client,
     (from, to) => t('board.noTransition', { from: optionLabel(from), to: optionLabel(to) }),
+    (transition) =>
+      t('board.held', { transition: labelOf(transition.label, workspace.locale, transition.name) }),
   );
   return (
     <>

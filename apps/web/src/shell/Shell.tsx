@@ -4,14 +4,17 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { labelOf, modulesOf, useWorkspace } from '../meta.js';
 import { AnalyticsNav } from './AnalyticsNav.js';
+import { ApprovalsNav } from './ApprovalsNav.js';
 import { GlobalSearch } from './GlobalSearch.js';
 import { ModuleIcon, navOrder } from './ModuleIcon.js';
+import { NotificationBell } from './NotificationBell.js';
 import { Toasts } from './Toasts.js';
 import { UserMenu } from './UserMenu.js';
 
 /**
  * Sidebar of the modules the user may read (from `GET /api/meta`, plural labels in the user's
- * language), a top bar with global search and the user menu; below 768 px the sidebar is a drawer.
+ * language) and the approvals link, a top bar with global search, notifications and the user
+ * menu; below 768 px the sidebar is a drawer.
  */
 export function Shell() {
   const { t } = useTranslation();
@@ -74,6 +77,7 @@ export function Shell() {
             );
           })}
         </ul>
+        <ApprovalsNav />
         <AnalyticsNav />
       </nav>
       <div className="drawer-backdrop" aria-hidden="true" onClick={() => setDrawer(false)} />
@@ -91,6 +95,7 @@ export function Shell() {
           </button>
           <GlobalSearch />
           <div className="topbar-spacer" />
+          <NotificationBell />
           <UserMenu />
         </header>
         <main className="content" id="content">
