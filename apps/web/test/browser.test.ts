@@ -382,7 +382,7 @@ describe.skipIf(unavailable !== undefined)('the web app in Chromium', () => {
     await expect.poll(() => page.getByRole('link', { name: '新建' }).count()).toBe(1);
     await screenshot(page, '21-zh-CN-deals');
     await page.locator('tbody tr.at-row').first().locator('.at-cell-link').click();
-    await page.getByRole('button', { name: '编辑' }).waitFor();
+    await page.getByRole('button', { name: '编辑', exact: true }).waitFor();
     await screenshot(page, '22-zh-CN-record');
     // Saved through PATCH /api/auth/me: a new session starts in Chinese.
     const me = await b.t.call('GET', '/api/auth/me');
