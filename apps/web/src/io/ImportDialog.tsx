@@ -231,7 +231,9 @@ export function ImportDialog({
               <ul>
                 {problems.map((p, i) => (
                   <li key={i}>
-                    <span className="io-where">{where(p.path)}</span>: {p.message}
+                    <span className="io-where">{where(p.path)}</span>
+                    {t('io.sep')}
+                    {p.message}
                   </li>
                 ))}
               </ul>
@@ -252,7 +254,11 @@ export function ImportDialog({
               isDisabled={!answer || count === 0 || busy !== null}
               onPress={() => void run()}
             >
-              {busy === 'import' ? t('io.importing') : t('io.confirm', { count })}
+              {busy === 'import'
+                ? t('io.importing')
+                : answer
+                  ? t('io.confirm', { count })
+                  : t('io.import')}
             </Button>
           </div>
         </Dialog>

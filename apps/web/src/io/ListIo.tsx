@@ -7,6 +7,7 @@ import { useWorkspace } from '../meta.js';
 import { useSession } from '../session.js';
 import { notify } from '../shell/Toasts.js';
 import { createIoApi, type ListQuery, mayExport, mayImport } from './api.js';
+import './list-io.css';
 
 // The import flow is loaded when first opened: the list page does not carry it.
 const ImportDialog = lazy(() =>
@@ -55,7 +56,7 @@ export function ListIo({
     <>
       {canExport && (
         <MenuTrigger>
-          <Button className="button" isDisabled={exporting}>
+          <Button className="button io-button" isDisabled={exporting}>
             {exporting ? t('io.exporting') : t('io.export')}
           </Button>
           <Popover className="popover" placement="bottom end">
@@ -75,7 +76,7 @@ export function ListIo({
         </MenuTrigger>
       )}
       {canImport && (
-        <Button className="button" onPress={() => setImporting(true)}>
+        <Button className="button io-button" onPress={() => setImporting(true)}>
           {t('io.import')}
         </Button>
       )}

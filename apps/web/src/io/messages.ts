@@ -36,6 +36,7 @@ export const ioEn = {
   'io.done_other': '{{count}} records imported',
   'io.empty': 'The file has no rows.',
   'io.ignoredMark': 'ignored',
+  'io.sep': ': ',
 } as const;
 
 export const ioZh: Record<keyof typeof ioEn, string> = {
@@ -73,4 +74,5 @@ export const ioZh: Record<keyof typeof ioEn, string> = {
   'io.done_other': '已导入 {{count}} 条记录',
   'io.empty': '文件中没有数据行。',
   'io.ignoredMark': '忽略',
+  'io.sep': '：',
 };
