@@ -172,12 +172,35 @@ describe.skipIf(unavailable !== undefined)('export and import on a list, in Chro
     await page.getByRole('button', { name: 'Import', exact: true }).click();
     const dialog = page.getByRole('dialog', { name: 'Import Accounts' });
     await dialog.waitFor();
+    // The template: the writable fields' labels, in the user's language; no ID or timestamps.
+    const templateDownload = page.waitForEvent('download');
+    await dialog.getByRole('button', { name: 'Download a template' }).click();
+    const template = parseCsv(readFileSync(await (await templateDownload).path(), 'utf8'));
+    expect(template[0]?.slice(0, 3)).toEqual(['Account name', 'Industry', 'Website']);
+    expect(template[0]).not.toContain('ID');
+    expect(template[0]).not.toContain('Created at');
     for (let i = 0; i < 8; i++) {
       await page.keyboard.press('Tab');
       expect(await dialog.evaluate((el) => el.contains(document.activeElement))).toBe(true);
     }
     await page.keyboard.press('Escape');
     await expect.poll(() => dialog.count()).toBe(0);
+    await page.context().close();
+  });
+
+  it('shows neither Export nor Import to a profile without those rights', async () => {
+    await b.t.userToken('sales-io@example.com', { profile: 'sales' });
+    const page = await (await b.context()).newPage();
+    await page.goto(`${b.url}/sign-in`);
+    await page.getByLabel('E-mail').fill('sales-io@example.com');
+    await page.getByLabel('Password').fill('pw-pw-pw-pw');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('navigation', { name: 'Modules' }).waitFor();
+    await page.goto(`${b.url}/m/accounts`);
+    await page.getByRole('heading', { name: 'Accounts', exact: true }).waitFor();
+    await page.getByRole('link', { name: 'New' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Export' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Import', exact: true }).count()).toBe(0);
     await page.context().close();
   });
 
