@@ -116,6 +116,34 @@ describe.skipIf(unavailable !== undefined)('export and import on a list, in Chro
     expect(want).not.toContain('IOX Gamma');
     expect(rows.slice(1).map((r) => r[names])).toEqual(want);
     await expect.poll(() => exportButton.isDisabled()).toBe(false);
+
+    // A refusal (the server's cap, say) is an error toast; the button is busy meanwhile.
+    await page.route('**/api/records/accounts/export*', async (route) => {
+      await new Promise((done) => setTimeout(done, 400));
+      await route.fulfill({
+        status: 400,
+        contentType: 'application/json',
+        body: JSON.stringify({
+          error: {
+            code: 'INVALID_QUERY',
+            message: 'Invalid query',
+            details: [{ path: 'filter', message: 'more than 100000 records: narrow the filter' }],
+          },
+        }),
+      });
+    });
+    await exportButton.click();
+    await page.getByRole('menuitem', { name: 'Excel (.xlsx)' }).click();
+    const busy = page.getByRole('button', { name: 'Exporting…' });
+    await busy.waitFor();
+    expect(await busy.isDisabled()).toBe(true);
+    const toasts = page.getByRole('region', { name: 'Notifications' });
+    await expect
+      .poll(() =>
+        toasts.getByText('Could not export: more than 100000 records: narrow the filter').count(),
+      )
+      .toBe(1);
+    await expect.poll(() => exportButton.isDisabled()).toBe(false);
     await page.context().close();
   });
 

@@ -23,7 +23,7 @@ export const ioEn = {
   'io.problems_one': '{{count}} problem to fix — nothing was saved:',
   'io.problems_other': '{{count}} problems to fix — nothing was saved:',
   'io.counting':
-    'Row numbers are the lines of the file: the heading line is row 1, the first record row 2.',
+    'Rows are numbered as a spreadsheet shows them: the heading line is row 1, the first record row 2.',
   'io.at': 'Row {{row}} · {{column}}',
   'io.atRow': 'Row {{row}}',
   'io.atColumn': 'Column {{column}}',
@@ -61,7 +61,7 @@ export const ioZh: Record<keyof typeof ioEn, string> = {
   'io.ignored': '忽略的列：{{columns}}',
   'io.problems_one': '有 {{count}} 个问题需要修正，未保存任何内容：',
   'io.problems_other': '有 {{count}} 个问题需要修正，未保存任何内容：',
-  'io.counting': '行号即文件中的行：标题行为第 1 行，第一条记录为第 2 行。',
+  'io.counting': '行号与电子表格中一致：标题行为第 1 行，第一条记录为第 2 行。',
   'io.at': '第 {{row}} 行 · {{column}}',
   'io.atRow': '第 {{row}} 行',
   'io.atColumn': '列 {{column}}',
