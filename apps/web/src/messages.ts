@@ -1,6 +1,7 @@
 import { binEn, binZh } from './bin/messages.js';
 import { reportsEn, reportsZh } from './dashboard/messages.js';
 import { inboxEn, inboxZh } from './inbox/messages.js';
+import { ioEn, ioZh } from './io/messages.js';
 
 /**
  * The web app's own UI strings, en and zh-CN. Metadata labels (modules, fields, views) come from
@@ -52,6 +53,7 @@ export const en = {
   'toast.created': '{{name}} created',
   'toast.deleted': '{{name}} deleted',
   ...binEn,
+  ...ioEn,
   'record.delete': 'Delete',
   'record.deleteTitle': 'Delete {{name}}?',
   'record.deleteBody':
@@ -114,6 +116,7 @@ export const zhCN: Record<MessageKey, string> = {
   'toast.created': '已创建 {{name}}',
   'toast.deleted': '已删除 {{name}}',
   ...binZh,
+  ...ioZh,
   'record.delete': '删除',
   'record.deleteTitle': '删除 {{name}}?',
   'record.deleteBody': '记录将移入所在模块的回收站，有删除权限的人可以从那里恢复。',

@@ -44,6 +44,11 @@ export interface RecordTableProps {
   q?: string;
   /** Change it to reload from the first page (after the app created or imported records). */
   refreshKey?: unknown;
+  /**
+   * The list request's own parameters (view, sort, search, the filter with the builder's), each
+   * time they change: an export asks for exactly what the table shows.
+   */
+  onQueryChange?(query: { view?: string; sort?: string; q?: string; filter?: JsonLogic }): void;
   /** Names users by id (owner…); asked of `client.users()` when absent. */
   userName?: (id: string) => string | undefined;
   /** Height of the scrolling body in px (rows are virtualized inside it). */
@@ -209,6 +214,16 @@ export function RecordTable(props: RecordTableProps) {
     setCursor(null);
     void load(null);
   }, [load]);
+
+  const onQueryChange = props.onQueryChange;
+  useEffect(() => {
+    onQueryChange?.({
+      ...(viewName && { view: viewName }),
+      ...(sort && { sort }),
+      ...(q && { q }),
+      ...(filterKey !== 'null' && { filter: JSON.parse(filterKey) as JsonLogic }),
+    });
+  }, [onQueryChange, viewName, sort, q, filterKey]);
 
   const [rowSelection, setRowSelection] = useState<RowSelectionState>({});
   // Column order: dragged by header, or Alt+←/→ on a header; told to the app to keep in a view.

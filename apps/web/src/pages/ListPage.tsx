@@ -1,11 +1,14 @@
 import '@atrium/renderer/styles.css';
 import { RecordTable } from '@atrium/renderer';
 import { Link, useNavigate, useParams, useSearch } from '@tanstack/react-router';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { mayDelete } from '../api/auth.js';
 import { BinIcon } from '../bin/BinIcon.js';
 import { useRestoredRevision } from '../bin/restored.js';
 import { DrillChip } from '../dashboard/DrillChip.js';
+import type { ListQuery } from '../io/api.js';
+import { ListIo } from '../io/ListIo.js';
 import { labelOf, modulesOf, useWorkspace, viewsOf } from '../meta.js';
 import { useRenderContext } from '../render-context.js';
 import { useViewportHeight } from '../use-viewport-height.js';
@@ -23,6 +26,9 @@ export function ListPage() {
   const height = useViewportHeight(200);
   // A record brought back from the bin (Undo) reloads the list so it shows again.
   const restored = useRestoredRevision(module);
+  // What the table asks of the list right now (export asks the same), and a reload after an import.
+  const [listQuery, setListQuery] = useState<ListQuery>({});
+  const [imported, setImported] = useState(0);
   const doc = modulesOf(workspace.documents).find((m) => m.name === module);
   if (!doc) return <NotFoundPage />;
   const views = viewsOf(workspace.documents, module);
@@ -39,6 +45,7 @@ export function ListPage() {
             {t('bin.link')}
           </Link>
         )}
+        <ListIo doc={doc} list={listQuery} onImported={() => setImported((n) => n + 1)} />
         <Link className="button primary" to="/m/$module/new" params={{ module }}>
           {t('list.new')}
         </Link>
@@ -52,6 +59,8 @@ export function ListPage() {
         view={current?.name}
         {...(typeof filter === 'object' && { filter })}
         height={height}
+        refreshKey={imported}
+        onQueryChange={setListQuery}
         onOpen={(record) =>
           void navigate({
             to: '/m/$module/$id',
