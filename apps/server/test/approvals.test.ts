@@ -200,6 +200,11 @@ describe('approvals', () => {
     expect((await as('rep2', 'GET', '/api/approvals?mine=true')).body.data).toEqual([]);
     const own = await as('rep', 'GET', '/api/approvals');
     expect(own.body.data[0]).toMatchObject({ id: approvalId, status: 'pending' });
+    // Each carries its record's name, read as the caller may read it (one read per module).
+    expect(own.body.data[0].recordName).toBe('Big discount');
+    expect(mine.body.data.find((a: { id: number }) => a.id === approvalId).recordName).toBe(
+      'Big discount',
+    );
     expect((await as('rep', 'GET', '/api/approvals?mine=maybe')).status).toBe(400);
 
     // Only an approver (or an administrator) decides; not the requester, not a peer.

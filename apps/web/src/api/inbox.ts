@@ -14,6 +14,8 @@ export interface Approval {
   decidedBy: string | null;
   decidedAt: string | null;
   createdAt: string;
+  /** In lists: the record's name as the user may read it; null when they may not. */
+  recordName?: string | null;
 }
 
 /** One of the user's notifications (`GET /api/notifications`), already in their language. */

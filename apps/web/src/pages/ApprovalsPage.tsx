@@ -1,7 +1,6 @@
 import type { BlueprintDoc, ModuleDoc } from '@atrium/metadata';
-import { recordTitle } from '@atrium/renderer';
 import { ClientError } from '@atrium/renderer/client';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { Link, useSearch } from '@tanstack/react-router';
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -67,7 +66,7 @@ export function ApprovalsPage() {
 function ApprovalRow({ approval: a, decide }: { approval: Approval; decide: boolean }) {
   const { t } = useTranslation();
   const { documents, locale, timeZone } = useWorkspace();
-  const { client, token } = useSession();
+  const { token } = useSession();
   const api = useInboxApi();
   const queryClient = useQueryClient();
   const userName = useUserName();
@@ -83,15 +82,8 @@ function ApprovalRow({ approval: a, decide }: { approval: Approval; decide: bool
   );
   const step = blueprint?.transitions.find((x) => x.name === a.transition);
   const transition = labelOf(step?.label, locale, a.transition);
-  // The record as the user may read it now; its name, else its id.
-  const record = useQuery({
-    queryKey: ['approval-record', a.module, a.recordId, locale],
-    queryFn: () => client.get(a.module, a.recordId),
-    enabled: doc !== undefined,
-    staleTime: 60_000,
-    retry: false,
-  });
-  const name = record.data && doc ? recordTitle(doc, record.data) : null;
+  // The record's name as the list read it for the user (null: they may not read it), else its id.
+  const name = a.recordName === '' ? null : (a.recordName ?? null);
   const recordText = name ?? t('approvals.unreadable', { id: a.recordId.slice(0, 8) });
   const who = (id: string) => userName(id) ?? t('approvals.someone');
 
@@ -101,11 +93,17 @@ function ApprovalRow({ approval: a, decide }: { approval: Approval; decide: bool
     try {
       const { approval } = await api.decide(a.id, decision, comment);
       // The row stays where it was, with its new status, until the next visit.
+      // (A decision answers no name: the row keeps the one the list gave.)
       queryClient.setQueryData<{ data: Approval[] }>(['approvals', token, true], (old) =>
-        old ? { data: old.data.map((x) => (x.id === approval.id ? approval : x)) } : old,
+        old
+          ? {
+              data: old.data.map((x) =>
+                x.id === approval.id ? { ...approval, recordName: x.recordName } : x,
+              ),
+            }
+          : old,
       );
       void queryClient.invalidateQueries({ queryKey: ['notifications'] });
-      void queryClient.invalidateQueries({ queryKey: ['approval-record', a.module, a.recordId] });
       notify(
         t(decision === 'approve' ? 'approvals.doneApproved' : 'approvals.doneRejected', {
           transition,

@@ -34,6 +34,11 @@ export const approvalSchemas: Record<string, Schema> = {
       decidedBy: { type: ['string', 'null'], format: 'uuid' },
       decidedAt: { type: ['string', 'null'], format: 'date-time' },
       createdAt: { type: 'string', format: 'date-time' },
+      recordName: {
+        type: ['string', 'null'],
+        description:
+          'In lists: the record’s name as the caller may read it; null when they may not read it',
+      },
     },
   },
   ApprovalDecision: {

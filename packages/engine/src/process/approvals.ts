@@ -13,6 +13,7 @@ import { AtriumError } from '../errors.js';
 import type { CompiledModule } from '../records/compiled-module.js';
 import { listMsg } from '../records/list-messages.js';
 import { recordMsg } from '../records/messages.js';
+import { listRecords } from '../records/read.js';
 import { type Row, writeHistory } from '../records/row-writes.js';
 import { canonicalTimes, type Values } from '../records/values.js';
 import { inWriteTransaction } from '../records/write.js';
@@ -48,6 +49,12 @@ export interface Approval {
   decidedBy: string | null;
   decidedAt: string | null;
   createdAt: string;
+}
+
+/** An approval as a list answers it: with the record's name as the caller may read it. */
+export interface ListedApproval extends Approval {
+  /** The record's name field, read through the read path; null when the caller may not read it. */
+  recordName: string | null;
 }
 
 const COLUMNS = sql.raw(`id::int as id, module, record_id as "recordId", transition,
@@ -238,7 +245,7 @@ export async function listApprovals(
   engine: Engine,
   ctx: RequestContext,
   query: { mine?: string; status?: string },
-): Promise<{ data: Approval[] }> {
+): Promise<{ data: ListedApproval[] }> {
   const problems = [];
   if (query.mine !== undefined && query.mine !== 'true' && query.mine !== 'false')
     problems.push(listMsg.at('mine', 'trueOrFalse'));
@@ -255,7 +262,50 @@ export async function listApprovals(
   const r = await sql<Approval>`select ${COLUMNS} from ${table(engine.workspace.schema)}
     where ${who} ${query.status ? sql`and status = ${query.status}` : sql``}
     order by id desc limit 100`.execute(engine.db);
-  return { data: r.rows };
+  const names = await recordNames(engine, ctx, r.rows);
+  return {
+    data: r.rows.map((a) => ({ ...a, recordName: names.get(`${a.module}:${a.recordId}`) ?? null })),
+  };
+}
+
+/**
+ * The names of the approvals' records, one read per module through the one read path (the
+ * caller's scope and field masks hold): a record the caller may not read, or a module they may
+ * not read at all, has no name here.
+ */
+async function recordNames(
+  engine: Engine,
+  ctx: RequestContext,
+  approvals: readonly Approval[],
+): Promise<Map<string, string | null>> {
+  const byModule = new Map<string, Set<string>>();
+  for (const a of approvals) {
+    const ids = byModule.get(a.module) ?? new Set<string>();
+    byModule.set(a.module, ids.add(a.recordId));
+  }
+  const names = new Map<string, string | null>();
+  await Promise.all(
+    [...byModule].map(async ([module, ids]) => {
+      const m = engine.metadata.current.modules.get(module);
+      const field = m?.doc.recordName ?? m?.doc.fields.find((f) => f.type === 'text')?.name;
+      if (!m || !field) return;
+      try {
+        const page = await listRecords(engine, ctx, module, {
+          filter: JSON.stringify({ in: [{ var: 'id' }, [...ids]] }),
+          fields: field,
+          limit: 100,
+        });
+        for (const row of page.data) {
+          const v = row[field];
+          names.set(`${module}:${row.id}`, v === null || v === undefined ? null : String(v));
+        }
+      } catch (e) {
+        // Not readable by the caller (module or field): no names, as the records' own pages.
+        if (!(e instanceof AtriumError) || e.status >= 500) throw e;
+      }
+    }),
+  );
+  return names;
 }
 
 /** The pending approval of a record, if any (for its transitions list). */
