@@ -1,4 +1,4 @@
-import { type FieldDef, type Locale, labelText, type MetadataDoc } from '@atrium/metadata';
+import { type FieldDef, type Locale, labelText, listIn, type MetadataDoc } from '@atrium/metadata';
 import { message } from './messages.js';
 import { findModule, recordTitle } from './metadata.js';
 
@@ -123,9 +123,14 @@ export function formatValue(field: FieldDef, value: unknown, options: FormatOpti
     case 'picklist':
       return optionLabel(field, value, locale);
     case 'multipicklist':
-      return Array.isArray(value) ? value.map((v) => optionLabel(field, v, locale)).join(', ') : '';
+      return Array.isArray(value)
+        ? listIn(
+            value.map((v) => optionLabel(field, v, locale)),
+            locale,
+          )
+        : '';
     case 'tags':
-      return Array.isArray(value) ? value.join(', ') : String(value);
+      return Array.isArray(value) ? listIn(value.map(String), locale) : String(value);
     case 'lookup': {
       if (typeof value === 'object') {
         const target =

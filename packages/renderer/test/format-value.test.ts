@@ -23,6 +23,15 @@ describe('formatValue', () => {
     expect(formatValue(close, '2026-11-27', en)).toBe('Nov 27, 2026');
   });
 
+  it('writes a list of values as each language writes a list', () => {
+    const many: FieldDef = { ...stage, name: 'stages', type: 'multipicklist' };
+    expect(formatValue(many, ['closed_won', 'closed_won'], zh)).toBe('赢单、赢单');
+    expect(formatValue(many, ['closed_won', 'closed_won'], en)).toBe('Closed won, Closed won');
+    expect(formatValue({ name: 't', type: 'tags' }, ['重点客户', '华南'], zh)).toBe(
+      '重点客户、华南',
+    );
+  });
+
   it('writes a datetime on the user’s clock', () => {
     const at: FieldDef = { name: 'at', type: 'datetime' };
     expect(formatValue(at, '2026-11-27T01:30:00.000Z', zh)).toBe('2026/11/27 09:30');
