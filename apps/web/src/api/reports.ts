@@ -1,5 +1,5 @@
 import type { JsonLogic } from '@atrium/metadata';
-import { ClientError } from '@atrium/renderer/client';
+import { saveFile } from './files.js';
 import { type HttpSession, query, request } from './http.js';
 
 /** JSON Logic as the list route takes it (`true` for "every record"). */
@@ -118,38 +118,12 @@ export function createReportsApi(session: HttpSession) {
      * The report as a file. The API wants the bearer token, so a plain link cannot download it:
      * fetch it as a blob and hand the browser an object URL.
      */
-    download: async (report: string, filter: ReportFilter, format: 'csv' | 'xlsx') => {
-      const url = `/api/reports/${name(report)}${query({ ...filter, format })}`;
-      const send = () =>
-        fetch(url, {
-          headers: {
-            authorization: `Bearer ${session.token() ?? ''}`,
-            'accept-language': session.locale(),
-          },
-        });
-      let response = await send();
-      if (response.status === 401 && (await session.refresh?.())) response = await send();
-      if (!response.ok) {
-        const body = (await response.json().catch(() => undefined)) as
-          | { error?: { code?: string; message?: string } }
-          | undefined;
-        throw new ClientError(
-          response.status,
-          body?.error?.code ?? `HTTP_${response.status}`,
-          body?.error?.message ?? response.statusText,
-        );
-      }
-      const disposition = response.headers.get('content-disposition') ?? '';
-      const filename = /filename="([^"]+)"/.exec(disposition)?.[1] ?? `${report}.${format}`;
-      const blob = await response.blob();
-      const link = document.createElement('a');
-      link.href = URL.createObjectURL(blob);
-      link.download = filename;
-      document.body.append(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
-    },
+    download: (report: string, filter: ReportFilter, format: 'csv' | 'xlsx') =>
+      saveFile(
+        session,
+        `/api/reports/${name(report)}${query({ ...filter, format })}`,
+        `${report}.${format}`,
+      ),
   };
 }
 
