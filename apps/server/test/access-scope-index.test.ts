@@ -1,4 +1,4 @@
-import { syncScopeIndexes } from '@atrium/engine';
+import { syncKeptIndexes } from '@atrium/engine';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { filterParam, startTestApp, type TestApp } from './support/test-app.js';
@@ -149,11 +149,11 @@ describe('access: scope branches read from their own indexes', () => {
     );
     await sql.raw(`drop index ws_main."${rows[0]?.name}"`).execute(t.handle.db);
 
-    const synced = await syncScopeIndexes(t.handle.db, schema, docs);
+    const synced = await syncKeptIndexes(t.handle.db, schema, docs);
     expect(synced.dropped).toEqual(['deals__scope_0123456789__idx']);
     expect(synced.created).toEqual([rows[0]?.name]);
     expect(await scopeIndexes()).toEqual(current);
     // In step: one catalog query, nothing changed.
-    expect(await syncScopeIndexes(t.handle.db, schema, docs)).toEqual({ created: [], dropped: [] });
+    expect(await syncKeptIndexes(t.handle.db, schema, docs)).toEqual({ created: [], dropped: [] });
   });
 });

@@ -1,4 +1,4 @@
-import { syncScopeIndexes } from '@atrium/engine';
+import { syncKeptIndexes } from '@atrium/engine';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from './support/test-app.js';
@@ -63,12 +63,12 @@ describe('the recycle bin index', () => {
   it('is made when a workspace from before it opens', async () => {
     await sql`drop index ws_main.notes__deleted_at__bin`.execute(t.handle.db);
     const docs = t.engine.metadata.current.documents;
-    expect(await syncScopeIndexes(t.handle.db, 'ws_main', docs)).toEqual({
+    expect(await syncKeptIndexes(t.handle.db, 'ws_main', docs)).toEqual({
       created: ['notes__deleted_at__bin'],
       dropped: [],
     });
     expect((await binIndex()).map((i) => i.note)).toEqual(['atrium bin index']);
-    expect(await syncScopeIndexes(t.handle.db, 'ws_main', docs)).toEqual({
+    expect(await syncKeptIndexes(t.handle.db, 'ws_main', docs)).toEqual({
       created: [],
       dropped: [],
     });

@@ -3,8 +3,8 @@ import type { AccessPolicy } from './access.js';
 import { rolesAndProfiles } from './access-policy.js';
 import type { Db } from './db.js';
 import { AtriumError } from './errors.js';
+import { syncKeptIndexes } from './meta/index-sync.js';
 import { MetadataCache } from './meta/metadata-cache.js';
-import { syncScopeIndexes } from './meta/scope-index-sync.js';
 import type { CompiledModule, Snapshot } from './records/compiled-module.js';
 import { requestMsg } from './request-messages.js';
 import { TimeZones } from './system/time-zones.js';
@@ -48,7 +48,7 @@ export async function createEngine(
 ): Promise<Engine> {
   const workspace = await ensureWorkspace(db, options.workspace);
   const metadata = await MetadataCache.load(db, workspace.schema);
-  await syncScopeIndexes(db, workspace.schema, metadata.current.documents);
+  await syncKeptIndexes(db, workspace.schema, metadata.current.documents);
   return {
     db,
     workspace,

@@ -35,6 +35,7 @@ export {
   type PlanResult,
   planChange,
 } from './meta/apply.js';
+export { syncKeptIndexes } from './meta/index-sync.js';
 export { MetadataCache } from './meta/metadata-cache.js';
 export {
   type Impact,
@@ -54,7 +55,6 @@ export {
   type RevisionChange,
   type RevisionSummary,
 } from './meta/revisions.js';
-export { syncScopeIndexes } from './meta/scope-index-sync.js';
 export { loadMetadata } from './meta/store.js';
 export { listTrash, purgeTrash, type TrashEntry } from './meta/trash.js';
 export {

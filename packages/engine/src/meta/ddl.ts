@@ -13,7 +13,7 @@ import {
 } from '../sql-names.js';
 import type { Step } from './plan.js';
 
-/** The comment every scope index carries (meta/scope-index-sync.ts finds them by it). */
+/** The comment every scope index carries (meta/index-sync.ts finds them by it). */
 export const SCOPE_INDEX_MARK = 'atrium scope index';
 /** The comment every recycle-bin index carries (found by it as scope indexes are). */
 export const BIN_INDEX_MARK = 'atrium bin index';

@@ -18,7 +18,7 @@ const UNMARKED = /__scope_[0-9a-f]{10}__idx$/;
  * metadata lock (no apply or write runs meanwhile); when they already match, it costs one
  * catalog query. Returns the names created and dropped.
  */
-export async function syncScopeIndexes(
+export async function syncKeptIndexes(
   db: Db,
   schema: string,
   documents: readonly MetadataDoc[],
