@@ -32,6 +32,10 @@ export interface ScopeIndex {
   columns: string[];
   /** The rule's condition as SQL over the table's columns (values inlined), for a partial index. */
   where?: string;
+  /** Columns carried in the index's leaf pages for index-only scans (`include (…)`). */
+  include?: string[];
+  /** What the index serves: a scope's reads (the default) or a module's reports (report-indexes.ts). */
+  purpose?: 'report';
 }
 
 /** Which scope branches of one module an index serves, per sort column. */

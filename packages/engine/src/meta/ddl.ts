@@ -15,6 +15,8 @@ import type { Step } from './plan.js';
 
 /** The comment every scope index carries (meta/index-sync.ts finds them by it). */
 export const SCOPE_INDEX_MARK = 'atrium scope index';
+/** The comment every report index carries (reports/report-indexes.ts; found as scope indexes are). */
+export const REPORT_INDEX_MARK = 'atrium report index';
 /** The comment every recycle-bin index carries (found by it as scope indexes are). */
 export const BIN_INDEX_MARK = 'atrium bin index';
 
@@ -72,9 +74,10 @@ export function stepSql(schema: string, step: Step, revision: number): string[] 
     case 'create_scope_index': {
       const { index } = step;
       const where = index.where === undefined ? '' : ` where ${index.where}`;
-      const create = `create index if not exists ${q(index.name)} on ${table(step.module)} (${index.columns.map(q).join(', ')})${where}`;
+      const include = index.include?.length ? ` include (${index.include.map(q).join(', ')})` : '';
+      const create = `create index if not exists ${q(index.name)} on ${table(step.module)} (${index.columns.map(q).join(', ')})${include}${where}`;
       // The mark by which a start finds the scope indexes no document calls for any more.
-      const mark = `comment on index ${qt(schema, index.name)} is ${literal(SCOPE_INDEX_MARK)}`;
+      const mark = `comment on index ${qt(schema, index.name)} is ${literal(index.purpose === 'report' ? REPORT_INDEX_MARK : SCOPE_INDEX_MARK)}`;
       // Only a speed-up: a predicate Postgres refuses to index (say, a cast that is not
       // immutable) must not fail the apply. The block's own subtransaction keeps the rest.
       let tag = 'scope';

@@ -1,16 +1,22 @@
 import type { MetadataDoc } from '@atrium/metadata';
 import { sql } from 'kysely';
-import { scopeIndexes } from '../access-indexes.js';
 import type { Db } from '../db.js';
 import { binIndexName, qt } from '../sql-names.js';
-import { BIN_INDEX_MARK, binIndexSql, SCOPE_INDEX_MARK, stepSql } from './ddl.js';
+import {
+  BIN_INDEX_MARK,
+  binIndexSql,
+  REPORT_INDEX_MARK,
+  SCOPE_INDEX_MARK,
+  stepSql,
+} from './ddl.js';
+import { derivedIndexes } from './derived-indexes.js';
 import { META_LOCK } from './store.js';
 
 /** A scope index before they carried the mark: `<module>__scope_<10 hex>__idx`. */
 const UNMARKED = /__scope_[0-9a-f]{10}__idx$/;
 
 /**
- * Brings a workspace's scope indexes (access-indexes.ts) and its modules' recycle-bin indexes
+ * Brings a workspace's derived indexes (scope and report: derived-indexes.ts) and its modules' recycle-bin indexes
  * (ddl.ts binIndexSql) to what its stored documents call for. Plan and apply keep them in step
  * with every change; this runs when an engine opens a workspace, for what plan cannot see: a
  * release that changed their shape or added one, or a workspace whose documents were applied
@@ -23,7 +29,7 @@ export async function syncKeptIndexes(
   schema: string,
   documents: readonly MetadataDoc[],
 ): Promise<{ created: string[]; dropped: string[] }> {
-  const want = new Map(scopeIndexes(documents).map((i) => [i.name, i]));
+  const want = new Map(derivedIndexes(documents).map((i) => [i.name, i]));
   const bins = new Map(
     documents.flatMap((d) => (d.kind === 'module' ? [[binIndexName(d.name), d.name]] : [])),
   );
@@ -64,7 +70,9 @@ async function existing(db: Db, schema: string): Promise<{ scope: Set<string>; b
   const named = (keep: (r: (typeof rows)[number]) => boolean) =>
     new Set(rows.filter(keep).map((r) => r.name));
   return {
-    scope: named((r) => r.note === SCOPE_INDEX_MARK || UNMARKED.test(r.name)),
+    scope: named(
+      (r) => r.note === SCOPE_INDEX_MARK || r.note === REPORT_INDEX_MARK || UNMARKED.test(r.name),
+    ),
     bin: named((r) => r.note === BIN_INDEX_MARK),
   };
 }

@@ -74,4 +74,6 @@ export const planMsg = defineMessages('plan', {
   },
   scopeIndex: { en: 'scope index {index}', 'zh-CN': '建立访问范围索引 {index}' },
   dropScopeIndex: { en: 'drop scope index {index}', 'zh-CN': '删除访问范围索引 {index}' },
+  reportIndex: { en: 'report index {index}', 'zh-CN': '建立报表索引 {index}' },
+  dropReportIndex: { en: 'drop report index {index}', 'zh-CN': '删除报表索引 {index}' },
 });

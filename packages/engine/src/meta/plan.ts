@@ -10,7 +10,8 @@ import {
   type ModuleDoc,
   valueSpec,
 } from '@atrium/metadata';
-import { type ScopeIndex, scopeIndexes } from '../access-indexes.js';
+import type { ScopeIndex } from '../access-indexes.js';
+import { derivedIndexes } from './derived-indexes.js';
 import { metaMsg } from './meta-messages.js';
 import { planMsg } from './plan-messages.js';
 
@@ -303,27 +304,28 @@ export function plan(
 /** Adds a step with its summary: a catalog message (or, for now, English text alone). */
 type Add = (step: Step, summary: string | Message, destructive?: boolean) => void;
 
-/** The scope indexes (access-indexes.ts) the desired documents call for and the current lack. */
+/** The derived indexes (derived-indexes.ts) the desired documents call for and the current lack. */
 function scopeIndexSteps(
   current: readonly MetadataDoc[],
   desired: readonly MetadataDoc[],
   add: Add,
 ): void {
-  const had = new Map(scopeIndexes(current).map((i) => [i.name, i]));
-  const want = new Map(scopeIndexes(desired).map((i) => [i.name, i]));
+  const had = new Map(derivedIndexes(current).map((i) => [i.name, i]));
+  const want = new Map(derivedIndexes(desired).map((i) => [i.name, i]));
   const describe = (i: ScopeIndex) =>
-    `${i.module} (${i.columns.join(', ')})${i.where ? ` where ${i.where}` : ''}`;
+    `${i.module} (${i.columns.join(', ')})${i.include?.length ? ` include (${i.include.join(', ')})` : ''}${i.where ? ` where ${i.where}` : ''}`;
+  const report = (i: ScopeIndex) => i.purpose === 'report';
   for (const [name, i] of had)
     if (!want.has(name))
       add(
         { kind: 'drop_scope_index', module: i.module, index: i },
-        planMsg('dropScopeIndex', { index: describe(i) }),
+        planMsg(report(i) ? 'dropReportIndex' : 'dropScopeIndex', { index: describe(i) }),
       );
   for (const [name, i] of want)
     if (!had.has(name))
       add(
         { kind: 'create_scope_index', module: i.module, index: i },
-        planMsg('scopeIndex', { index: describe(i) }),
+        planMsg(report(i) ? 'reportIndex' : 'scopeIndex', { index: describe(i) }),
       );
 }
 
