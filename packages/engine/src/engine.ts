@@ -6,6 +6,7 @@ import { AtriumError } from './errors.js';
 import { syncKeptIndexes } from './meta/index-sync.js';
 import { MetadataCache } from './meta/metadata-cache.js';
 import type { CompiledModule, Snapshot } from './records/compiled-module.js';
+import { syncStageHistory } from './reports/stage-history.js';
 import { requestMsg } from './request-messages.js';
 import { TimeZones } from './system/time-zones.js';
 import type { Actor } from './system/users.js';
@@ -49,6 +50,7 @@ export async function createEngine(
   const workspace = await ensureWorkspace(db, options.workspace);
   const metadata = await MetadataCache.load(db, workspace.schema);
   await syncKeptIndexes(db, workspace.schema, metadata.current.documents);
+  await syncStageHistory(db, workspace.schema, metadata.current.documents);
   return {
     db,
     workspace,

@@ -146,6 +146,7 @@ export * from './reports/dashboard.js';
 export * from './reports/export.js';
 export * from './reports/report-query.js';
 export * from './reports/report-run.js';
+export { syncStageHistory } from './reports/stage-history.js';
 export * from './sheet-file.js';
 export * from './system/access-names.js';
 export * from './system/api-tokens.js';

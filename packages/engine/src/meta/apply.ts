@@ -13,6 +13,7 @@ import type { Engine } from '../engine.js';
 import { AtriumError } from '../errors.js';
 import { measureBlueprints } from '../process/blueprint-impact.js';
 import { textCollations } from '../records/collation.js';
+import { syncStageFields } from '../reports/stage-history.js';
 import { qt, trashName, trashSchema } from '../sql-names.js';
 import { recordAudit } from '../system/audit.js';
 import type { Workspace } from '../system/workspace.js';
@@ -171,6 +172,10 @@ async function applyInTransaction(
           ? [{ key: step.key, before: before.get(step.key) ?? null, after: null }]
           : [],
     );
+    // The funnels' stage history follows the reports now stored.
+    const after = new Map(before);
+    for (const c of changes) c.after ? after.set(c.key, c.after) : after.delete(c.key);
+    await syncStageFields(trx, ws.schema, [...after.values()]);
     const summary = changes
       .map((c) => `${c.before ? (c.after ? 'update' : 'remove') : 'add'} ${c.key}`)
       .join(', ');

@@ -55,11 +55,20 @@ async function funnel(run: ReportRun): Promise<ReportResult> {
   const zone = ctx.timeZone ?? 'UTC';
   const from = run.period ? dayStart(run.period.from, zone).toISOString() : null;
   const to = run.period ? dayStart(run.period.to, zone).toISOString() : null;
-  const history = sql.raw(qt(engine.workspace.schema, '_history'));
+  const stageHistory = sql.raw(qt(engine.workspace.schema, '_stage_history'));
   // Changes before the period matter to no figure: what entered a stage in the period left it
   // (or moved on) later.
   const since = from === null ? sql`` : sql` and h.at >= ${from}::timestamptz`;
   const inPeriod = to === null ? sql`true` : sql`entered < ${to}::timestamptz`;
+  // Whose stays count. With neither scope nor filter: every record not in the recycle bin, by
+  // an anti-join on the bin's index (the records' table itself is not read). Else the records
+  // the caller may read that meet the filters, joined.
+  const whose =
+    where.length === 1
+      ? sql`not exists (select from ${sql.raw(m.table)} r
+          where r.id = h.record_id and r.deleted_at is not null)`
+      : sql`exists (select from ${sql.raw(m.table)} r${joins.from()}
+          where r.id = h.record_id and ${sql.join(where, sql` and `)})`;
   // One row per record (a grouped pass over the stays): per position i of the stage list, its
   // first entry into stage i in the period (f_i) and its last entry into stage i at all (l_i).
   // The figures are then counts over these rows; no self-join, no per-stage sort of ids.
@@ -77,12 +86,13 @@ async function funnel(run: ReportRun): Promise<ReportResult> {
       select stage, round((percentile_cont(0.5) within group (
         order by extract(epoch from left_at - entered)) / 86400)::numeric, 2) as days
       from stays where ${ended} group by stage) x) as medians`;
+  // The stays come from the stage history (reports/stage-history.ts): the narrow rows of the
+  // field's entries, read from its (module, field, at) index.
   const query = sql<Record<string, unknown>>`with stays as (
-      select h.record_id, h.at as entered, h.changes -> ${field.name} ->> 'to' as stage,
-        lead(h.at) over (partition by h.record_id order by h.id) as left_at
-      from ${history} h join ${sql.raw(m.table)} r on r.id = h.record_id${joins.from()}
-      where h.module = ${doc.module} and h.changes ? ${field.name}${since}
-        and ${sql.join(where, sql` and `)}
+      select h.record_id, h.at as entered, h.value as stage,
+        lead(h.at) over (partition by h.record_id order by h.history_id) as left_at
+      from ${stageHistory} h
+      where h.module = ${doc.module} and h.field = ${field.name}${since} and ${whose}
     ), rec as (
       select ${sql.join(perRecord)} from stays group by record_id
     )

@@ -211,6 +211,45 @@ const WORKSPACE_MIGRATIONS: readonly ((s: string) => string)[] = [
       return (select coalesce(max(n), 0)::int from ${s}._meta_revisions);
     end $$;
   `,
+  // The stage history funnels read (reports/stage-history.ts): per tracked (module, field), each
+  // history entry that set it, as a narrow row. Derived by the database from every entry
+  // written to or rewritten in _history, whatever wrote it; which fields are tracked is kept
+  // in step with the funnel reports by apply and at start.
+  (s) => `
+    create table ${s}._stage_fields (
+      module text not null,
+      field text not null,
+      primary key (module, field)
+    );
+    create table ${s}._stage_history (
+      history_id bigint not null,
+      module text not null,
+      field text not null,
+      record_id uuid not null,
+      value text,
+      at timestamptz not null
+    );
+    create index _stage_history_at_idx on ${s}._stage_history (module, field, at)
+      include (record_id, history_id, value);
+    create index _stage_history_entry_idx on ${s}._stage_history (history_id);
+    create function ${s}._stage_history_derive() returns trigger language plpgsql as $$
+    begin
+      if tg_op = 'UPDATE' then
+        delete from ${s}._stage_history where history_id in (select id from new_rows);
+      end if;
+      insert into ${s}._stage_history (history_id, module, field, record_id, value, at)
+        select h.id, h.module, f.field, h.record_id, h.changes -> f.field ->> 'to', h.at
+        from new_rows h join ${s}._stage_fields f on f.module = h.module
+        where h.changes ? f.field;
+      return null;
+    end $$;
+    create trigger _stage_history_inserted after insert on ${s}._history
+      referencing new table as new_rows for each statement
+      execute function ${s}._stage_history_derive();
+    create trigger _stage_history_updated after update on ${s}._history
+      referencing new table as new_rows for each statement
+      execute function ${s}._stage_history_derive();
+  `,
 ];
 
 /** Creates or upgrades the workspace `name` (schema `ws_<name>`). Idempotent; takes a lock. */
