@@ -25,6 +25,14 @@ const funnel = (field: string) => ({
   field,
 });
 
+interface Entry {
+  history_id: string;
+  field: string;
+  record_id: string;
+  value: string;
+  left_at: Date | null;
+}
+
 /**
  * A funnel reads the stage history (reports/stage-history.ts): narrow rows the database derives
  * from every field-history entry that sets a tracked field, whatever door wrote it, tracking
@@ -34,16 +42,20 @@ describe('the stage history funnels read', () => {
   let t: TestApp;
   const rows = async () =>
     (
-      await sql<{ history_id: string; field: string; record_id: string; value: string }>`
-        select history_id, field, record_id, value from ws_main._stage_history
+      await sql<Entry>`
+        select history_id, field, record_id, value, left_at from ws_main._stage_history
         order by history_id`.execute(t.handle.db)
     ).rows;
-  /** What the rows must be: every entry of `_history` that set the field, as it says. */
+  /**
+   * What the rows must be: every entry of `_history` that set the field, as it says, the stay
+   * it began ending when the record's next such entry came.
+   */
   const fromHistory = async (field: string) =>
     (
-      await sql<{ history_id: string; field: string; record_id: string; value: string }>`
+      await sql<Entry>`
         select id as history_id, ${field}::text as field, record_id,
-          changes -> ${field} ->> 'to' as value
+          changes -> ${field} ->> 'to' as value,
+          lead(at) over (partition by record_id order by id) as left_at
         from ws_main._history where module = 'deals' and changes ? ${field}
         order by id`.execute(t.handle.db)
     ).rows;

@@ -23,6 +23,7 @@ import { DEFAULT_GROUP_ROWS } from './aggregate-query.js';
 import { homeCurrency, isCalendarDate } from './currencies.js';
 import { groupHeading, groupLabel, measureHeading } from './group-labels.js';
 import { reportMsg } from './report-messages.js';
+import { withReportSettings } from './report-settings.js';
 
 /** A column of an answer: a group (`stage`) or a figure (`sum:amount`), headed in the caller's language. */
 export interface AggregateColumn {
@@ -72,6 +73,8 @@ export interface AggregatePlan {
   sort?: string;
   limit?: number;
   totals?: boolean;
+  /** Run beside other statements of one answer (a dashboard's widgets): report-settings.ts. */
+  alongside?: boolean;
 }
 
 const TRUNC: Record<Bucket, string> = {
@@ -103,7 +106,11 @@ export function aggregate(
 ): Promise<AggregateResult> {
   return withFreshMetadata(engine, async () => {
     const built = await buildAggregate(engine, ctx, plan, parse);
-    const result = await engine.db.executeQuery<Record<string, unknown>>(built.query);
+    const result = plan.alongside
+      ? await withReportSettings(engine, true, (trx) =>
+          trx.executeQuery<Record<string, unknown>>(built.query),
+        )
+      : await engine.db.executeQuery<Record<string, unknown>>(built.query);
     return built.answer(result.rows, engine);
   });
 }

@@ -76,6 +76,8 @@ export async function runDashboard(
     ...(owner !== undefined && { owner }),
     ...(query.asOf !== undefined && { asOf: query.asOf }),
   };
+  // The widgets run side by side, each statement without parallel workers of its own.
+  const alongside = { alongside: true };
   const widgets = await Promise.all(
     doc.widgets.map(async (w): Promise<WidgetAnswer> => {
       const report = reports.get(w.report);
@@ -98,18 +100,25 @@ export async function runDashboard(
           period !== null &&
           report.type !== 'forecast' &&
           (report.type === 'funnel' || report.dateField !== undefined)
-            ? runReportDoc(engine, ctx, report, previousPeriod(period), rest)
+            ? runReportDoc(engine, ctx, report, previousPeriod(period), rest, alongside)
             : undefined;
         // Settled here so a refusal of the current run does not leave this one unhandled.
         before?.catch(() => {});
-        const result = await runReportDoc(engine, ctx, report, period, rest);
+        const result = await runReportDoc(engine, ctx, report, period, rest, alongside);
         answer.result = result;
         if (w.type === 'kpi') {
           const previous =
             result.period === null
               ? undefined
               : await (before ??
-                  runReportDoc(engine, ctx, report, previousPeriod(result.period), rest));
+                  runReportDoc(
+                    engine,
+                    ctx,
+                    report,
+                    previousPeriod(result.period),
+                    rest,
+                    alongside,
+                  ));
           answer.kpi = kpiOf(result, previous, w.measure);
         }
       } catch (e) {

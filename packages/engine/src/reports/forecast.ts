@@ -75,12 +75,15 @@ export async function runForecast(run: ReportRun): Promise<ReportResult> {
     ],
   });
   const committed = doc.probability === undefined ? inCategories(['closed', 'commit']) : undefined;
-  const asOf = run.asOf !== undefined ? { asOf: run.asOf } : {};
+  const shared = {
+    ...(run.asOf !== undefined && { asOf: run.asOf }),
+    ...(run.alongside && { alongside: true }),
+  };
   // The deals' and the payments' aggregates are independent: both are asked for at once.
   const dealsAsked = aggregate(
     engine,
     ctx,
-    { module: doc.module, groups: [], measures: [], filters: dealFilters, ...asOf, limit: 1000 },
+    { module: doc.module, groups: [], measures: [], filters: dealFilters, ...shared, limit: 1000 },
     (m) => {
       const amount = specAt('report.amount', () =>
         numericRef(m.resolve, m.doc.name, doc.amount ?? ''),
@@ -122,7 +125,7 @@ export async function runForecast(run: ReportRun): Promise<ReportResult> {
         groups: [],
         measures: [],
         filters: paymentFilters,
-        ...asOf,
+        ...shared,
         limit: 1000,
       },
       (m) => ({

@@ -13,6 +13,7 @@ import { homeCurrency } from './currencies.js';
 import { fieldLabel } from './group-labels.js';
 import type { DrillDown, ReportResult, ReportRow, ReportRun } from './report-run.js';
 import { resultHead } from './report-run.js';
+import { withReportSettings } from './report-settings.js';
 
 const HEADINGS = {
   entered: { en: 'Entered', 'zh-CN': '进入数' },
@@ -25,8 +26,8 @@ const HEADINGS = {
  * A stage field's funnel, from the field history (`_history`: every create and change of the
  * field is an entry `{"<field>": {"from", "to"}}`): per stage, the records that entered it in the
  * period, how many of those later entered the next stage, and the median time a stay in the
- * stage lasted (stays that began in the period and have ended). One query, over the records the
- * caller may read that meet the report's filters.
+ * stage lasted (stays that began in the period and have ended). Two queries side by side, over
+ * the records the caller may read that meet the report's filters.
  */
 export function runFunnel(run: ReportRun): Promise<ReportResult> {
   return withFreshMetadata(run.engine, () => funnel(run));
@@ -59,7 +60,7 @@ async function funnel(run: ReportRun): Promise<ReportResult> {
   // Changes before the period matter to no figure: what entered a stage in the period left it
   // (or moved on) later.
   const since = from === null ? sql`` : sql` and h.at >= ${from}::timestamptz`;
-  const inPeriod = to === null ? sql`true` : sql`entered < ${to}::timestamptz`;
+  const inPeriod = to === null ? sql`true` : sql`h.at < ${to}::timestamptz`;
   // Whose stays count. With neither scope nor filter: every record not in the recycle bin, by
   // an anti-join on the bin's index (the records' table itself is not read). Else the records
   // the caller may read that meet the filters, joined.
@@ -69,55 +70,49 @@ async function funnel(run: ReportRun): Promise<ReportResult> {
           where r.id = h.record_id and r.deleted_at is not null)`
       : sql`exists (select from ${sql.raw(m.table)} r${joins.from()}
           where r.id = h.record_id and ${sql.join(where, sql` and `)})`;
-  // One row per record (a grouped pass over the stays): per position i of the stage list, its
+  // The field's entries come from the stage history (reports/stage-history.ts): narrow rows,
+  // each with when the record's next entry ended the stay, read from one (module, field, at)
+  // index.
+  const entries = sql`${stageHistory} h
+    where h.module = ${doc.module} and h.field = ${field.name}${since} and ${whose}`;
+  // One row per record (a grouped pass over its entries): per position i of the stage list, its
   // first entry into stage i in the period (f_i) and its last entry into stage i at all (l_i).
   // The figures are then counts over these rows; no self-join, no per-stage sort of ids.
-  const perRecord: RawBuilder<unknown>[] = [sql`record_id`];
+  const perRecord: RawBuilder<unknown>[] = [sql`h.record_id`];
   stages.forEach((stage, i) => {
     perRecord.push(
-      sql`min(entered) filter (where stage = ${stage} and ${inPeriod}) as ${sql.raw(`f${i}`)}`,
-      sql`max(entered) filter (where stage = ${stage}) as ${sql.raw(`l${i}`)}`,
+      sql`min(h.at) filter (where h.value = ${stage} and ${inPeriod}) as ${sql.raw(`f${i}`)}`,
     );
+    if (i > 0)
+      perRecord.push(sql`max(h.at) filter (where h.value = ${stage}) as ${sql.raw(`l${i}`)}`);
   });
-  // The stays in a stage of the list that began in the period and have ended, their median
-  // length per stage read straight from the stays (no per-record arrays to build and unnest).
-  const ended = sql`left_at is not null and ${inPeriod} and stage = any(${stages}::text[])`;
-  const medians = sql`(select json_object_agg(stage, days) from (
-      select stage, round((percentile_cont(0.5) within group (
-        order by extract(epoch from left_at - entered)) / 86400)::numeric, 2) as days
-      from stays where ${ended} group by stage) x) as medians`;
-  // The stays come from the stage history (reports/stage-history.ts): the narrow rows of the
-  // field's entries, read from its (module, field, at) index.
-  const query = sql<Record<string, unknown>>`with stays as (
-      select h.record_id, h.at as entered, h.value as stage,
-        lead(h.at) over (partition by h.record_id order by h.history_id) as left_at
-      from ${stageHistory} h
-      where h.module = ${doc.module} and h.field = ${field.name}${since} and ${whose}
-    ), rec as (
-      select ${sql.join(perRecord)} from stays group by record_id
-    )
-    select ${sql.join(
-      stages.flatMap((_, i) => {
-        const f = sql.raw(`f${i}`);
-        const moved = i + 1 < stages.length ? sql`${sql.raw(`l${i + 1}`)} > ${f}` : undefined;
-        return [
-          sql`count(${f})::int as ${sql.raw(`e${i}`)}`,
-          moved
-            ? sql`(count(*) filter (where ${moved}))::int as ${sql.raw(`a${i}`)}`
-            : sql`null::int as ${sql.raw(`a${i}`)}`,
-        ];
-      }),
-    )}, ${medians} from rec`;
-  // The statement's estimate crosses jit_above_cost, and compiling it costs more (~100 ms at
-  // 200k records) than it saves: it runs without JIT, in a transaction of its own so the setting
-  // ends with it. (A larger work_mem keeps its sort in memory but makes Postgres drop the
-  // parallel plan, which is slower.)
-  const result = await engine.db.transaction().execute(async (trx) => {
-    await sql`set local jit = off`.execute(trx);
-    return query.execute(trx);
-  });
+  const figures = sql<Record<string, unknown>>`select ${sql.join(
+    stages.flatMap((_, i) => {
+      const f = sql.raw(`f${i}`);
+      const moved = i + 1 < stages.length ? sql`${sql.raw(`l${i + 1}`)} > ${f}` : undefined;
+      return [
+        sql`count(${f})::int as ${sql.raw(`e${i}`)}`,
+        moved
+          ? sql`(count(*) filter (where ${moved}))::int as ${sql.raw(`a${i}`)}`
+          : sql`null::int as ${sql.raw(`a${i}`)}`,
+      ];
+    }),
+  )} from (select ${sql.join(perRecord)} from ${entries} group by h.record_id) rec`;
+  // The stays in a stage of the list that began in the period and have ended: their median
+  // length per stage.
+  const medians = sql<{ stage: string; days: number }>`select h.value as stage,
+      round((percentile_cont(0.5) within group (
+        order by extract(epoch from h.left_at - h.at)) / 86400)::numeric, 2)::float8 as days
+    from ${entries} and h.left_at is not null and ${inPeriod}
+      and h.value = any(${stages}::text[])
+    group by h.value`;
+  // The two are independent: asked for at once, on two connections.
+  const [result, stays] = await Promise.all([
+    withReportSettings(engine, run.alongside, (trx) => figures.execute(trx)),
+    withReportSettings(engine, run.alongside, (trx) => medians.execute(trx)),
+  ]);
   const [figuresRow] = result.rows as [Record<string, unknown>];
-  const medianDays = (figuresRow.medians ?? {}) as Record<string, number>;
+  const medianDays = Object.fromEntries(stays.rows.map((r) => [r.stage, r.days]));
   const stageRows = stages.map((stage, i) => ({
     stage,
     entered: figuresRow[`e${i}`] as number,

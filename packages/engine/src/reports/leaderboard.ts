@@ -43,6 +43,7 @@ export async function runLeaderboard(run: ReportRun): Promise<ReportResult> {
       ...(run.asOf !== undefined && { asOf: run.asOf }),
       sort: '-won_amount,-won_count',
       limit: doc.limit ?? 100,
+      ...(run.alongside && { alongside: true }),
       totals: true,
     },
     (m) => {

@@ -65,6 +65,8 @@ export interface ReportRun {
   period: Period | null;
   owner: string | null;
   asOf?: string;
+  /** Run beside a dashboard's other widgets (report-settings.ts). */
+  alongside?: boolean;
   /** The report's filter and the owner's, each with the path its refusals are reported at. */
   filters: { logic: JsonLogic; path: string }[];
   /** The same plus the period on `dateField` (when the report has one). */
@@ -114,6 +116,7 @@ export function runReportDoc(
   doc: ReportDoc,
   period: Period | null,
   query: Pick<ReportQuery, 'owner' | 'asOf'>,
+  options: { alongside?: boolean } = {},
 ): Promise<ReportResult> {
   const owner = ownerFilter(query.owner);
   const filters: { logic: JsonLogic; path: string }[] = [];
@@ -128,6 +131,7 @@ export function runReportDoc(
     period: doc.type === 'funnel' || dateRef ? period : null,
     owner: query.owner ?? null,
     ...(query.asOf !== undefined && { asOf: query.asOf }),
+    ...(options.alongside && { alongside: true }),
     filters,
     periodFilters: (p) =>
       p && doc.dateField && dateRef
@@ -196,6 +200,7 @@ async function runSummary(run: ReportRun): Promise<ReportResult> {
       ...(run.asOf !== undefined && { asOf: run.asOf }),
       ...(doc.sort !== undefined && { sort: doc.sort }),
       ...(doc.limit !== undefined && { limit: doc.limit }),
+      ...(run.alongside && { alongside: true }),
       totals: true,
     },
     (m) => ({

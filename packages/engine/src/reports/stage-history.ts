@@ -53,8 +53,9 @@ export async function syncStageFields(
     await sql`insert into ${fields} (module, field) values (${f.module}, ${f.field})`.execute(trx);
     // A module dropped and made again under its name keeps the old one's history: only the
     // entries of records in the table now count.
-    await sql`insert into ${rows} (history_id, module, field, record_id, value, at)
-      select h.id, h.module, ${f.field}, h.record_id, h.changes -> ${f.field} ->> 'to', h.at
+    await sql`insert into ${rows} (history_id, module, field, record_id, value, at, left_at)
+      select h.id, h.module, ${f.field}, h.record_id, h.changes -> ${f.field} ->> 'to', h.at,
+        lead(h.at) over (partition by h.record_id order by h.id)
       from ${sql.raw(qt(schema, '_history'))} h
       where h.module = ${f.module} and h.changes ? ${f.field}
         and exists (select from ${sql.raw(qt(schema, f.module))} r where r.id = h.record_id)`.execute(

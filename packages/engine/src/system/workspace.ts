@@ -212,9 +212,10 @@ const WORKSPACE_MIGRATIONS: readonly ((s: string) => string)[] = [
     end $$;
   `,
   // The stage history funnels read (reports/stage-history.ts): per tracked (module, field), each
-  // history entry that set it, as a narrow row. Derived by the database from every entry
-  // written to or rewritten in _history, whatever wrote it; which fields are tracked is kept
-  // in step with the funnel reports by apply and at start.
+  // history entry that set it, as a narrow row, with when the record's next entry came (the
+  // stay's end). Derived by the database from every entry written to or rewritten in _history,
+  // whatever wrote it; which fields are tracked is kept in step with the funnel reports by
+  // apply and at start.
   (s) => `
     create table ${s}._stage_fields (
       module text not null,
@@ -227,10 +228,12 @@ const WORKSPACE_MIGRATIONS: readonly ((s: string) => string)[] = [
       field text not null,
       record_id uuid not null,
       value text,
-      at timestamptz not null
+      at timestamptz not null,
+      left_at timestamptz
     );
     create index _stage_history_at_idx on ${s}._stage_history (module, field, at)
-      include (record_id, history_id, value);
+      include (record_id, value, left_at);
+    create index _stage_history_record_idx on ${s}._stage_history (module, field, record_id);
     create index _stage_history_entry_idx on ${s}._stage_history (history_id);
     create function ${s}._stage_history_derive() returns trigger language plpgsql as $$
     begin
@@ -241,6 +244,21 @@ const WORKSPACE_MIGRATIONS: readonly ((s: string) => string)[] = [
         select h.id, h.module, f.field, h.record_id, h.changes -> f.field ->> 'to', h.at
         from new_rows h join ${s}._stage_fields f on f.module = h.module
         where h.changes ? f.field;
+      if found then
+        -- Each stay of a record touched ends where its next entry begins.
+        update ${s}._stage_history e set left_at = x.next_at
+        from (
+          select e.history_id, e.field,
+            lead(e.at) over (partition by e.record_id, e.field order by e.history_id) as next_at
+          from ${s}._stage_history e
+          where (e.module, e.field, e.record_id) in (
+            select h.module, f.field, h.record_id
+            from new_rows h join ${s}._stage_fields f on f.module = h.module
+            where h.changes ? f.field)
+        ) x
+        where e.history_id = x.history_id and e.field = x.field
+          and e.left_at is distinct from x.next_at;
+      end if;
       return null;
     end $$;
     create trigger _stage_history_inserted after insert on ${s}._history
