@@ -108,7 +108,13 @@ async function funnel(run: ReportRun): Promise<ReportResult> {
     group by h.value`;
   // The two are independent: asked for at once, on two connections.
   const [result, stays] = await Promise.all([
-    withReportSettings(engine, run.alongside, (trx) => figures.execute(trx)),
+    withReportSettings(engine, run.alongside, async (trx) => {
+      // Grouped by sorting rather than hashing: with a group per record, hashing spills in
+      // batches and costs more (1M deals, a quarter's 327k entries of 194k records: sorted
+      // 215–235 ms, hashed 380–420 ms, more memory for the hash slower still).
+      await sql`set local enable_hashagg = off`.execute(trx);
+      return figures.execute(trx);
+    }),
     withReportSettings(engine, run.alongside, (trx) => medians.execute(trx)),
   ]);
   const [figuresRow] = result.rows as [Record<string, unknown>];
