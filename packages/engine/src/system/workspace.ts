@@ -238,23 +238,29 @@ const WORKSPACE_MIGRATIONS: readonly ((s: string) => string)[] = [
     create function ${s}._stage_history_derive() returns trigger language plpgsql as $$
     begin
       if tg_op = 'UPDATE' then
-        delete from ${s}._stage_history where history_id in (select id from new_rows);
+        delete from ${s}._stage_history e using new_rows h where e.history_id = h.id;
       end if;
       insert into ${s}._stage_history (history_id, module, field, record_id, value, at)
         select h.id, h.module, f.field, h.record_id, h.changes -> f.field ->> 'to', h.at
         from new_rows h join ${s}._stage_fields f on f.module = h.module
         where h.changes ? f.field;
-      if found then
-        -- Each stay of a record touched ends where its next entry begins.
+      if found or tg_op = 'UPDATE' then
+        -- Each stay of a record touched ends where its next entry begins. Driven from the
+        -- records touched (a lateral probe of the record index each): a semi-join let the
+        -- planner read the whole table for one entry.
         update ${s}._stage_history e set left_at = x.next_at
         from (
-          select e.history_id, e.field,
-            lead(e.at) over (partition by e.record_id, e.field order by e.history_id) as next_at
-          from ${s}._stage_history e
-          where (e.module, e.field, e.record_id) in (
-            select h.module, f.field, h.record_id
+          select s.history_id, s.field,
+            lead(s.at) over (partition by s.record_id, s.field order by s.history_id) as next_at
+          from (
+            select distinct h.module, f.field, h.record_id
             from new_rows h join ${s}._stage_fields f on f.module = h.module
-            where h.changes ? f.field)
+            where h.changes ? f.field
+          ) t
+          cross join lateral (
+            select s.history_id, s.field, s.record_id, s.at from ${s}._stage_history s
+            where s.module = t.module and s.field = t.field and s.record_id = t.record_id
+          ) s
         ) x
         where e.history_id = x.history_id and e.field = x.field
           and e.left_at is distinct from x.next_at;
