@@ -108,9 +108,24 @@ describe.skipIf(unavailable !== undefined)('approvals and notifications in Chrom
   it('a rep wins a deal at 25 % discount: the path says it awaits approval', async () => {
     const page = await signInAs(REP);
     // Nothing waits for the rep: the page says what will appear.
+    // The page's first visit loads its chunk: under the whole suite's load it once took over
+    // 20 s (as the dashboard's first visit has); quiet, well under a second. Should it fail,
+    // the screenshot and the requests that failed say where it stopped.
+    const trouble: string[] = [];
+    page.on('requestfailed', (r) => trouble.push(`${r.url()}: ${r.failure()?.errorText}`));
+    page.on('response', (r) => {
+      if (r.status() >= 400) trouble.push(`${r.url()}: ${r.status()}`);
+    });
     await page.getByRole('link', { name: 'Approvals' }).click();
-    await page.getByRole('heading', { name: 'Approvals' }).waitFor();
-    await page.getByText(/Nothing waits for your decision/).waitFor();
+    try {
+      await page.getByRole('heading', { name: 'Approvals' }).waitFor({ timeout: 60_000 });
+      await page.getByText(/Nothing waits for your decision/).waitFor();
+    } catch (e) {
+      await shoot(page, 'first-visit-failed');
+      throw new Error(
+        `${(e as Error).message}\nrequests that failed: ${trouble.join('; ') || 'none'}`,
+      );
+    }
     await shoot(page, 'empty-en-1280');
 
     await page.goto(`${b.url}/m/deals/${deals['Approve me']}`);
