@@ -36,15 +36,7 @@ export async function syncStageFields(
 ): Promise<{ tracked: string[]; untracked: string[] }> {
   const fields = sql.raw(qt(schema, '_stage_fields'));
   const rows = sql.raw(qt(schema, '_stage_history'));
-  const want = new Map<string, StageField>(
-    stageFields(documents).map((f) => [`${f.module}.${f.field}`, f]),
-  );
-  const have = (await sql<StageField>`select module, field from ${fields}`.execute(trx)).rows.map(
-    (f): [string, StageField] => [`${f.module}.${f.field}`, f],
-  );
-  const untracked = have.filter(([key]) => !want.has(key));
-  const known = new Set<string>(have.map(([key]) => key));
-  const tracked = [...want].filter(([key]) => !known.has(key));
+  const { tracked, untracked } = await stageChanges(trx, schema, documents);
   for (const [, f] of untracked) {
     await sql`delete from ${fields} where module = ${f.module} and field = ${f.field}`.execute(trx);
     await sql`delete from ${rows} where module = ${f.module} and field = ${f.field}`.execute(trx);
@@ -65,12 +57,39 @@ export async function syncStageFields(
   return { tracked: tracked.map(([key]) => key), untracked: untracked.map(([key]) => key) };
 }
 
-/** syncStageFields when an engine opens a workspace: in a transaction of its own, under the metadata lock. */
-export function syncStageHistory(
+/** The stage fields to start and to stop tracking, by `module.field`. */
+async function stageChanges(
+  db: Db,
+  schema: string,
+  documents: readonly MetadataDoc[],
+): Promise<{ tracked: [string, StageField][]; untracked: [string, StageField][] }> {
+  const want = new Map<string, StageField>(
+    stageFields(documents).map((f) => [`${f.module}.${f.field}`, f]),
+  );
+  const have = (
+    await sql<StageField>`select module, field from ${sql.raw(qt(schema, '_stage_fields'))}`.execute(
+      db,
+    )
+  ).rows.map((f): [string, StageField] => [`${f.module}.${f.field}`, f]);
+  const known = new Set<string>(have.map(([key]) => key));
+  return {
+    tracked: [...want].filter(([key]) => !known.has(key)),
+    untracked: have.filter(([key]) => !want.has(key)),
+  };
+}
+
+/**
+ * syncStageFields when an engine opens a workspace: one query when nothing changed; else in a
+ * transaction of its own, under the metadata lock (no apply or write runs meanwhile).
+ */
+export async function syncStageHistory(
   db: Db,
   schema: string,
   documents: readonly MetadataDoc[],
 ): Promise<{ tracked: string[]; untracked: string[] }> {
+  const changes = await stageChanges(db, schema, documents);
+  if (changes.tracked.length === 0 && changes.untracked.length === 0)
+    return { tracked: [], untracked: [] };
   return db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(${META_LOCK}, hashtext(${schema}))`.execute(trx);
     return syncStageFields(trx, schema, documents);
